@@ -1,0 +1,16 @@
+# All third-party packages, found once. See ../../shared/BUILD-NOTES.md for the
+# reasons behind each recipe (module-mode protobuf, pkg-config hiredis).
+find_package(Threads REQUIRED)
+find_package(Protobuf REQUIRED)
+find_package(gRPC CONFIG REQUIRED)
+find_package(absl CONFIG REQUIRED)
+find_package(PkgConfig REQUIRED)
+# hiredis 0.14's CMake config is broken on bookworm; pkg-config works.
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+pkg_check_modules(LIBEVENT REQUIRED IMPORTED_TARGET libevent)
+if(COMMENTS_BUILD_TESTS)
+  find_package(GTest CONFIG REQUIRED)
+endif()
+if(COMMENTS_BUILD_BENCH)
+  find_package(benchmark CONFIG REQUIRED)
+endif()
