@@ -1,0 +1,83 @@
+#ifndef COMMENTS_CLIENT_CLIENT_H_
+#define COMMENTS_CLIENT_CLIENT_H_
+
+// The portal's C++ client for comments.v1.CommentService: start here.
+//
+//   comments::Client client({.target = "127.0.0.1:50051"});
+//   absl::StatusOr<comments::v1::PostCommentResponse> posted =
+//       client.PostComment(request);
+//
+// Every call returns absl::Status / absl::StatusOr carrying the service's
+// gRPC status code and message unchanged (see comments.proto for which code
+// means what). Each call has a deadline (ClientOptions::deadline).
+//
+// Thread-safe: one Client may be shared by all threads; it holds one
+// channel, which multiplexes calls over one connection.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "comments/v1/comments.grpc.pb.h"
+
+namespace comments {
+
+struct ClientOptions {
+  // gRPC target: "HOST:PORT", "unix:/path/to.sock", or any gRPC URI.
+  std::string target;
+  // Deadline of each call, from when it starts.
+  absl::Duration deadline = absl::Seconds(5);
+  // Channel credentials; insecure when null.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+};
+
+class Client final {
+ public:
+  explicit Client(const ClientOptions& options);
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Blocks until the channel is connected or `timeout` passes; false then.
+  bool WaitForConnected(absl::Duration timeout);
+
+  absl::StatusOr<v1::PostCommentResponse> PostComment(
+      const v1::PostCommentRequest& request);
+  absl::StatusOr<v1::Comment> GetComment(const std::string& article_id,
+                                         const std::string& comment_id);
+  absl::StatusOr<v1::ListCommentsResponse> ListComments(
+      const v1::ListCommentsRequest& request);
+  absl::StatusOr<v1::LikeCommentResponse> LikeComment(
+      const std::string& article_id, const std::string& comment_id,
+      const std::string& user_id);
+  absl::StatusOr<v1::LikeCommentResponse> UnlikeComment(
+      const std::string& article_id, const std::string& comment_id,
+      const std::string& user_id);
+  absl::Status DeleteComment(const std::string& article_id,
+                             const std::string& comment_id,
+                             const std::string& user_id);
+  absl::StatusOr<v1::ArticleStats> GetArticleStats(
+      const std::string& article_id);
+  absl::StatusOr<std::vector<v1::ArticleStats>> BatchGetArticleStats(
+      const std::vector<std::string>& article_ids);
+
+ private:
+  // Runs one unary call with the configured deadline.
+  template <typename Request, typename Response, typename Method>
+  absl::StatusOr<Response> Call(Method method, const Request& request);
+
+  const ClientOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::CommentService::Stub> stub_;
+};
+
+// gRPC and absl share code numbers; the message is kept.
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+}  // namespace comments
+
+#endif  // COMMENTS_CLIENT_CLIENT_H_

@@ -1,0 +1,50 @@
+#ifndef COMMENTS_SERVICE_INTERNAL_LUA_SCRIPT_H_
+#define COMMENTS_SERVICE_INTERNAL_LUA_SCRIPT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "service/internal/redis_client.h"
+
+namespace comments {
+
+// A Lua script run by its SHA1. Redis forgets scripts on restart or SCRIPT
+// FLUSH; the first call after that gets NOSCRIPT and is sent once more with
+// the full source, which loads it again.
+class LuaScript final {
+ public:
+  // `source` must outlive the script (the generated k*Lua constants do).
+  explicit LuaScript(const char* source);
+  LuaScript(const LuaScript&) = delete;
+  LuaScript& operator=(const LuaScript&) = delete;
+
+  // Runs the script. An error the script raises comes back as INTERNAL with
+  // the script's message (see DecodeScriptError in comment_store.cc).
+  absl::StatusOr<RedisReply> Run(RedisClient& redis,
+                                 const std::vector<std::string>& keys,
+                                 const std::vector<std::string>& args,
+                                 absl::Time deadline) const;
+
+  const std::string& sha1() const { return sha1_; }
+
+ private:
+  RedisArgv BuildArgv(const std::string& verb, const std::string& body,
+                      const std::vector<std::string>& keys,
+                      const std::vector<std::string>& args) const;
+
+  const std::string source_;
+  const std::string sha1_;
+};
+
+// The service's scripts (sources in service/internal/lua/).
+const LuaScript& PostCommentScript();
+const LuaScript& GetCommentScript();
+const LuaScript& ListCommentsScript();
+const LuaScript& LikeCommentScript();
+const LuaScript& DeleteCommentScript();
+
+}  // namespace comments
+
+#endif  // COMMENTS_SERVICE_INTERNAL_LUA_SCRIPT_H_

@@ -1,0 +1,67 @@
+#ifndef COMMENTS_SERVICE_SERVER_H_
+#define COMMENTS_SERVICE_SERVER_H_
+
+// The comment service, assembled: start here.
+//
+// A CommentServer serves comments.v1.CommentService (proto/comments/v1/
+// comments.proto), the gRPC health service and server reflection, over one
+// Redis (standalone; every key of an article shares a hash tag, so the
+// layout is ready for Redis Cluster). Replicas hold no state between calls:
+// run as many as the load needs against the same Redis.
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace comments {
+
+struct ServerOptions {
+  // gRPC listening address: "HOST:PORT" (port 0 picks a free one; see
+  // CommentServer::port) or "unix:/path/to.sock".
+  std::string listen = "127.0.0.1:50051";
+  // "redis://HOST:PORT" or "unix:///path/to.sock".
+  std::string redis = "redis://127.0.0.1:6379";
+  // Redis connections held open at most (each serves one call at a time).
+  int redis_pool_size = 16;
+  // Longest comment body, in code points after trimming. Must be positive.
+  int max_body_chars = 2000;
+  // Hot order: age worth a doubling of engagement, and a reply's weight in
+  // likes (docs/hot-ranking.md). Half-life positive, weight >= 0.
+  absl::Duration hot_half_life = absl::Hours(6);
+  double hot_reply_weight = 2.0;
+  // Longest the store may take for one call (capped by the client deadline).
+  absl::Duration store_timeout = absl::Seconds(2);
+  // Key that signs page tokens. Replicas behind one load balancer must
+  // share it. Must not be empty.
+  std::string page_token_secret;
+  // Threads serving calls; each may block on Redis for one call.
+  int max_threads = 64;
+};
+
+// Thread-safe.
+class CommentServer {
+ public:
+  virtual ~CommentServer() = default;
+
+  // Validates `options`, then listens. INVALID_ARGUMENT for bad options;
+  // UNAVAILABLE when the address cannot be bound. Redis need not be up: calls
+  // fail with UNAVAILABLE until it is.
+  static absl::StatusOr<std::unique_ptr<CommentServer>> Start(
+      const ServerOptions& options);
+
+  // The TCP port listened on (0 for a unix socket).
+  virtual int port() const = 0;
+
+  // Stops taking calls, lets calls in flight finish for up to `grace`, then
+  // cancels the rest. Idempotent.
+  virtual void Shutdown(absl::Duration grace) = 0;
+
+  // Blocks until Shutdown has finished.
+  virtual void Wait() = 0;
+};
+
+}  // namespace comments
+
+#endif  // COMMENTS_SERVICE_SERVER_H_

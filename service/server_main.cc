@@ -1,0 +1,86 @@
+// comment-server: serves comments.v1 over gRPC from Redis. Flags are parsed
+// here and nowhere else; see docs/operations.md.
+
+#include <csignal>
+#include <cstdio>
+#include <pthread.h>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/time/time.h"
+#include "service/server.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "gRPC address: HOST:PORT or unix:/path/to.sock");
+ABSL_FLAG(std::string, redis, "redis://127.0.0.1:6379",
+          "Redis: redis://HOST:PORT or unix:///path/to.sock");
+ABSL_FLAG(int, max_body_chars, 2000,
+          "Longest comment body, in code points after trimming");
+ABSL_FLAG(int, redis_pool_size, 16, "Redis connections held open at most");
+ABSL_FLAG(absl::Duration, hot_half_life, absl::Hours(6),
+          "Hot order gravity: age worth a doubling of likes (e.g. 6h, 90m)");
+ABSL_FLAG(double, hot_reply_weight, 2.0,
+          "Hot order: how many likes one reply is worth");
+ABSL_FLAG(absl::Duration, store_timeout, absl::Seconds(2),
+          "Longest a call waits on Redis (a client deadline may cut it)");
+ABSL_FLAG(std::string, page_token_secret, "",
+          "Key signing page tokens; replicas must share it. Defaults to a "
+          "fixed development key, with a warning");
+ABSL_FLAG(int, max_threads, 64, "Threads serving calls");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "On SIGTERM/SIGINT, how long calls in flight may finish");
+
+namespace {
+constexpr char kDevelopmentSecret[] = "comment-server development key";
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Serves comments.v1.CommentService over gRPC from Redis.");
+  absl::ParseCommandLine(argc, argv);
+
+  // Block the stop signals in every thread; one thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  comments::ServerOptions options;
+  options.listen = absl::GetFlag(FLAGS_listen);
+  options.redis = absl::GetFlag(FLAGS_redis);
+  options.max_body_chars = absl::GetFlag(FLAGS_max_body_chars);
+  options.redis_pool_size = absl::GetFlag(FLAGS_redis_pool_size);
+  options.hot_half_life = absl::GetFlag(FLAGS_hot_half_life);
+  options.hot_reply_weight = absl::GetFlag(FLAGS_hot_reply_weight);
+  options.store_timeout = absl::GetFlag(FLAGS_store_timeout);
+  options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  options.page_token_secret = absl::GetFlag(FLAGS_page_token_secret);
+  if (options.page_token_secret.empty()) {
+    std::fprintf(stderr,
+                 "comment-server: warning: no --page_token_secret; page "
+                 "tokens are signed with the public development key\n");
+    options.page_token_secret = kDevelopmentSecret;
+  }
+
+  auto server = comments::CommentServer::Start(options);
+  if (!server.ok()) {
+    std::fprintf(stderr, "comment-server: %s\n",
+                 server.status().ToString().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "comment-server: listening on %s (port %d), redis %s\n",
+               options.listen.c_str(), (*server)->port(),
+               options.redis.c_str());
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::fprintf(stderr, "comment-server: signal %d, draining\n", signal_number);
+  (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
+  (*server)->Wait();
+  std::fprintf(stderr, "comment-server: stopped\n");
+  return 0;
+}

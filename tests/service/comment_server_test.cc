@@ -1,0 +1,536 @@
+// The real comment-server binary over a real redis-server, driven through
+// the client library: the contract of comments.proto, end to end.
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "client/client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/comment_server.h"
+#include "tests/support/redis_server.h"
+
+namespace comments {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using v1::Order;
+
+class CommentServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    redis_ = new testing::RedisServer();
+    ASSERT_TRUE(redis_->Start());
+    server_ = new testing::CommentServerProcess();
+    ASSERT_TRUE(server_->Start(redis_->url(), {"--max_body_chars=50"}));
+    client_ = new Client({.target = server_->target()});
+  }
+  static void TearDownTestSuite() {
+    delete client_;
+    delete server_;
+    delete redis_;
+  }
+
+  // A fresh article id per test, so tests share the servers safely.
+  static std::string Article() {
+    static std::atomic<int> next{0};
+    return absl::StrCat("art-", ++next);
+  }
+
+  static v1::PostCommentRequest PostRequest(const std::string& article,
+                                            const std::string& body,
+                                            const std::string& parent = "",
+                                            const std::string& author = "u1") {
+    v1::PostCommentRequest r;
+    r.set_article_id(article);
+    r.set_author_id(author);
+    r.set_author_name("网友");
+    r.set_body(body);
+    r.set_parent_id(parent);
+    return r;
+  }
+
+  static v1::Comment Post(const std::string& article, const std::string& body,
+                          const std::string& parent = "",
+                          const std::string& author = "u1") {
+    absl::StatusOr<v1::PostCommentResponse> r =
+        client_->PostComment(PostRequest(article, body, parent, author));
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->comment() : v1::Comment();
+  }
+
+  static std::vector<std::string> Ids(const std::string& article, Order order,
+                                      const std::string& parent = "",
+                                      int page_size = 100) {
+    std::vector<std::string> ids;
+    v1::ListCommentsRequest req;
+    req.set_article_id(article);
+    req.set_order(order);
+    req.set_parent_id(parent);
+    req.set_page_size(page_size);
+    do {
+      absl::StatusOr<v1::ListCommentsResponse> page =
+          client_->ListComments(req);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const v1::Comment& c : page->comments()) ids.push_back(c.comment_id());
+      req.set_page_token(page->next_page_token());
+    } while (!req.page_token().empty());
+    return ids;
+  }
+
+  static testing::RedisServer* redis_;
+  static testing::CommentServerProcess* server_;
+  static Client* client_;
+};
+
+testing::RedisServer* CommentServerTest::redis_ = nullptr;
+testing::CommentServerProcess* CommentServerTest::server_ = nullptr;
+Client* CommentServerTest::client_ = nullptr;
+
+TEST_F(CommentServerTest, PostValidatesEachFieldByName) {
+  const std::string a = Article();
+  struct Case {
+    v1::PostCommentRequest request;
+    std::string field;
+  };
+  std::vector<Case> cases;
+  auto add = [&](auto mutate, const std::string& field) {
+    v1::PostCommentRequest r = PostRequest(a, "hello");
+    mutate(r);
+    cases.push_back({r, field});
+  };
+  add([](auto& r) { r.set_article_id(""); }, "article_id");
+  add([](auto& r) { r.set_article_id("bad id"); }, "article_id");
+  add([](auto& r) { r.set_article_id(std::string(129, 'a')); }, "article_id");
+  add([](auto& r) { r.set_author_id(""); }, "author_id");
+  add([](auto& r) { r.set_author_id(std::string(129, 'u')); }, "author_id");
+  add([](auto& r) { r.set_body(""); }, "body");
+  add([](auto& r) { r.set_body(" \n "); }, "body");
+  add([](auto& r) { r.set_body(std::string(51, 'x')); }, "body");
+  add([](auto& r) { r.set_body("tab\there"); }, "body");
+  add([](auto& r) { r.set_author_name(std::string(65, 'n')); }, "author_name");
+  add([](auto& r) { r.set_idempotency_key(std::string(129, 'k')); },
+      "idempotency_key");
+  for (const Case& c : cases) {
+    absl::StatusOr<v1::PostCommentResponse> r = client_->PostComment(c.request);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument)
+        << c.field;
+    EXPECT_THAT(std::string(r.status().message()), HasSubstr(c.field));
+  }
+  // Exactly at the limit, counted in code points, after trimming.
+  std::string fifty;
+  for (int i = 0; i < 50; ++i) fifty += "评";
+  EXPECT_TRUE(client_->PostComment(PostRequest(a, "  " + fifty + "\n")).ok());
+  EXPECT_EQ(client_->GetArticleStats(a)->comment_count(), 1);
+}
+
+TEST_F(CommentServerTest, PostReturnsTheStoredComment) {
+  const std::string a = Article();
+  const v1::Comment c = Post(a, "  第一条评论\r\n好  ");
+  EXPECT_EQ(c.article_id(), a);
+  EXPECT_EQ(c.body(), "第一条评论\n好");
+  EXPECT_EQ(c.author_id(), "u1");
+  EXPECT_EQ(c.author_name(), "网友");
+  EXPECT_EQ(c.status(), v1::COMMENT_STATUS_PUBLISHED);
+  EXPECT_FALSE(c.comment_id().empty());
+  EXPECT_GT(c.create_time().seconds(), 1600000000);
+  absl::StatusOr<v1::Comment> got = client_->GetComment(a, c.comment_id());
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->SerializeAsString(), c.SerializeAsString());
+}
+
+TEST_F(CommentServerTest, IdempotentRetryStoresNothingNew) {
+  const std::string a = Article();
+  v1::PostCommentRequest r = PostRequest(a, "once");
+  r.set_idempotency_key("key-1");
+  absl::StatusOr<v1::PostCommentResponse> first = client_->PostComment(r);
+  absl::StatusOr<v1::PostCommentResponse> again = client_->PostComment(r);
+  ASSERT_TRUE(first.ok() && again.ok());
+  EXPECT_EQ(first->comment().comment_id(), again->comment().comment_id());
+  EXPECT_EQ(client_->GetArticleStats(a)->comment_count(), 1);
+
+  r.set_author_id("u2");  // The key is scoped to its author.
+  EXPECT_NE(client_->PostComment(r)->comment().comment_id(),
+            first->comment().comment_id());
+  r.set_idempotency_key("key-2");
+  client_->PostComment(r).IgnoreError();
+  EXPECT_EQ(client_->GetArticleStats(a)->comment_count(), 3);
+}
+
+TEST_F(CommentServerTest, RepliesCountAndListUnderTheirParent) {
+  const std::string a = Article();
+  const v1::Comment top = Post(a, "top");
+  const v1::Comment r1 = Post(a, "r1", top.comment_id(), "u2");
+  const v1::Comment r2 = Post(a, "r2", top.comment_id(), "u3");
+  EXPECT_EQ(r1.parent_id(), top.comment_id());
+  EXPECT_EQ(client_->GetComment(a, top.comment_id())->reply_count(), 2);
+  EXPECT_THAT(Ids(a, v1::ORDER_NEWEST), ElementsAre(top.comment_id()));
+  EXPECT_THAT(Ids(a, v1::ORDER_NEWEST, top.comment_id()),
+              ElementsAre(r2.comment_id(), r1.comment_id()));
+  EXPECT_THAT(Ids(a, v1::ORDER_OLDEST, top.comment_id()),
+              ElementsAre(r1.comment_id(), r2.comment_id()));
+  const v1::Comment nested = Post(a, "nested", r1.comment_id());
+  EXPECT_EQ(client_->GetComment(a, r1.comment_id())->reply_count(), 1);
+  EXPECT_THAT(Ids(a, v1::ORDER_HOT, r1.comment_id()),
+              ElementsAre(nested.comment_id()));
+  EXPECT_EQ(client_->GetArticleStats(a)->comment_count(), 4);
+
+  // A parent must exist in the same article.
+  EXPECT_EQ(client_->PostComment(PostRequest(a, "x", "999")).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(client_->PostComment(PostRequest(Article(), "x", top.comment_id()))
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(client_->PostComment(PostRequest(a, "x", "not-an-id"))
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  v1::ListCommentsRequest list;
+  list.set_article_id(a);
+  list.set_parent_id("12345");
+  EXPECT_EQ(client_->ListComments(list).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(CommentServerTest, ConcurrentLikesAreExact) {
+  const std::string a = Article();
+  const v1::Comment c = Post(a, "popular");
+  constexpr int kUsers = 50;
+  auto hammer = [&](bool like) {
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int i = 0; i < kUsers; ++i) {
+      threads.emplace_back([&, i] {
+        Client own({.target = server_->target()});
+        const std::string user = absl::StrCat("liker-", i);
+        for (int twice = 0; twice < 2; ++twice) {
+          auto r = like ? own.LikeComment(a, c.comment_id(), user)
+                        : own.UnlikeComment(a, c.comment_id(), user);
+          if (!r.ok() || r->liked() != like) ++failures;
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    return failures.load();
+  };
+  EXPECT_EQ(hammer(true), 0);
+  EXPECT_EQ(client_->GetComment(a, c.comment_id())->like_count(), kUsers);
+  EXPECT_EQ(client_->GetArticleStats(a)->participant_count(), kUsers + 1);
+  EXPECT_EQ(hammer(false), 0);
+  EXPECT_EQ(client_->GetComment(a, c.comment_id())->like_count(), 0);
+  EXPECT_EQ(client_->GetArticleStats(a)->participant_count(), 1);
+}
+
+TEST_F(CommentServerTest, LikeTwiceChangesNothingAndUnlikeUndoes) {
+  const std::string a = Article();
+  const v1::Comment c = Post(a, "c");
+  auto first = client_->LikeComment(a, c.comment_id(), "fan");
+  auto second = client_->LikeComment(a, c.comment_id(), "fan");
+  EXPECT_EQ(first->like_count(), 1);
+  EXPECT_TRUE(first->liked());
+  EXPECT_EQ(second->like_count(), 1);
+  auto undone = client_->UnlikeComment(a, c.comment_id(), "fan");
+  EXPECT_EQ(undone->like_count(), 0);
+  EXPECT_FALSE(undone->liked());
+  EXPECT_EQ(client_->UnlikeComment(a, c.comment_id(), "fan")->like_count(), 0);
+  EXPECT_EQ(client_->LikeComment(a, "424242", "fan").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(client_->LikeComment(a, c.comment_id(), "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(CommentServerTest, HotRanksByLikesNewestByTime) {
+  const std::string a = Article();
+  const v1::Comment c1 = Post(a, "one");
+  const v1::Comment c2 = Post(a, "two");
+  const v1::Comment c3 = Post(a, "three");
+  for (const char* u : {"x", "y", "z"}) {
+    ASSERT_TRUE(client_->LikeComment(a, c1.comment_id(), u).ok());
+  }
+  ASSERT_TRUE(client_->LikeComment(a, c2.comment_id(), "x").ok());
+  EXPECT_THAT(Ids(a, v1::ORDER_HOT),
+              ElementsAre(c1.comment_id(), c2.comment_id(), c3.comment_id()));
+  EXPECT_THAT(Ids(a, v1::ORDER_NEWEST),
+              ElementsAre(c3.comment_id(), c2.comment_id(), c1.comment_id()));
+  EXPECT_THAT(Ids(a, v1::ORDER_UNSPECIFIED),
+              ElementsAre(c3.comment_id(), c2.comment_id(), c1.comment_id()));
+  EXPECT_THAT(Ids(a, v1::ORDER_OLDEST),
+              ElementsAre(c1.comment_id(), c2.comment_id(), c3.comment_id()));
+  // Replies count towards hot too: two replies outweigh c1's three likes.
+  Post(a, "r", c3.comment_id());
+  Post(a, "r", c3.comment_id());
+  EXPECT_EQ(Ids(a, v1::ORDER_HOT).front(), c3.comment_id());
+  // Unliking moves the rank back down.
+  for (const char* u : {"x", "y", "z"}) {
+    ASSERT_TRUE(client_->UnlikeComment(a, c1.comment_id(), u).ok());
+  }
+  EXPECT_EQ(Ids(a, v1::ORDER_HOT).back(), c1.comment_id());
+}
+
+TEST_F(CommentServerTest, PageSizeDefaultsAndCaps) {
+  const std::string a = Article();
+  for (int i = 0; i < 105; ++i) Post(a, absl::StrCat("c", i));
+  v1::ListCommentsRequest req;
+  req.set_article_id(a);
+  EXPECT_EQ(client_->ListComments(req)->comments_size(), 20);
+  req.set_page_size(1000);
+  auto capped = client_->ListComments(req);
+  EXPECT_EQ(capped->comments_size(), 100);
+  EXPECT_FALSE(capped->next_page_token().empty());
+  req.set_page_size(-1);
+  EXPECT_EQ(client_->ListComments(req).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  req.set_page_size(5);
+  req.set_order(static_cast<Order>(17));
+  EXPECT_EQ(client_->ListComments(req).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // An exact multiple ends without an empty trailing page.
+  EXPECT_EQ(Ids(a, v1::ORDER_NEWEST, "", 35).size(), 105u);
+}
+
+TEST_F(CommentServerTest, NewestWalkNeitherRepeatsNorSkipsWhileCommentsArrive) {
+  const std::string a = Article();
+  std::vector<std::string> before;
+  for (int i = 0; i < 45; ++i) before.push_back(Post(a, "old").comment_id());
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    Client own({.target = server_->target()});
+    while (!stop) own.PostComment(PostRequest(a, "new")).IgnoreError();
+  });
+  const std::vector<std::string> walked = Ids(a, v1::ORDER_NEWEST, "", 4);
+  stop = true;
+  writer.join();
+  // Comments that arrive during the walk are newer than its cursor: the walk
+  // shows exactly the comments that existed, newest first.
+  std::vector<std::string> expected(before.rbegin(), before.rend());
+  const auto start = std::find(walked.begin(), walked.end(), expected.front());
+  ASSERT_NE(start, walked.end());
+  EXPECT_EQ(std::vector<std::string>(start, walked.end()), expected);
+  EXPECT_EQ(std::set<std::string>(walked.begin(), walked.end()).size(),
+            walked.size());
+}
+
+TEST_F(CommentServerTest, HotWalkShowsEachUnchangedCommentOnce) {
+  const std::string a = Article();
+  std::vector<std::string> all;
+  for (int i = 0; i < 30; ++i) {
+    const std::string id = Post(a, "c").comment_id();
+    all.push_back(id);
+    for (int l = 0; l < i % 4; ++l) {
+      ASSERT_TRUE(client_->LikeComment(a, id, absl::StrCat("u", l)).ok());
+    }
+  }
+  // Likes on other comments while walking must not disturb the rest.
+  v1::ListCommentsRequest req;
+  req.set_article_id(a);
+  req.set_order(v1::ORDER_HOT);
+  req.set_page_size(7);
+  std::vector<std::string> walked;
+  std::set<std::string> touched;
+  int64_t last_likes = INT64_MAX;
+  do {
+    auto page = client_->ListComments(req);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const v1::Comment& c : page->comments()) walked.push_back(c.comment_id());
+    if (!page->comments().empty()) {
+      // Bump the first comment of this page: it is already behind us.
+      const std::string& seen = page->comments(0).comment_id();
+      ASSERT_TRUE(client_->LikeComment(a, seen, "walker").ok());
+      touched.insert(seen);
+      last_likes = std::min(last_likes, page->comments(0).like_count());
+    }
+    req.set_page_token(page->next_page_token());
+  } while (!req.page_token().empty());
+  std::multiset<std::string> counted(walked.begin(), walked.end());
+  for (const std::string& id : all) {
+    if (touched.count(id) == 0) {
+      EXPECT_EQ(counted.count(id), 1u) << id;
+    }
+  }
+}
+
+TEST_F(CommentServerTest, ForgedPageTokensAreInvalidArgument) {
+  const std::string a = Article();
+  for (int i = 0; i < 5; ++i) Post(a, "c");
+  v1::ListCommentsRequest req;
+  req.set_article_id(a);
+  req.set_page_size(2);
+  auto first = client_->ListComments(req);
+  ASSERT_FALSE(first->next_page_token().empty());
+  const std::string token = first->next_page_token();
+  std::string flipped = token;
+  flipped[flipped.size() / 2] = flipped[flipped.size() / 2] == 'A' ? 'B' : 'A';
+  for (const std::string& bad :
+       {std::string("garbage"), flipped, token.substr(0, token.size() - 3),
+        token + "AAAA", std::string(2000, 'A')}) {
+    req.set_page_token(bad);
+    EXPECT_EQ(client_->ListComments(req).status().code(),
+              absl::StatusCode::kInvalidArgument);
+  }
+  req.set_page_token(token);
+  req.set_order(v1::ORDER_HOT);
+  EXPECT_EQ(client_->ListComments(req).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  req.set_order(v1::ORDER_NEWEST);
+  req.set_article_id(Article());
+  EXPECT_EQ(client_->ListComments(req).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(CommentServerTest, OnlyTheAuthorDeletesAndRepliesSurvive) {
+  const std::string a = Article();
+  const v1::Comment top = Post(a, "top", "", "author");
+  const v1::Comment reply = Post(a, "reply", top.comment_id(), "other");
+  ASSERT_TRUE(client_->LikeComment(a, top.comment_id(), "fan").ok());
+  EXPECT_EQ(client_->GetArticleStats(a)->participant_count(), 3);
+
+  EXPECT_EQ(client_->DeleteComment(a, top.comment_id(), "other").code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(client_->DeleteComment(a, top.comment_id(), "").code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(client_->DeleteComment(a, "777", "author").code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(client_->DeleteComment(a, top.comment_id(), "author").ok());
+  EXPECT_TRUE(client_->DeleteComment(a, top.comment_id(), "author").ok());
+
+  auto tombstone = client_->GetComment(a, top.comment_id());
+  ASSERT_TRUE(tombstone.ok());
+  EXPECT_EQ(tombstone->status(), v1::COMMENT_STATUS_DELETED);
+  EXPECT_EQ(tombstone->body(), "");
+  for (Order o : {v1::ORDER_HOT, v1::ORDER_NEWEST, v1::ORDER_OLDEST}) {
+    EXPECT_TRUE(Ids(a, o).empty());
+  }
+  auto stats = client_->GetArticleStats(a);
+  EXPECT_EQ(stats->comment_count(), 1);
+  EXPECT_EQ(stats->participant_count(), 1);  // "other", by the reply.
+  EXPECT_EQ(client_->GetComment(a, reply.comment_id())->body(), "reply");
+  EXPECT_THAT(Ids(a, v1::ORDER_NEWEST, top.comment_id()),
+              ElementsAre(reply.comment_id()));
+  EXPECT_EQ(client_->LikeComment(a, top.comment_id(), "fan").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(client_->PostComment(PostRequest(a, "x", top.comment_id()))
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(CommentServerTest, StatsSingleAndBatched) {
+  const std::string a = Article();
+  const std::string b = Article();
+  Post(a, "1", "", "p1");
+  Post(a, "2", "", "p1");
+  const v1::Comment c = Post(a, "3", "", "p2");
+  ASSERT_TRUE(client_->LikeComment(a, c.comment_id(), "p3").ok());
+  Post(b, "1", "", "p1");
+  auto one = client_->GetArticleStats(a);
+  EXPECT_EQ(one->article_id(), a);
+  EXPECT_EQ(one->comment_count(), 3);
+  EXPECT_EQ(one->participant_count(), 3);
+  auto none = client_->GetArticleStats("never-commented");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->comment_count(), 0);
+  EXPECT_EQ(none->participant_count(), 0);
+
+  auto batch = client_->BatchGetArticleStats({b, "never-commented", a});
+  ASSERT_TRUE(batch.ok());
+  ASSERT_EQ(batch->size(), 3u);
+  EXPECT_EQ((*batch)[0].article_id(), b);
+  EXPECT_EQ((*batch)[0].comment_count(), 1);
+  EXPECT_EQ((*batch)[1].comment_count(), 0);
+  EXPECT_EQ((*batch)[2].participant_count(), 3);
+
+  EXPECT_EQ(client_->BatchGetArticleStats({}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(
+      client_->BatchGetArticleStats(std::vector<std::string>(100, a)).ok());
+  EXPECT_EQ(client_->BatchGetArticleStats(std::vector<std::string>(101, a))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  auto bad = client_->BatchGetArticleStats({a, "bad id"});
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("article_ids[1]"));
+  EXPECT_EQ(client_->GetArticleStats("").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(CommentServerTest, UnknownCommentsAreNotFound) {
+  const std::string a = Article();
+  EXPECT_EQ(client_->GetComment(a, "1").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(client_->GetComment(a, "x").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(client_->GetComment(a, "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::ListCommentsRequest req;
+  req.set_article_id(a);
+  auto empty = client_->ListComments(req);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->comments_size(), 0);
+  EXPECT_TRUE(empty->next_page_token().empty());
+}
+
+// Its own servers: this test stops Redis.
+TEST(CommentServerRecoveryTest, RedisDownThenBack) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url(), {"--store_timeout=1s"}));
+  Client client({.target = server.target(), .deadline = absl::Seconds(3)});
+  v1::PostCommentRequest req;
+  req.set_article_id("recovery");
+  req.set_author_id("u");
+  req.set_body("before");
+  ASSERT_TRUE(client.PostComment(req).ok());
+
+  redis.Stop();
+  const absl::Time start = absl::Now();
+  auto down = client.PostComment(req);
+  EXPECT_EQ(down.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(down.status().message()),
+              ::testing::Not(HasSubstr("redis")));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+  EXPECT_EQ(client.GetArticleStats("recovery").status().code(),
+            absl::StatusCode::kUnavailable);
+
+  ASSERT_TRUE(redis.Start());
+  absl::StatusOr<v1::PostCommentResponse> back;
+  for (int i = 0; i < 50 && !back.ok(); ++i) {
+    back = client.PostComment(req);
+    if (!back.ok()) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(server.Running());
+}
+
+TEST(CommentServerLifecycleTest, SigtermDrainsAndExitsZero) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url()));
+  const int status = server.Stop(SIGTERM);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(CommentServerLifecycleTest, BadFlagsExitNonZero) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  EXPECT_FALSE(server.Start("mysql://nope"));
+  const int status = server.Stop(SIGTERM);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_NE(WEXITSTATUS(status), 0);
+}
+
+}  // namespace
+}  // namespace comments

@@ -1,0 +1,120 @@
+// The store against a real redis-server: the Lua scripts, the parent-chain
+// protocol, and the invariants between record, indexes and counts.
+#include "service/internal/comment_store.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+#include "service/internal/keyspace.h"
+#include "tests/support/redis_server.h"
+
+namespace comments {
+namespace {
+
+class CommentStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(redis_server_.Start());
+    redis_ = std::make_unique<RedisClient>(RedisClientOptions{
+        RedisEndpoint::Parse(redis_server_.url()).value()});
+    store_ = NewStore();
+  }
+
+  // A store with a cold parent cache, as on another replica.
+  std::unique_ptr<CommentStore> NewStore() {
+    return std::make_unique<CommentStore>(redis_.get(), CommentStoreOptions{});
+  }
+
+  static absl::Time Soon() { return absl::Now() + absl::Seconds(5); }
+
+  v1::Comment Post(CommentStore& store, const std::string& parent,
+                   const std::string& author = "u1") {
+    NewComment c;
+    c.article_id = "a";
+    c.parent_id = parent;
+    c.author_id = author;
+    c.body = "body";
+    absl::StatusOr<PostResult> r = store.Post(c, Soon());
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->comment : v1::Comment();
+  }
+
+  int64_t ZCard(const std::string& key) {
+    return redis_->Command({"ZCARD", key}, Soon())->integer;
+  }
+
+  testing::RedisServer redis_server_;
+  std::unique_ptr<RedisClient> redis_;
+  std::unique_ptr<CommentStore> store_;
+};
+
+TEST_F(CommentStoreTest, DeepThreadsWorkFromAColdReplica) {
+  const v1::Comment top = Post(*store_, "");
+  const v1::Comment reply = Post(*store_, top.comment_id());
+  // Another replica, which has never seen these comments, replies to the
+  // reply, likes it and deletes it: each needs the right parent keys.
+  std::unique_ptr<CommentStore> cold = NewStore();
+  const v1::Comment nested = Post(*cold, reply.comment_id(), "u2");
+  EXPECT_EQ(nested.parent_id(), reply.comment_id());
+
+  std::unique_ptr<CommentStore> cold2 = NewStore();
+  absl::StatusOr<LikeState> like =
+      cold2->SetLike("a", reply.comment_id(), "u3", true, Soon());
+  ASSERT_TRUE(like.ok()) << like.status();
+  EXPECT_EQ(like->like_count, 1);
+
+  const Keyspace keys("a");
+  absl::StatusOr<RedisReply> score = redis_->Command(
+      {"ZSCORE", keys.HotIndex(top.comment_id()), reply.comment_id()}, Soon());
+  ASSERT_TRUE(score.ok());
+  EXPECT_FALSE(score->is_nil());
+
+  std::unique_ptr<CommentStore> cold3 = NewStore();
+  ASSERT_TRUE(cold3->Delete("a", nested.comment_id(), "u2", Soon()).ok());
+  absl::StatusOr<v1::Comment> parent =
+      store_->Get("a", reply.comment_id(), Soon());
+  EXPECT_EQ(parent->reply_count(), 0);
+  EXPECT_EQ(ZCard(keys.NewestIndex(reply.comment_id())), 0);
+  EXPECT_EQ(ZCard(keys.HotIndex(reply.comment_id())), 0);
+}
+
+TEST_F(CommentStoreTest, DeleteUndoesEveryCountAndIndex) {
+  const v1::Comment top = Post(*store_, "");
+  const v1::Comment reply = Post(*store_, top.comment_id(), "u2");
+  ASSERT_TRUE(store_->SetLike("a", reply.comment_id(), "u3", true, Soon()).ok());
+  ASSERT_TRUE(store_->SetLike("a", reply.comment_id(), "u1", true, Soon()).ok());
+  absl::StatusOr<std::vector<v1::ArticleStats>> before =
+      store_->Stats({"a"}, Soon());
+  EXPECT_EQ((*before)[0].comment_count(), 2);
+  EXPECT_EQ((*before)[0].participant_count(), 3);
+
+  ASSERT_TRUE(store_->Delete("a", reply.comment_id(), "u2", Soon()).ok());
+  absl::StatusOr<std::vector<v1::ArticleStats>> after =
+      store_->Stats({"a"}, Soon());
+  EXPECT_EQ((*after)[0].comment_count(), 1);
+  EXPECT_EQ((*after)[0].participant_count(), 1);  // Only u1's comment is left.
+  const Keyspace keys("a");
+  EXPECT_EQ(redis_->Command({"EXISTS", keys.Likers(reply.comment_id())},
+                            Soon())
+                ->integer,
+            0);
+  EXPECT_EQ(store_->Get("a", top.comment_id(), Soon())->reply_count(), 0);
+}
+
+TEST_F(CommentStoreTest, ScriptsReloadAfterScriptFlush) {
+  Post(*store_, "");
+  ASSERT_TRUE(redis_->Command({"SCRIPT", "FLUSH"}, Soon()).ok());
+  const v1::Comment again = Post(*store_, "");
+  EXPECT_EQ(again.comment_id(), "2");
+}
+
+TEST_F(CommentStoreTest, RecordsCreationTimeFromRedisClock) {
+  const absl::Time before = absl::Now() - absl::Seconds(1);
+  const v1::Comment c = Post(*store_, "");
+  const absl::Time created = absl::FromUnixSeconds(c.create_time().seconds());
+  EXPECT_GE(created, before);
+  EXPECT_LE(created, absl::Now() + absl::Seconds(1));
+}
+
+}  // namespace
+}  // namespace comments

@@ -1,0 +1,76 @@
+#include "service/internal/page_token.h"
+
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "gtest/gtest.h"
+
+namespace comments {
+namespace {
+
+PageCursor Request() {
+  PageCursor c;
+  c.article_id = "a1";
+  c.parent_id = "";
+  c.order = 1;
+  return c;
+}
+
+PageCursor Cursor() {
+  PageCursor c = Request();
+  c.score = "9013.1234567890123";
+  c.comment_id = "42";
+  return c;
+}
+
+TEST(PageTokenTest, RoundTrips) {
+  PageTokenCodec codec("secret");
+  absl::StatusOr<PageCursor> back = codec.Decode(codec.Encode(Cursor()),
+                                                 Request());
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->score, "9013.1234567890123");
+  EXPECT_EQ(back->comment_id, "42");
+}
+
+TEST(PageTokenTest, RejectsEveryFlippedByte) {
+  PageTokenCodec codec("secret");
+  std::string raw;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(codec.Encode(Cursor()), &raw));
+  for (size_t i = 0; i < raw.size(); ++i) {
+    std::string forged = raw;
+    forged[i] ^= 0x01;
+    absl::StatusOr<PageCursor> back =
+        codec.Decode(absl::WebSafeBase64Escape(forged), Request());
+    EXPECT_EQ(back.status().code(), absl::StatusCode::kInvalidArgument) << i;
+  }
+}
+
+TEST(PageTokenTest, RejectsGarbageAndOtherSecrets) {
+  PageTokenCodec codec("secret");
+  PageTokenCodec other("another");
+  for (const std::string& bad :
+       {std::string("x"), std::string("!!!!"), std::string(5000, 'A'),
+        other.Encode(Cursor()), std::string("MTIz")}) {
+    absl::StatusOr<PageCursor> back = codec.Decode(bad, Request());
+    EXPECT_EQ(back.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(back.status().message().substr(0, 10), "page_token");
+  }
+}
+
+TEST(PageTokenTest, BoundToItsList) {
+  PageTokenCodec codec("secret");
+  const std::string token = codec.Encode(Cursor());
+  PageCursor other_article = Request();
+  other_article.article_id = "a2";
+  PageCursor other_order = Request();
+  other_order.order = 2;
+  PageCursor other_parent = Request();
+  other_parent.parent_id = "7";
+  for (const PageCursor& expected : {other_article, other_order, other_parent}) {
+    EXPECT_EQ(codec.Decode(token, expected).status().code(),
+              absl::StatusCode::kInvalidArgument);
+  }
+}
+
+}  // namespace
+}  // namespace comments

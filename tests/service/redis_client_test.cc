@@ -1,0 +1,96 @@
+#include "service/internal/redis_client.h"
+
+#include "gtest/gtest.h"
+#include "tests/support/redis_server.h"
+
+namespace comments {
+namespace {
+
+TEST(RedisEndpointTest, ParsesBothForms) {
+  absl::StatusOr<RedisEndpoint> tcp = RedisEndpoint::Parse("redis://h:6380");
+  ASSERT_TRUE(tcp.ok());
+  EXPECT_EQ(tcp->host, "h");
+  EXPECT_EQ(tcp->port, 6380);
+  absl::StatusOr<RedisEndpoint> unix_socket =
+      RedisEndpoint::Parse("unix:///tmp/r.sock");
+  ASSERT_TRUE(unix_socket.ok());
+  EXPECT_EQ(unix_socket->unix_path, "/tmp/r.sock");
+  EXPECT_EQ(RedisEndpoint::Parse("redis://h").value().port, 6379);
+  for (const char* bad : {"", "h:1", "redis://", "redis://h:0",
+                          "redis://h:x", "unix://rel"}) {
+    EXPECT_EQ(RedisEndpoint::Parse(bad).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+}
+
+class RedisClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(redis_.Start()); }
+
+  RedisClient Client() {
+    return RedisClient(RedisClientOptions{
+        RedisEndpoint::Parse(redis_.url()).value(), /*pool_size=*/2,
+        absl::Milliseconds(200), absl::Milliseconds(10)});
+  }
+  static absl::Time Soon() { return absl::Now() + absl::Seconds(2); }
+
+  testing::RedisServer redis_;
+};
+
+TEST_F(RedisClientTest, BinarySafeRoundTrip) {
+  RedisClient client = Client();
+  const std::string value("a\0b\r\n评论", 10);
+  ASSERT_TRUE(client.Command({"SET", "k", value}, Soon()).ok());
+  absl::StatusOr<RedisReply> got = client.Command({"GET", "k"}, Soon());
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->str, value);
+  EXPECT_TRUE(client.Command({"GET", "missing"}, Soon())->is_nil());
+}
+
+TEST_F(RedisClientTest, ErrorRepliesAreInternalAndKeepTheConnection) {
+  RedisClient client = Client();
+  absl::StatusOr<RedisReply> bad = client.Command({"NOSUCHCOMMAND"}, Soon());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInternal);
+  EXPECT_TRUE(client.Command({"PING"}, Soon()).ok());
+}
+
+TEST_F(RedisClientTest, PipelineKeepsOrderAndPerCommandErrors) {
+  RedisClient client = Client();
+  absl::StatusOr<std::vector<RedisReply>> replies = client.Pipeline(
+      {{"SET", "a", "1"}, {"INCR", "a"}, {"HGET", "a", "f"}, {"GET", "a"}},
+      Soon());
+  ASSERT_TRUE(replies.ok());
+  ASSERT_EQ(replies->size(), 4u);
+  EXPECT_EQ((*replies)[1].integer, 2);
+  EXPECT_EQ((*replies)[2].str.substr(0, 4), "ERR:");
+  EXPECT_EQ((*replies)[3].str, "2");
+}
+
+TEST_F(RedisClientTest, SlowRedisIsDeadlineExceeded) {
+  RedisClient client = Client();
+  absl::StatusOr<RedisReply> slow = client.Command(
+      {"DEBUG", "SLEEP", "0.5"}, absl::Now() + absl::Milliseconds(100));
+  EXPECT_EQ(slow.status().code(), absl::StatusCode::kDeadlineExceeded);
+  // The late reply must not be read as the answer to the next command.
+  absl::SleepFor(absl::Milliseconds(500));
+  absl::StatusOr<RedisReply> next = client.Command({"ECHO", "x"}, Soon());
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->str, "x");
+}
+
+TEST_F(RedisClientTest, DownIsUnavailableAndRecoversWhenBack) {
+  RedisClient client = Client();
+  ASSERT_TRUE(client.Command({"PING"}, Soon()).ok());
+  redis_.Stop();
+  EXPECT_EQ(client.Command({"PING"}, Soon()).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(client.Command({"PING"}, Soon()).status().code(),
+            absl::StatusCode::kUnavailable);
+  ASSERT_TRUE(redis_.Start());
+  absl::SleepFor(absl::Milliseconds(20));  // Past the reconnect backoff.
+  EXPECT_TRUE(client.Command({"PING"}, Soon()).ok());
+}
+
+}  // namespace
+}  // namespace comments

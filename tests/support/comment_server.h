@@ -1,0 +1,38 @@
+#ifndef COMMENTS_TESTS_SUPPORT_COMMENT_SERVER_H_
+#define COMMENTS_TESTS_SUPPORT_COMMENT_SERVER_H_
+
+#include <string>
+#include <vector>
+
+#include "tests/support/subprocess.h"
+
+namespace comments::testing {
+
+// The real comment-server binary, run as a child process listening on a
+// unix socket in a temp dir. Stopped with SIGTERM when destroyed.
+class CommentServerProcess final {
+ public:
+  CommentServerProcess() : socket_(dir_.path() + "/grpc.sock") {}
+
+  // Starts the server against `redis_url` with extra flags, and waits until
+  // its socket accepts calls. Returns false when it does not come up.
+  bool Start(const std::string& redis_url,
+             const std::vector<std::string>& extra_flags = {});
+
+  // Sends `signal`, waits, returns the exit status as waitpid reports it.
+  int Stop(int signal = 15) { return process_.Stop(signal); }
+  bool Running() { return process_.Running(); }
+
+  // The gRPC target: "unix:/.../grpc.sock".
+  std::string target() const { return "unix:" + socket_; }
+  std::string log_path() const { return dir_.path() + "/server.log"; }
+
+ private:
+  TempDir dir_;
+  std::string socket_;
+  Subprocess process_;
+};
+
+}  // namespace comments::testing
+
+#endif  // COMMENTS_TESTS_SUPPORT_COMMENT_SERVER_H_

@@ -1,0 +1,37 @@
+#ifndef COMMENTS_TESTS_SUPPORT_REDIS_SERVER_H_
+#define COMMENTS_TESTS_SUPPORT_REDIS_SERVER_H_
+
+#include <string>
+
+#include "tests/support/subprocess.h"
+
+namespace comments::testing {
+
+// A private redis-server for one test: listens only on a unix socket in its
+// own temp dir, keeps nothing on disk, and is stopped when destroyed. The
+// socket path stays the same across Stop/Start, so a client can watch the
+// server go away and come back.
+class RedisServer final {
+ public:
+  RedisServer();
+  ~RedisServer();
+
+  // Starts (or restarts) the server and waits until it answers PING.
+  // Returns false if it does not within a few seconds.
+  bool Start();
+  void Stop();
+
+  const std::string& socket_path() const { return socket_; }
+  // "unix:///.../redis.sock", the form comment-server takes.
+  std::string url() const { return "unix://" + socket_; }
+  const std::string& dir() const { return dir_.path(); }
+
+ private:
+  TempDir dir_;
+  std::string socket_;
+  Subprocess process_;
+};
+
+}  // namespace comments::testing
+
+#endif  // COMMENTS_TESTS_SUPPORT_REDIS_SERVER_H_
