@@ -30,17 +30,19 @@ bool Subprocess::Start(const std::vector<std::string>& argv,
                              environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) pid_ = -1;
+  exit_status_ = -1;
   return rc == 0;
 }
 
 bool Subprocess::Running() {
   if (pid_ <= 0) return false;
-  int status;
-  return waitpid(pid_, &status, WNOHANG) == 0;
+  if (waitpid(pid_, &exit_status_, WNOHANG) == 0) return true;
+  pid_ = -1;  // Reaped: Stop reports exit_status_.
+  return false;
 }
 
 int Subprocess::Stop(int signal, int timeout_ms) {
-  if (pid_ <= 0) return -1;
+  if (pid_ <= 0) return exit_status_;
   kill(pid_, signal);
   int status = -1;
   const auto give_up =
@@ -54,6 +56,7 @@ int Subprocess::Stop(int signal, int timeout_ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   pid_ = -1;
+  exit_status_ = status;
   return status;
 }
 

@@ -23,7 +23,8 @@ class Subprocess final {
              const std::string& log_path);
 
   // Sends `signal` and waits up to `timeout_ms`; then SIGKILL. Returns the
-  // exit status as waitpid reports it, or -1 when nothing was running.
+  // exit status as waitpid reports it (that of the last run when it has
+  // already exited), or -1 when nothing was started.
   int Stop(int signal = 15, int timeout_ms = 10000);
 
   // True while the process has not exited.
@@ -33,6 +34,7 @@ class Subprocess final {
 
  private:
   pid_t pid_ = -1;
+  int exit_status_ = -1;
 };
 
 // A fresh temporary directory, removed with its contents when destroyed.

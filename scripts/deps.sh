@@ -1,0 +1,33 @@
+# Sourced by run.sh and test.sh: installs, from Debian's packages, whatever
+# the build and the tests need and this machine lacks. Safe to run again.
+COMMENTS_PACKAGES=(
+  build-essential cmake pkg-config ccache
+  protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
+  libabsl-dev libhiredis-dev libevent-dev libssl-dev
+  libicu-dev libopencc-dev opencc libvectorscan-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  redis-server redis-tools
+)
+
+comments_install_deps() {
+  local missing=()
+  local p
+  for p in "${COMMENTS_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+      missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then return 0; fi
+  echo "Installing: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+# comments_build BUILD_DIR [cmake args...]: configures once, then builds.
+comments_build() {
+  local dir="$1"; shift
+  cmake -S "$COMMENTS_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$dir" -j"$(nproc)"
+}
