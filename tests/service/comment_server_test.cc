@@ -13,6 +13,8 @@
 #include "client/client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "service/internal/redis_client.h"
 #include "tests/support/comment_server.h"
 #include "tests/support/redis_server.h"
 
@@ -520,6 +522,78 @@ TEST(CommentServerLifecycleTest, SigtermDrainsAndExitsZero) {
   const int status = server.Stop(SIGTERM);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+// Blocks the Redis at `url` for `seconds`, from another connection.
+std::thread SleepRedis(const std::string& url, double seconds) {
+  return std::thread([url, seconds] {
+    RedisClient redis({RedisEndpoint::Parse(url).value()});
+    redis
+        .Command({"DEBUG", "SLEEP", absl::StrCat(seconds)},
+                 absl::Now() + absl::Seconds(seconds + 5))
+        .IgnoreError();
+  });
+}
+
+TEST(CommentServerLifecycleTest, SigtermLetsCallsInFlightFinish) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url(), {"--store_timeout=5s"}));
+  Client client({.target = server.target()});
+  ASSERT_TRUE(client.GetArticleStats("drain").ok());  // Connected and warm.
+
+  std::thread sleeper = SleepRedis(redis.url(), 1.0);
+  absl::SleepFor(absl::Milliseconds(100));
+  absl::StatusOr<v1::PostCommentResponse> in_flight;
+  std::thread caller([&] {
+    v1::PostCommentRequest req;
+    req.set_article_id("drain");
+    req.set_author_id("u");
+    req.set_body("posted while the server stops");
+    in_flight = client.PostComment(req);
+  });
+  absl::SleepFor(absl::Milliseconds(300));  // The call now waits on Redis.
+  const int status = server.Stop(SIGTERM);
+  caller.join();
+  sleeper.join();
+  EXPECT_TRUE(in_flight.ok()) << in_flight.status();
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(CommentServerLifecycleTest, SlowRedisIsDeadlineExceededThenRecovers) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url()));
+  Client fast({.target = server.target(), .deadline = absl::Milliseconds(300)});
+  ASSERT_TRUE(fast.GetArticleStats("slow").ok());
+
+  std::thread sleeper = SleepRedis(redis.url(), 1.5);
+  absl::SleepFor(absl::Milliseconds(100));
+  const absl::Time start = absl::Now();
+  EXPECT_EQ(fast.GetArticleStats("slow").status().code(),
+            absl::StatusCode::kDeadlineExceeded);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(1));
+  sleeper.join();
+  EXPECT_TRUE(fast.GetArticleStats("slow").ok());
+  EXPECT_TRUE(server.Running());
+}
+
+TEST(CommentServerLifecycleTest, HealthServiceAnswersServing) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url()));
+  auto channel = grpc::CreateChannel(server.target(),
+                                     grpc::InsecureChannelCredentials());
+  auto health = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(health->Check(&context, request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 }
 
 TEST(CommentServerLifecycleTest, BadFlagsExitNonZero) {
