@@ -136,14 +136,21 @@ absl::Status CommentServiceImpl::List(const v1::ListCommentsRequest& request,
   return absl::OkStatus();
 }
 
-absl::StatusOr<LikeState> CommentServiceImpl::Like(
-    const std::string& article_id, const std::string& comment_id,
-    const std::string& user_id, bool like, absl::Time deadline) {
+absl::Status CommentServiceImpl::Like(const std::string& article_id,
+                                      const std::string& comment_id,
+                                      const std::string& user_id, bool like,
+                                      absl::Time deadline,
+                                      v1::LikeCommentResponse& response) {
   if (absl::Status s = ValidateCommentRef(article_id, comment_id); !s.ok()) {
     return s;
   }
   if (absl::Status s = ValidateUserId(user_id, "user_id"); !s.ok()) return s;
-  return store_->SetLike(article_id, comment_id, user_id, like, deadline);
+  absl::StatusOr<LikeState> state =
+      store_->SetLike(article_id, comment_id, user_id, like, deadline);
+  if (!state.ok()) return state.status();
+  response.set_like_count(state->like_count);
+  response.set_liked(state->liked);
+  return absl::OkStatus();
 }
 
 grpc::Status CommentServiceImpl::PostComment(
@@ -183,25 +190,17 @@ grpc::Status CommentServiceImpl::ListComments(
 grpc::Status CommentServiceImpl::LikeComment(
     grpc::ServerContext* context, const v1::LikeCommentRequest* request,
     v1::LikeCommentResponse* response) {
-  absl::StatusOr<LikeState> state =
-      Like(request->article_id(), request->comment_id(), request->user_id(),
-           /*like=*/true, Deadline(*context));
-  if (!state.ok()) return ToGrpcStatus(state.status());
-  response->set_like_count(state->like_count);
-  response->set_liked(state->liked);
-  return grpc::Status::OK;
+  return ToGrpcStatus(Like(request->article_id(), request->comment_id(),
+                           request->user_id(), /*like=*/true,
+                           Deadline(*context), *response));
 }
 
 grpc::Status CommentServiceImpl::UnlikeComment(
     grpc::ServerContext* context, const v1::UnlikeCommentRequest* request,
     v1::LikeCommentResponse* response) {
-  absl::StatusOr<LikeState> state =
-      Like(request->article_id(), request->comment_id(), request->user_id(),
-           /*like=*/false, Deadline(*context));
-  if (!state.ok()) return ToGrpcStatus(state.status());
-  response->set_like_count(state->like_count);
-  response->set_liked(state->liked);
-  return grpc::Status::OK;
+  return ToGrpcStatus(Like(request->article_id(), request->comment_id(),
+                           request->user_id(), /*like=*/false,
+                           Deadline(*context), *response));
 }
 
 grpc::Status CommentServiceImpl::DeleteComment(

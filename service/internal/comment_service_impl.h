@@ -65,10 +65,11 @@ class CommentServiceImpl final : public v1::CommentService::Service {
                     v1::PostCommentResponse& response);
   absl::Status List(const v1::ListCommentsRequest& request,
                     absl::Time deadline, v1::ListCommentsResponse& response);
-  absl::StatusOr<LikeState> Like(const std::string& article_id,
-                                 const std::string& comment_id,
-                                 const std::string& user_id, bool like,
-                                 absl::Time deadline);
+  // Like and Unlike: the same call with the direction as a flag.
+  absl::Status Like(const std::string& article_id,
+                    const std::string& comment_id, const std::string& user_id,
+                    bool like, absl::Time deadline,
+                    v1::LikeCommentResponse& response);
   absl::Time Deadline(const grpc::ServerContext& context) const;
 
   const CommentServiceOptions options_;
