@@ -49,20 +49,27 @@ bool Lone(const std::vector<Unit>& u, size_t i) {
 
 // Whole-word test for units [first, last]. A Latin letter glued to either
 // end means the match is inside a longer word ("classic"). When the match is
-// spelled out with noise ("f u c k"), a lone letter next to it means the
-// spelled-out word goes on ("a s s i s t a n t"), so that fails too.
+// spelled out with noise ("f u c k"), a lone letter next to it, set off by
+// the same kind of noise, means the spelled-out word goes on ("a s s i s t
+// a n t"), so that fails too; "a f.u.c.k" is a word and then a match.
 bool WholeWord(const std::vector<Unit>& u, size_t first, size_t last) {
-  bool spaced = false;
-  for (size_t k = first + 1; k <= last && !spaced; ++k) {
-    spaced = !internal::Adjacent(u[k - 1], u[k]);
+  uint8_t spacing = internal::kGapNone;
+  for (size_t k = first + 1; k <= last && spacing == internal::kGapNone; ++k) {
+    spacing = u[k].gap;
   }
   if (first > 0 && IsLatin(u[first - 1])) {
     if (internal::Adjacent(u[first - 1], u[first])) return false;
-    if (spaced && Lone(u, first - 1)) return false;
+    if (spacing != internal::kGapNone && u[first].gap == spacing &&
+        Lone(u, first - 1)) {
+      return false;
+    }
   }
   if (last + 1 < u.size() && IsLatin(u[last + 1])) {
     if (internal::Adjacent(u[last], u[last + 1])) return false;
-    if (spaced && Lone(u, last + 1)) return false;
+    if (spacing != internal::kGapNone && u[last + 1].gap == spacing &&
+        Lone(u, last + 1)) {
+      return false;
+    }
   }
   return true;
 }

@@ -117,7 +117,11 @@ bool FindIdAfter(const std::vector<Unit>& units, const DigitValues& dv,
     if (!digit_first && !(wechat && IsLatinUnit(units[first]))) continue;
     size_t last = first;
     size_t length = units[first].run;
-    while (last + 1 < n && Adjacent(units[last], units[last + 1])) {
+    // Ids may contain '_', '-', '.': one punctuation mark between units.
+    while (last + 1 < n &&
+           (Adjacent(units[last], units[last + 1]) ||
+            (units[last + 1].gap == kGapOther &&
+             units[last + 1].start == units[last].end + 1))) {
       const bool digit = DigitAt(units, dv, last + 1) != kNone;
       if (digit_first ? !digit : !(digit || IsLatinUnit(units[last + 1]))) {
         break;

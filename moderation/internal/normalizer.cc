@@ -164,7 +164,7 @@ class TableBuilder final {
       i += U16_LENGTH(d);
       const int8_t type = u_charType(d);
       if (IsLetter(type)) {
-        const uint32_t letter = FoldLetter(static_cast<char32_t>(d));
+        const uint32_t letter = FoldLetter(static_cast<char32_t>(d), c);
         out.push_back(letter >= 'a' && letter <= 'z' ? (kLatin | letter)
                                                      : letter);
       } else if (type == U_DECIMAL_DIGIT_NUMBER || type == U_OTHER_NUMBER) {
@@ -189,7 +189,9 @@ class TableBuilder final {
 
   // A letter's normalized form: traditional Han to simplified; accented or
   // look-alike Latin letters to plain ASCII.
-  char32_t FoldLetter(char32_t c) {
+  // `original` is the code point before case folding: "Κ" (Greek capital)
+  // looks like "K", its folded "κ" looks like nothing Latin.
+  char32_t FoldLetter(char32_t c, char32_t original) {
     if (c < 0x80) return c;
     if (auto it = t2s_.find(c); it != t2s_.end()) return it->second;
     if (!MayLookLatin(c)) return c;
@@ -203,14 +205,16 @@ class TableBuilder final {
       return static_cast<char32_t>(u_tolower(decomposed.char32At(0)));
     }
     // Look-alikes: Cyrillic "а", Greek "ο" -> "a", "o".
-    icu::UnicodeString skeleton;
-    status = U_ZERO_ERROR;
-    uspoof_getSkeletonUnicodeString(
-        spoof_, 0, icu::UnicodeString(static_cast<UChar32>(c)), skeleton,
-        &status);
-    if (U_SUCCESS(status) && skeleton.countChar32() == 1) {
-      const UChar32 s = u_tolower(skeleton.char32At(0));
-      if (s >= 'a' && s <= 'z') return static_cast<char32_t>(s);
+    for (char32_t form : {c, original}) {
+      icu::UnicodeString skeleton;
+      status = U_ZERO_ERROR;
+      uspoof_getSkeletonUnicodeString(
+          spoof_, 0, icu::UnicodeString(static_cast<UChar32>(form)), skeleton,
+          &status);
+      if (U_SUCCESS(status) && skeleton.countChar32() == 1) {
+        const UChar32 s = u_tolower(skeleton.char32At(0));
+        if (s >= 'a' && s <= 'z') return static_cast<char32_t>(s);
+      }
     }
     return c;
   }

@@ -12,7 +12,7 @@ bool IsLatin(const Unit& u) { return (u.flags & kUnitLatin) != 0; }
 // Appends a unit made from table entry `e` for the code point at `index`,
 // folding a repeated Latin letter into the previous unit. Returns true when
 // the unit makes the leetspeak pass necessary (a digit glued to a letter).
-bool Push(uint32_t e, uint32_t index, std::vector<Unit>* units) {
+bool Push(uint32_t e, uint32_t index, uint8_t gap, std::vector<Unit>* units) {
   const uint8_t flags =
       static_cast<uint8_t>(((e & kLatin) ? kUnitLatin : 0) |
                            ((e & kDigit) ? kUnitDigit : 0) |
@@ -21,13 +21,15 @@ bool Push(uint32_t e, uint32_t index, std::vector<Unit>* units) {
   const uint32_t sym = e & kValueMask;
   if (!units->empty()) {
     Unit& back = units->back();
-    if ((flags & kUnitLatin) && IsLatin(back) && back.sym == sym) {
+    // Same letter, glued or from the same code point ("ß" -> "ss").
+    if ((flags & kUnitLatin) && IsLatin(back) && back.sym == sym &&
+        (back.end == index || back.end == index + 1)) {
       if (back.run < UINT16_MAX) ++back.run;
       back.end = index + 1;
       return false;
     }
   }
-  units->push_back(Unit{sym, index, index + 1, 1, flags});
+  units->push_back(Unit{sym, index, index + 1, 1, flags, gap});
   return (flags & kUnitDigit) && units->size() > 1 &&
          IsLatin((*units)[units->size() - 2]) &&
          Adjacent((*units)[units->size() - 2], units->back());
@@ -44,7 +46,7 @@ int DigitOf(const CharTable& table, const Unit& u) {
 void Emit(const Unit& u, std::vector<Unit>* units, size_t* w) {
   if (*w > 0 && IsLatin(u)) {
     Unit& back = (*units)[*w - 1];
-    if (IsLatin(back) && back.sym == u.sym) {
+    if (IsLatin(back) && back.sym == u.sym && Adjacent(back, u)) {
       back.run = static_cast<uint16_t>(
           back.run + u.run < UINT16_MAX ? back.run + u.run : UINT16_MAX);
       back.end = u.end;
@@ -90,9 +92,17 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
             right_latin && !GluedLatin(u, last + 2, u[last + 1]);
         convert = left_latin && right_latin &&
                   (last > r || !(single_left && single_right));
-      } else if (last == r) {
-        const bool leading = u[r].sym != (table.Lookup('i') & kValueMask);
-        convert = right_latin && (left_latin || (leading && !left_glued));
+      } else {
+        const uint32_t letter = u[r].sym;
+        const bool is_i = letter == (table.Lookup('i') & kValueMask);
+        const bool is_s = letter == (table.Lookup('s') & kValueMask);
+        const bool right_glued = last + 1 < n && Adjacent(u[last], u[last + 1]);
+        convert = (left_latin && right_latin) ||
+                  (!is_i && right_latin && !left_glued) ||  // "$hit", "@ss"
+                  (is_s && left_latin && !right_glued);     // "a$$"
+      }
+      if (!convert && last + 1 < n && u[last + 1].gap == kGapNone) {
+        u[last + 1].gap = kGapOther;  // The dropped symbols were noise.
       }
       for (size_t k = r; k <= last; ++k) {
         if (!convert) continue;
@@ -141,6 +151,7 @@ ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
   uint32_t index = 0;
   uint32_t last_end = 0;
   bool rewrite = false;
+  char32_t last_noise = 0;
   ScanInfo info;
   uint32_t seen = 0;  // All entries ORed: which kinds of character occur.
   while (p < end) {
@@ -156,20 +167,27 @@ ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
     seen |= e;
     const uint32_t here = index++;
     if (e & kNoise) {
+      last_noise = c;
       if ((e & (kSoft | kStar)) == 0) continue;
       rewrite = true;
     }
+    uint8_t gap = kGapNone;
+    if (here > last_end && !units->empty()) {
+      gap = last_noise <= 0x20 || last_noise == 0x3000 || last_noise == 0xA0
+                ? kGapSpace
+                : kGapOther;
+    }
     if (here - last_end > static_cast<uint32_t>(max_gap) && !units->empty()) {
-      units->push_back(Unit{0, here, here, 1, kUnitBreak});
+      units->push_back(Unit{0, here, here, 1, kUnitBreak, gap});
     }
     last_end = here + 1;
     if (e & kExpansion) {
       const uint32_t* b;
       const uint32_t* x;
       table.Expansion(e, &b, &x);
-      for (; b < x; ++b) rewrite |= Push(*b, here, units);
+      for (; b < x; ++b, gap = kGapNone) rewrite |= Push(*b, here, gap, units);
     } else {
-      rewrite |= Push(e, here, units);
+      rewrite |= Push(e, here, gap, units);
     }
   }
   if (rewrite) Rewrite(table, units);

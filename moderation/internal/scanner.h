@@ -30,7 +30,14 @@ struct Unit {
   uint32_t end;    // One past the last original code point.
   uint16_t run;    // Latin letters folded into this unit (>= 1).
   uint8_t flags;   // kUnit*.
+  uint8_t gap;     // Noise right before: kGapNone, kGapSpace, kGapOther.
 };
+
+// What separates a unit from the previous one, so "a f.u.c.k" (a word,
+// then a dotted word) can be told from "a s s i s t" (one spaced word).
+inline constexpr uint8_t kGapNone = 0;
+inline constexpr uint8_t kGapSpace = 1;
+inline constexpr uint8_t kGapOther = 2;
 
 struct ScanInfo {
   bool invalid_utf8 = false;  // Some bytes decoded as U+FFFD.
