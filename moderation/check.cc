@@ -1,0 +1,212 @@
+// Lexicon::Check: scan, match, verify, detect, then build the verdict.
+#include <algorithm>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "moderation/internal/contact.h"
+#include "moderation/internal/lexicon_impl.h"
+#include "moderation/internal/scanner.h"
+#include "moderation/internal/utf8.h"
+#include "moderation/moderation.h"
+
+namespace moderation {
+namespace {
+
+using internal::Pattern;
+using internal::PatternKind;
+using internal::Span;
+using internal::Unit;
+
+// Detector matches use ids past the lexicon's entries.
+enum Detector : uint32_t { kUrl = 0, kPhone = 1, kQq = 2, kWechat = 3 };
+constexpr const char* kDetectorWords[] = {"<url>", "<phone>", "<qq>",
+                                          "<wechat>"};
+
+struct RawMatch {
+  uint32_t start;
+  uint32_t end;
+  uint32_t id;  // Entry index, or entries.size() + Detector.
+  Action action;
+  bool operator<(const RawMatch& o) const {
+    return std::tie(start, end, id) < std::tie(o.start, o.end, o.id);
+  }
+  bool operator==(const RawMatch& o) const {
+    return start == o.start && end == o.end && id == o.id;
+  }
+};
+
+bool IsLatin(const Unit& u) { return (u.flags & internal::kUnitLatin) != 0; }
+
+// A Latin letter standing alone between noise, as in "a s s i s t".
+bool Lone(const std::vector<Unit>& u, size_t i) {
+  const bool glued_left = i > 0 && IsLatin(u[i - 1]) &&
+                          internal::Adjacent(u[i - 1], u[i]);
+  const bool glued_right = i + 1 < u.size() && IsLatin(u[i + 1]) &&
+                           internal::Adjacent(u[i], u[i + 1]);
+  return !glued_left && !glued_right;
+}
+
+// Whole-word test for units [first, last]. A Latin letter glued to either
+// end means the match is inside a longer word ("classic"). When the match is
+// spelled out with noise ("f u c k"), a lone letter next to it, set off by
+// the same kind of noise, means the spelled-out word goes on ("a s s i s t
+// a n t"), so that fails too; "a f.u.c.k" is a word and then a match.
+bool WholeWord(const std::vector<Unit>& u, size_t first, size_t last) {
+  uint8_t spacing = internal::kGapNone;
+  for (size_t k = first + 1; k <= last && spacing == internal::kGapNone; ++k) {
+    spacing = u[k].gap;
+  }
+  if (first > 0 && IsLatin(u[first - 1])) {
+    if (internal::Adjacent(u[first - 1], u[first])) return false;
+    if (spacing != internal::kGapNone && u[first].gap == spacing &&
+        Lone(u, first - 1)) {
+      return false;
+    }
+  }
+  if (last + 1 < u.size() && IsLatin(u[last + 1])) {
+    if (internal::Adjacent(u[last], u[last + 1])) return false;
+    if (spacing != internal::kGapNone && u[last + 1].gap == spacing &&
+        Lone(u, last + 1)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+struct Scratch {
+  std::vector<Unit> units;
+  std::vector<RawMatch> raw;
+  std::vector<Span> spans;
+};
+
+void AddSpans(const std::vector<Span>& spans, uint32_t id, Action action,
+              std::vector<RawMatch>* raw) {
+  for (const Span& s : spans) raw->push_back({s.start, s.end, id, action});
+}
+
+// The masked text: code points inside any match become U+FF0A; invalid
+// bytes become U+FFFD. `raw` is sorted by start.
+std::string Mask(std::string_view text, const std::vector<RawMatch>& raw) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  size_t next = 0;          // Next match to open.
+  uint32_t covered_to = 0;  // Code points before this are masked.
+  for (uint32_t index = 0; p < end; ++index) {
+    while (next < raw.size() && raw[next].start <= index) {
+      covered_to = std::max(covered_to, raw[next++].end);
+    }
+    char32_t c;
+    const int n = internal::DecodeUtf8(p, end, &c);
+    if (index < covered_to) {
+      out.append("\xEF\xBC\x8A");  // U+FF0A
+    } else if (c == internal::kReplacementChar && n == 1) {
+      internal::AppendUtf8(c, &out);
+    } else {
+      out.append(reinterpret_cast<const char*>(p), n);
+    }
+    p += n;
+  }
+  return out;
+}
+
+}  // namespace
+
+Verdict Lexicon::Check(std::string_view text) const {
+  thread_local Scratch scratch;
+  std::vector<Unit>& units = scratch.units;
+  std::vector<RawMatch>& raw = scratch.raw;
+  raw.clear();
+  const Impl& lex = *impl_;
+  const ContactOptions& contact = lex.options.contact;
+  const auto detector_id = [&](Detector d) {
+    return static_cast<uint32_t>(lex.entries.size()) + d;
+  };
+  const internal::ScanInfo info =
+      internal::Scan(lex.symbols, text, lex.options.max_gap, &units);
+
+  const internal::AhoCorasick& ac = *lex.matcher;
+  uint32_t state = internal::AhoCorasick::kRoot;
+  for (size_t j = 0; j < units.size(); ++j) {
+    const uint32_t sym = units[j].sym;
+    state = sym == 0 ? internal::AhoCorasick::kRoot : ac.Step(state, sym);
+    for (uint32_t s = ac.Report(state); s != internal::AhoCorasick::kNone;
+         s = ac.NextReport(s)) {
+      const uint32_t* id;
+      const uint32_t* id_end;
+      ac.Outputs(s, &id, &id_end);
+      for (; id < id_end; ++id) {
+        const Pattern& p = lex.patterns[*id];
+        const size_t first = j + 1 - p.length;
+        if (p.runs != internal::kNoRuns) {
+          bool enough = true;
+          for (size_t k = 0; k < p.length && enough; ++k) {
+            enough = units[first + k].run >= lex.runs[p.runs + k];
+          }
+          if (!enough) continue;
+        }
+        if (p.whole_word && !WholeWord(units, first, j)) continue;
+        const bool wechat = p.kind == PatternKind::kWechatKeyword;
+        const Action action = wechat ? contact.wechat : contact.qq;
+        if (p.kind == PatternKind::kEntry) {
+          raw.push_back({units[first].start, units[j].end, p.entry,
+                         lex.entries[p.entry].action});
+        } else if (action != Action::kAllow) {
+          uint32_t id_end_cp;
+          if (internal::FindIdAfter(units, lex.digit_value, j, wechat,
+                                    &id_end_cp)) {
+            raw.push_back({units[first].start, id_end_cp,
+                           detector_id(wechat ? kWechat : kQq), action});
+          }
+        }
+      }
+    }
+  }
+  if (contact.phone != Action::kAllow) {
+    scratch.spans.clear();
+    internal::FindPhones(units, lex.digit_value, &scratch.spans);
+    AddSpans(scratch.spans, detector_id(kPhone), contact.phone, &raw);
+  }
+  if (contact.url != Action::kAllow && info.any_latin) {
+    scratch.spans.clear();
+    internal::FindUrls(lex.symbols, text, &scratch.spans);
+    AddSpans(scratch.spans, detector_id(kUrl), contact.url, &raw);
+  }
+
+  Verdict verdict;
+  if (raw.empty()) {
+    if (info.invalid_utf8) {
+      verdict.masked = Mask(text, raw);
+    } else {
+      verdict.masked = std::string(text);
+    }
+    return verdict;
+  }
+  std::sort(raw.begin(), raw.end());
+  raw.erase(std::unique(raw.begin(), raw.end()), raw.end());
+  const size_t reported = std::min<size_t>(
+      raw.size(), static_cast<size_t>(lex.options.max_reported_matches));
+  verdict.matches.reserve(reported);
+  for (size_t i = 0; i < raw.size(); ++i) {
+    verdict.action = std::max(verdict.action, raw[i].action);
+    if (i >= reported) continue;
+    Match m;
+    if (raw[i].id < lex.entries.size()) {
+      m.word = lex.entries[raw[i].id].word;
+      m.category = lex.entries[raw[i].id].category;
+    } else {
+      m.word = kDetectorWords[raw[i].id - lex.entries.size()];
+      m.category = "contact";
+    }
+    m.action = raw[i].action;
+    m.start = raw[i].start;
+    m.end = raw[i].end;
+    verdict.matches.push_back(std::move(m));
+  }
+  verdict.masked = Mask(text, raw);
+  return verdict;
+}
+
+}  // namespace moderation

@@ -1,0 +1,238 @@
+// Lexicon::Compile: words -> normalized symbol patterns -> one automaton,
+// and the per-lexicon symbol table the scanner reads.
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "moderation/internal/lexicon_impl.h"
+#include "moderation/internal/normalizer.h"
+#include "moderation/internal/scanner.h"
+#include "moderation/moderation.h"
+
+namespace moderation {
+namespace {
+
+using internal::CharTable;
+using internal::Pattern;
+using internal::PatternKind;
+using internal::Unit;
+
+constexpr int kMaxWordUnits = 64;
+// Words are normalized whole: noise inside a lexicon word never splits it.
+constexpr int kNoGapLimit = 1 << 30;
+
+// Keywords that introduce a contact id; matched by the same automaton.
+// Only spellings that rarely mean anything else: a keyword is harmless on its
+// own, but a number after it is reported.
+constexpr const char* kQqKeywords[] = {"qq", "扣扣", "企鹅", "抠抠", "蔻蔻",
+                                       "q号"};
+constexpr const char* kWechatKeywords[] = {"微信", "wx", "vx", "weixin",
+                                           "wechat", "薇信", "威信", "徽信",
+                                           "v信", "wei信"};
+
+// Dense symbol ids for normalized code points, with the reserved ones.
+class Alphabet final {
+ public:
+  Alphabet() {
+    for (uint32_t d = 0; d < 10; ++d) ids_['0' + d] = internal::kFirstDigitSym + d;
+    for (uint32_t l = 0; l < 26; ++l) ids_['a' + l] = internal::kFirstLetterSym + l;
+    ids_[internal::kWildcardCodePoint] = internal::kWildcardSym;
+    uint32_t next = internal::kFirstChineseDigitSym;
+    for (char32_t c : internal::kChineseDigits) ids_[c] = next++;
+    size_ = next;
+  }
+  Alphabet(const Alphabet&) = delete;
+  Alphabet& operator=(const Alphabet&) = delete;
+
+  uint32_t Add(uint32_t code_point) {
+    auto [it, inserted] = ids_.try_emplace(code_point, size_);
+    if (inserted) ++size_;
+    return it->second;
+  }
+  uint32_t Find(uint32_t code_point) const {
+    auto it = ids_.find(code_point);
+    return it == ids_.end() ? 0 : it->second;
+  }
+  uint32_t size() const { return size_; }
+
+  // The normalization table with each value replaced by its symbol id.
+  CharTable Derive(const CharTable& normalization) const {
+    auto map = [this](uint32_t e) {
+      if ((e & internal::kNoise) && !(e & (internal::kSoft | internal::kStar))) {
+        return e;
+      }
+      return (e & ~internal::kValueMask) | Find(e & internal::kValueMask);
+    };
+    std::vector<uint32_t> entries = normalization.entries();
+    for (uint32_t& e : entries) {
+      if (!(e & internal::kExpansion)) e = map(e);
+    }
+    std::vector<uint32_t> expansion = normalization.expansion();
+    for (uint32_t& e : expansion) e = map(e);
+    return CharTable(std::move(entries), std::move(expansion),
+                     normalization.expansion_index(), 0);
+  }
+
+ private:
+  absl::flat_hash_map<uint32_t, uint32_t> ids_;
+  uint32_t size_ = 0;
+};
+
+std::string Where(const LexiconEntry& e, size_t index) {
+  return e.line > 0 ? absl::StrCat("line ", e.line)
+                    : absl::StrCat("entry ", index + 1);
+}
+
+bool IsAsciiWord(const std::vector<Unit>& units) {
+  bool latin = false;
+  for (const Unit& u : units) {
+    if (u.flags & internal::kUnitLatin) {
+      latin = true;
+    } else if (!(u.flags & internal::kUnitDigit) &&
+               u.sym != internal::kWildcardCodePoint) {
+      return false;
+    }
+  }
+  return latin;
+}
+
+class PatternSet final {
+ public:
+  explicit PatternSet(Lexicon::Impl* impl) : impl_(impl) {}
+  PatternSet(const PatternSet&) = delete;
+  PatternSet& operator=(const PatternSet&) = delete;
+
+  void Add(const std::vector<uint32_t>& syms, const std::vector<Unit>& units,
+           uint32_t entry, bool whole_word, PatternKind kind) {
+    Pattern p{entry, internal::kNoRuns, static_cast<uint16_t>(syms.size()),
+              whole_word, kind};
+    if (std::any_of(units.begin(), units.end(),
+                    [](const Unit& u) { return u.run > 1; })) {
+      p.runs = static_cast<uint32_t>(impl_->runs.size());
+      for (const Unit& u : units) impl_->runs.push_back(u.run);
+    }
+    impl_->patterns.push_back(p);
+    symbols_.push_back(syms);
+  }
+
+  // "f*ck", "sh*t", "f**k": a wildcard for one or two inner letters of a
+  // Latin word, since the scanner turns such a '*' into the wildcard.
+  void AddWildcardVariants(const std::vector<uint32_t>& syms,
+                           const std::vector<Unit>& units, uint32_t entry) {
+    const size_t n = syms.size();
+    for (size_t width = 1; width <= 2; ++width) {
+      for (size_t i = 1; i + width < n; ++i) {
+        std::vector<uint32_t> variant = syms;
+        std::vector<Unit> variant_units = units;
+        bool letters = true;
+        for (size_t k = i; k < i + width; ++k) {
+          letters &= (units[k].flags & internal::kUnitLatin) != 0;
+          variant[k] = internal::kWildcardSym;
+          variant_units[k].run = 1;
+        }
+        if (letters) Add(variant, variant_units, entry, true, PatternKind::kEntry);
+      }
+    }
+  }
+
+  const std::vector<std::vector<uint32_t>>& symbols() const { return symbols_; }
+
+ private:
+  Lexicon::Impl* impl_;
+  std::vector<std::vector<uint32_t>> symbols_;  // Parallel to patterns.
+};
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
+    const std::vector<LexiconEntry>& entries, const EngineOptions& options) {
+  if (options.max_gap < 0 || options.max_gap > 64) {
+    return absl::InvalidArgumentError("max_gap must be in [0, 64]");
+  }
+  if (options.max_reported_matches < 1) {
+    return absl::InvalidArgumentError("max_reported_matches must be >= 1");
+  }
+  const absl::StatusOr<CharTable>& normalization =
+      internal::NormalizationTable();
+  if (!normalization.ok()) return normalization.status();
+
+  auto impl = std::make_unique<Impl>();
+  impl->entries = entries;
+  impl->options = options;
+  Alphabet alphabet;
+  PatternSet patterns(impl.get());
+  std::vector<Unit> units;
+  auto normalize = [&](const std::string& word, std::vector<uint32_t>* syms) {
+    internal::Scan(*normalization, word, kNoGapLimit, &units);
+    syms->clear();
+    for (const Unit& u : units) syms->push_back(alphabet.Add(u.sym));
+  };
+  std::vector<uint32_t> syms;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const LexiconEntry& e = entries[i];
+    if (e.action == Action::kAllow) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Where(e, i), ": action must be mask, review or block"));
+    }
+    normalize(e.word, &syms);
+    if (syms.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          Where(e, i), ": word \"", e.word, "\" has no letter or digit"));
+    }
+    if (syms.size() > kMaxWordUnits) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          Where(e, i), ": word is longer than ", kMaxWordUnits, " characters"));
+    }
+    const bool ascii = IsAsciiWord(units);
+    const bool whole_word = e.mode == WordMode::kWholeWord ||
+                            (e.mode == WordMode::kAuto && ascii);
+    const auto entry = static_cast<uint32_t>(i);
+    patterns.Add(syms, units, entry, whole_word, PatternKind::kEntry);
+    if (ascii && syms.size() >= 3) {
+      patterns.AddWildcardVariants(syms, units, entry);
+    }
+  }
+  auto add_keywords = [&](const auto& words, PatternKind kind) {
+    for (const char* word : words) {
+      normalize(word, &syms);
+      patterns.Add(syms, units, 0, IsAsciiWord(units), kind);
+    }
+  };
+  add_keywords(kQqKeywords, PatternKind::kQqKeyword);
+  add_keywords(kWechatKeywords, PatternKind::kWechatKeyword);
+
+  impl->symbols = alphabet.Derive(*normalization);
+  impl->digit_value.assign(alphabet.size(), internal::kNotDigit);
+  for (uint32_t d = 0; d < 10; ++d) {
+    impl->digit_value[internal::kFirstDigitSym + d] = static_cast<uint8_t>(d);
+  }
+  for (size_t k = 0; k < std::size(internal::kChineseDigits); ++k) {
+    impl->digit_value[internal::kFirstChineseDigitSym + k] =
+        internal::kChineseDigitValues[k];
+  }
+  impl->matcher = std::make_unique<internal::AhoCorasick>(patterns.symbols(),
+                                                          alphabet.size());
+  return std::shared_ptr<const Lexicon>(new Lexicon(std::move(impl)));
+}
+
+Lexicon::Lexicon(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Lexicon::~Lexicon() = default;
+
+size_t Lexicon::entry_count() const { return impl_->entries.size(); }
+
+size_t Lexicon::MemoryUsage() const {
+  size_t bytes = sizeof(Impl) + impl_->symbols.MemoryUsage() +
+                 impl_->matcher->MemoryUsage() +
+                 impl_->patterns.capacity() * sizeof(internal::Pattern) +
+                 impl_->runs.capacity() * sizeof(uint16_t) +
+                 impl_->digit_value.capacity();
+  for (const LexiconEntry& e : impl_->entries) {
+    bytes += sizeof(e) + e.word.capacity() + e.category.capacity();
+  }
+  return bytes;
+}
+
+}  // namespace moderation

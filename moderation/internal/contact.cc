@@ -1,0 +1,191 @@
+#include "moderation/internal/contact.h"
+
+#include <algorithm>
+#include <string>
+
+#include "moderation/internal/utf8.h"
+
+namespace moderation::internal {
+namespace {
+
+constexpr uint8_t kNone = 0xFF;
+
+uint8_t DigitAt(const std::vector<Unit>& units, const DigitValues& dv,
+                size_t i) {
+  return i < units.size() && units[i].sym < dv.size() ? dv[units[i].sym]
+                                                      : kNone;
+}
+
+bool IsLatinUnit(const Unit& u) { return (u.flags & kUnitLatin) != 0; }
+
+// Top-level domains seen in Chinese spam. Short common words ("me", "is")
+// are left out on purpose: "hello.me" in prose is not a link.
+constexpr std::string_view kTlds[] = {
+    "com", "net", "org", "cn",   "top",  "xyz", "vip",  "cc",    "info",
+    "club", "site", "shop", "app", "io",  "co",  "tv",   "bet",   "win",
+    "live", "online", "link", "ltd", "biz", "ink", "pw", "ws", "la", "hk",
+    "tw",  "asia", "wang", "fun", "icu", "work", "cyou", "xin", "red"};
+
+bool IsTld(std::string_view label) {
+  for (std::string_view tld : kTlds) {
+    if (label == tld) return true;
+  }
+  return false;
+}
+
+bool IsUrlChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+         std::string_view("-._~:/?#@!$&'()*+,;=%").find(c) !=
+             std::string_view::npos;
+}
+bool IsLabelChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+// One ASCII character per original code point: letters and digits folded
+// (full-width, other scripts' look-alikes), dots in their Chinese forms as
+// '.', ASCII punctuation kept, everything else ' '.
+void Fold(const CharTable& table, std::string_view text, std::string* out) {
+  out->clear();
+  const uint32_t a = table.Lookup('a') & kValueMask;
+  const uint32_t zero = table.Lookup('0') & kValueMask;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    char32_t c;
+    p += DecodeUtf8(p, end, &c);
+    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // Full-width ASCII.
+    const uint32_t e = table.Lookup(c);
+    char folded = ' ';
+    if (c == '.' || c == 0x3002 || c == 0xFF61 || c == U'点' || c == U'點') {
+      folded = '.';
+    } else if (!(e & kExpansion) && (e & kLatin)) {
+      folded = static_cast<char>('a' + ((e & kValueMask) - a));
+    } else if (!(e & kExpansion) && (e & kDigit)) {
+      folded = static_cast<char>('0' + ((e & kValueMask) - zero));
+    } else if (c < 0x80 && IsUrlChar(static_cast<char>(c))) {
+      folded = static_cast<char>(c);
+    }
+    out->push_back(folded);
+  }
+}
+
+}  // namespace
+
+void FindPhones(const std::vector<Unit>& units, const DigitValues& dv,
+                std::vector<Span>* out) {
+  const size_t n = units.size();
+  size_t i = 0;
+  while (i < n) {
+    if (DigitAt(units, dv, i) == kNone) {
+      ++i;
+      continue;
+    }
+    size_t last = i;  // A run of digits, noise allowed in between.
+    while (DigitAt(units, dv, last + 1) != kNone) ++last;
+    // A number stands alone where the run ends or noise separates it.
+    auto bounded = [&](size_t a, size_t b) {
+      return (a == i || !Adjacent(units[a - 1], units[a])) &&
+             (b == last || !Adjacent(units[b], units[b + 1]));
+    };
+    for (size_t k = i; k + 10 <= last; ++k) {
+      if (DigitAt(units, dv, k) != 1 || DigitAt(units, dv, k + 1) < 3 ||
+          DigitAt(units, dv, k + 1) > 9) {
+        continue;
+      }
+      size_t first = k;
+      if (k >= i + 2 && DigitAt(units, dv, k - 2) == 8 &&
+          DigitAt(units, dv, k - 1) == 6 && bounded(k - 2, k + 10)) {
+        first = k - 2;
+      }
+      if (bounded(first, k + 10)) {
+        out->push_back(Span{units[first].start, units[k + 10].end});
+        k += 10;
+      }
+    }
+    i = last + 1;
+  }
+}
+
+bool FindIdAfter(const std::vector<Unit>& units, const DigitValues& dv,
+                 size_t keyword_last, bool wechat, uint32_t* end) {
+  const size_t n = units.size();
+  for (size_t first = keyword_last + 1;
+       first < n && first <= keyword_last + 3; ++first) {
+    if (units[first].flags & kUnitBreak) return false;
+    const bool digit_first = DigitAt(units, dv, first) != kNone;
+    if (!digit_first && !(wechat && IsLatinUnit(units[first]))) continue;
+    size_t last = first;
+    size_t length = units[first].run;
+    // Ids may contain '_', '-', '.': one punctuation mark between units.
+    while (last + 1 < n &&
+           (Adjacent(units[last], units[last + 1]) ||
+            (units[last + 1].gap == kGapOther &&
+             units[last + 1].start == units[last].end + 1))) {
+      const bool digit = DigitAt(units, dv, last + 1) != kNone;
+      if (digit_first ? !digit : !(digit || IsLatinUnit(units[last + 1]))) {
+        break;
+      }
+      ++last;
+      length += units[last].run;
+    }
+    const bool ok = digit_first
+                        ? DigitAt(units, dv, first) != 0 && length >= 5 &&
+                              (wechat || length <= 11)
+                        : length >= 6 && length <= 20;
+    if (ok) *end = units[last].end;
+    return ok;
+  }
+  return false;
+}
+
+void FindUrls(const CharTable& table, std::string_view text,
+              std::vector<Span>* out) {
+  thread_local std::string folded;
+  Fold(table, text, &folded);
+  const std::string_view f = folded;
+  const size_t n = f.size();
+  size_t i = 0;
+  while (i < n) {
+    if (!IsLabelChar(f[i]) || (i > 0 && (IsLabelChar(f[i - 1]) ||
+                                         f[i - 1] == '.'))) {
+      ++i;
+      continue;
+    }
+    // A token starts at i: labels separated by single dots, or a scheme.
+    size_t j = i;
+    bool linked = false;
+    for (std::string_view prefix : {"https://", "http://", "www."}) {
+      if (f.substr(i, prefix.size()) == prefix) linked = true;
+    }
+    size_t labels = 0;
+    size_t last_label = i;
+    size_t domain_end = i;
+    while (j < n && IsLabelChar(f[j])) {
+      last_label = j;
+      while (j < n && IsLabelChar(f[j])) ++j;
+      ++labels;
+      domain_end = j;
+      if (j + 1 < n && f[j] == '.' && IsLabelChar(f[j + 1])) {
+        ++j;
+      } else {
+        break;
+      }
+    }
+    const bool domain =
+        labels >= 2 && IsTld(f.substr(last_label, domain_end - last_label));
+    if (linked || domain) {
+      size_t k = linked ? i : domain_end;
+      if (linked || (k < n && f[k] == '/')) {
+        while (k < n && IsUrlChar(f[k])) ++k;
+      }
+      while (k > i && (f[k - 1] == '.' || f[k - 1] == ',')) --k;
+      out->push_back(Span{static_cast<uint32_t>(i), static_cast<uint32_t>(k)});
+      i = k;
+    } else {
+      i = std::max(j, i + 1);
+    }
+  }
+}
+
+}  // namespace moderation::internal

@@ -1,0 +1,46 @@
+// Contact-spam detectors: phone numbers, ids after QQ/WeChat keywords, URLs.
+// They read the scanner's units (digits in any form are already folded) or,
+// for URLs, the original text, whose dots and slashes the scanner drops.
+#ifndef MODERATION_INTERNAL_CONTACT_H_
+#define MODERATION_INTERNAL_CONTACT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "moderation/internal/char_table.h"
+#include "moderation/internal/scanner.h"
+
+namespace moderation::internal {
+
+struct Span {
+  uint32_t start;  // Original code points, end exclusive.
+  uint32_t end;
+};
+
+// `digit_value[sym]`: the digit a symbol stands for, or 0xFF.
+using DigitValues = std::vector<uint8_t>;
+
+// Appends mainland mobile numbers: 11 digits 1[3-9]..., optionally after
+// 86, each standing alone (noise or a non-digit on both sides).
+void FindPhones(const std::vector<Unit>& units, const DigitValues& digit_value,
+                std::vector<Span>* out);
+
+// The id following a contact keyword whose last unit is `keyword_last`:
+// for QQ 5-11 digits not starting with 0; for WeChat that, or a Latin
+// letter followed by 5-19 letters or digits. At most two other units may
+// come between ("qq号:", "微信是"). Returns false when there is none; else
+// sets `*end` to the original end of the id.
+bool FindIdAfter(const std::vector<Unit>& units, const DigitValues& digit_value,
+                 size_t keyword_last, bool wechat, uint32_t* end);
+
+// Appends links: http(s):// or www. and what follows, and bare domains
+// ("abc.com", "abc点com", "ａｂｃ。ｃｏｍ") whose last label is a known
+// TLD. `table` classifies letters and digits (any CharTable).
+void FindUrls(const CharTable& table, std::string_view text,
+              std::vector<Span>* out);
+
+}  // namespace moderation::internal
+
+#endif  // MODERATION_INTERNAL_CONTACT_H_

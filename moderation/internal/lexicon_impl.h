@@ -1,0 +1,65 @@
+// The compiled form of a Lexicon, shared by compile.cc (which builds it)
+// and check.cc (which reads it).
+#ifndef MODERATION_INTERNAL_LEXICON_IMPL_H_
+#define MODERATION_INTERNAL_LEXICON_IMPL_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "moderation/internal/aho_corasick.h"
+#include "moderation/internal/char_table.h"
+#include "moderation/moderation.h"
+
+namespace moderation {
+
+// Symbols every lexicon reserves, so the leetspeak pass and the contact
+// detectors can name them without a lookup: 1..10 are '0'..'9', 11..36 are
+// 'a'..'z', then the wildcard, then the Chinese numerals in kChineseDigits.
+namespace internal {
+inline constexpr uint32_t kFirstDigitSym = 1;
+inline constexpr uint32_t kFirstLetterSym = 11;
+inline constexpr uint32_t kWildcardSym = 37;
+inline constexpr uint32_t kFirstChineseDigitSym = 38;
+// Chinese numerals spammers write phone and QQ numbers with (simplified:
+// the table has already folded traditional forms), and their values.
+inline constexpr char32_t kChineseDigits[] = {
+    U'零', U'〇', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八', U'九',
+    U'壹', U'贰', U'叁', U'肆', U'伍', U'陆', U'柒', U'捌', U'玖', U'两'};
+inline constexpr uint8_t kChineseDigitValues[] = {0, 0, 1, 2, 3, 4, 5, 6, 7, 8,
+                                                  9, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+                                                  2};
+inline constexpr uint32_t kReservedSyms =
+    kFirstChineseDigitSym + sizeof(kChineseDigits) / sizeof(char32_t);
+inline constexpr uint8_t kNotDigit = 0xFF;
+
+// What a pattern is for: a lexicon entry, or a keyword that introduces a
+// contact id (its match is not reported; the detector looks after it).
+enum class PatternKind : uint8_t { kEntry, kQqKeyword, kWechatKeyword };
+
+struct Pattern {
+  uint32_t entry;        // Index into Impl::entries (kEntry only).
+  uint32_t runs;         // Offset into Impl::runs, or kNoRuns.
+  uint16_t length;       // In units.
+  bool whole_word;
+  PatternKind kind;
+};
+inline constexpr uint32_t kNoRuns = UINT32_MAX;
+}  // namespace internal
+
+class Lexicon::Impl {
+ public:
+  std::vector<LexiconEntry> entries;
+  EngineOptions options;
+  internal::CharTable symbols;  // Code point -> symbol id.
+  std::vector<internal::Pattern> patterns;
+  // For patterns with a letter written twice ("ass"): the minimum run of
+  // each unit, since the text folds "asss" and "as" alike to a, s.
+  std::vector<uint16_t> runs;
+  std::vector<uint8_t> digit_value;  // By symbol id; kNotDigit if none.
+  std::unique_ptr<internal::AhoCorasick> matcher;
+};
+
+}  // namespace moderation
+
+#endif  // MODERATION_INTERNAL_LEXICON_IMPL_H_

@@ -1,0 +1,253 @@
+// Builds the normalization table. Everything expensive about Unicode (ICU
+// normalization, confusables, OpenCC) happens here, once per process, so
+// checking text never calls ICU or OpenCC.
+#include "moderation/internal/normalizer.h"
+
+#include <opencc/opencc.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/uscript.h>
+#include <unicode/uspoof.h>
+
+#include <exception>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "moderation/internal/utf8.h"
+
+namespace moderation::internal {
+namespace {
+
+using T2sMap = absl::flat_hash_map<char32_t, char32_t>;
+
+// Ranges of Han code points given to OpenCC: the BMP blocks, compatibility
+// ideographs and plane 2 (the table covers nothing beyond).
+constexpr std::pair<char32_t, char32_t> kHanRanges[] = {
+    {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF}, {0x20000, 0x2FFFF}};
+
+// OpenCC's t2s conversion applied to each Han code point on its own, i.e.
+// its character-level table (TSCharacters): phrase tables only apply to
+// runs of several characters, and a line break separates every character
+// here. One conversion call for all of them keeps this fast.
+absl::StatusOr<T2sMap> TraditionalToSimplified() {
+  std::string input;
+  std::vector<char32_t> order;
+  for (const auto& [lo, hi] : kHanRanges) {
+    for (char32_t c = lo; c <= hi; ++c) {
+      AppendUtf8(c, &input);
+      input.push_back('\n');
+      order.push_back(c);
+    }
+  }
+  std::string output;
+  try {
+    std::string config = "/usr/share/opencc/t2s.json";
+    opencc_t od = opencc_open(config.c_str());
+    if (od == reinterpret_cast<opencc_t>(-1)) {
+      od = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
+    }
+    if (od == reinterpret_cast<opencc_t>(-1)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("OpenCC: cannot open t2s.json: ", opencc_error()));
+    }
+    char* converted = opencc_convert_utf8(od, input.data(), input.size());
+    if (converted != nullptr) {
+      output = converted;
+      opencc_convert_utf8_free(converted);
+    }
+    opencc_close(od);
+    if (converted == nullptr) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("OpenCC: conversion failed: ", opencc_error()));
+    }
+  } catch (const std::exception& e) {  // OpenCC reports some errors by throw.
+    return absl::FailedPreconditionError(absl::StrCat("OpenCC: ", e.what()));
+  } catch (...) {
+    return absl::FailedPreconditionError("OpenCC: unknown exception");
+  }
+  T2sMap map;
+  const auto* p = reinterpret_cast<const unsigned char*>(output.data());
+  const auto* end = p + output.size();
+  for (char32_t original : order) {
+    char32_t first = 0;
+    int count = 0;
+    while (p < end && *p != '\n') {
+      char32_t c;
+      p += DecodeUtf8(p, end, &c);
+      if (count++ == 0) first = c;
+    }
+    if (p >= end) {
+      return absl::FailedPreconditionError("OpenCC: output lost characters");
+    }
+    ++p;  // '\n'
+    if (count == 1 && first != original) map[original] = first;
+  }
+  return map;
+}
+
+bool IsLetter(int8_t type) {
+  return type == U_UPPERCASE_LETTER || type == U_LOWERCASE_LETTER ||
+         type == U_TITLECASE_LETTER || type == U_MODIFIER_LETTER ||
+         type == U_OTHER_LETTER || type == U_LETTER_NUMBER;
+}
+
+// Scripts whose letters can pass for Latin ones; confusables are applied
+// only to them so that, say, katakana never turns into Latin.
+bool MayLookLatin(char32_t c) {
+  UErrorCode status = U_ZERO_ERROR;
+  switch (uscript_getScript(static_cast<UChar32>(c), &status)) {
+    case USCRIPT_LATIN:
+    case USCRIPT_GREEK:
+    case USCRIPT_CYRILLIC:
+    case USCRIPT_ARMENIAN:
+    case USCRIPT_CHEROKEE:
+    case USCRIPT_COPTIC:
+    case USCRIPT_LISU:
+    case USCRIPT_COMMON:
+    case USCRIPT_INHERITED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+class TableBuilder final {
+ public:
+  TableBuilder(const icu::Normalizer2* nfkc_cf, const icu::Normalizer2* nfd,
+               USpoofChecker* spoof, T2sMap t2s)
+      : nfkc_cf_(nfkc_cf), nfd_(nfd), spoof_(spoof), t2s_(std::move(t2s)) {}
+  TableBuilder(const TableBuilder&) = delete;
+  TableBuilder& operator=(const TableBuilder&) = delete;
+
+  CharTable Build() {
+    std::vector<uint32_t> entries(kTableSize, kNoise);
+    std::vector<uint32_t> expansion;
+    std::vector<uint32_t> expansion_index = {0};
+    for (char32_t c = 0; c < kTableSize; ++c) {
+      if (c >= 0xD800 && c <= 0xDFFF) continue;  // Never decoded.
+      std::vector<uint32_t> out = Normalize(c);
+      if (out.size() == 1) {
+        entries[c] = out[0];
+      } else if (out.size() > 1) {
+        entries[c] = kExpansion | static_cast<uint32_t>(
+                                      expansion_index.size() - 1);
+        expansion.insert(expansion.end(), out.begin(), out.end());
+        expansion_index.push_back(static_cast<uint32_t>(expansion.size()));
+      }
+    }
+    return CharTable(std::move(entries), std::move(expansion),
+                     std::move(expansion_index), kValueMask);
+  }
+
+ private:
+  // The entries `c` normalizes to; one kNoise entry when it has no letter
+  // or digit.
+  std::vector<uint32_t> Normalize(char32_t c) {
+    // Enclosed letters without a compatibility decomposition (negative
+    // circled/squared, regional indicators) spell Latin words in spam.
+    for (char32_t base : {0x1F150, 0x1F170, 0x1F1E6}) {
+      if (c >= base && c < base + 26) return {kLatin | ('a' + (c - base))};
+    }
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::UnicodeString folded = nfkc_cf_->normalize(
+        icu::UnicodeString(static_cast<UChar32>(c)), status);
+    std::vector<uint32_t> out;
+    if (U_FAILURE(status)) return {kNoise};
+    for (int32_t i = 0; i < folded.length();) {
+      const UChar32 d = folded.char32At(i);
+      i += U16_LENGTH(d);
+      const int8_t type = u_charType(d);
+      if (IsLetter(type)) {
+        const uint32_t letter = FoldLetter(static_cast<char32_t>(d), c);
+        out.push_back(letter >= 'a' && letter <= 'z' ? (kLatin | letter)
+                                                     : letter);
+      } else if (type == U_DECIMAL_DIGIT_NUMBER || type == U_OTHER_NUMBER) {
+        const double v = u_getNumericValue(d);
+        if (v >= 0 && v <= 9 && v == static_cast<int>(v)) {
+          out.push_back(kDigit | ('0' + static_cast<uint32_t>(v)));
+        }
+      }
+    }
+    if (!out.empty()) return out;
+    if (folded.length() == 1) {
+      switch (folded.charAt(0)) {
+        case u'@': return {kNoise | kSoft | 'a'};
+        case u'$': return {kNoise | kSoft | 's'};
+        case u'!': return {kNoise | kSoft | 'i'};
+        case u'*': return {kNoise | kStar | kWildcardCodePoint};
+        default: break;
+      }
+    }
+    return {kNoise};
+  }
+
+  // A letter's normalized form: traditional Han to simplified; accented or
+  // look-alike Latin letters to plain ASCII.
+  // `original` is the code point before case folding: "Κ" (Greek capital)
+  // looks like "K", its folded "κ" looks like nothing Latin.
+  char32_t FoldLetter(char32_t c, char32_t original) {
+    if (c < 0x80) return c;
+    if (auto it = t2s_.find(c); it != t2s_.end()) return it->second;
+    if (!MayLookLatin(c)) return c;
+    UErrorCode status = U_ZERO_ERROR;
+    // Strip accents: "ü" -> "u".
+    const icu::UnicodeString decomposed =
+        nfd_->normalize(icu::UnicodeString(static_cast<UChar32>(c)), status);
+    if (U_SUCCESS(status) && decomposed.length() > 0 &&
+        decomposed.char32At(0) < 0x80 &&
+        u_isalpha(decomposed.char32At(0))) {
+      return static_cast<char32_t>(u_tolower(decomposed.char32At(0)));
+    }
+    // Look-alikes: Cyrillic "а", Greek "ο" -> "a", "o".
+    for (char32_t form : {c, original}) {
+      icu::UnicodeString skeleton;
+      status = U_ZERO_ERROR;
+      uspoof_getSkeletonUnicodeString(
+          spoof_, 0, icu::UnicodeString(static_cast<UChar32>(form)), skeleton,
+          &status);
+      if (U_SUCCESS(status) && skeleton.countChar32() == 1) {
+        const UChar32 s = u_tolower(skeleton.char32At(0));
+        if (s >= 'a' && s <= 'z') return static_cast<char32_t>(s);
+      }
+    }
+    return c;
+  }
+
+  const icu::Normalizer2* nfkc_cf_;
+  const icu::Normalizer2* nfd_;
+  USpoofChecker* spoof_;
+  T2sMap t2s_;
+};
+
+absl::StatusOr<CharTable> BuildNormalizationTable() {
+  absl::StatusOr<T2sMap> t2s = TraditionalToSimplified();
+  if (!t2s.ok()) return t2s.status();
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf =
+      icu::Normalizer2::getNFKCCasefoldInstance(status);
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  std::unique_ptr<USpoofChecker, void (*)(USpoofChecker*)> spoof(
+      uspoof_open(&status), uspoof_close);
+  if (U_FAILURE(status)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("ICU data unavailable: ", u_errorName(status)));
+  }
+  TableBuilder builder(nfkc_cf, nfd, spoof.get(), *std::move(t2s));
+  return builder.Build();
+}
+
+}  // namespace
+
+const absl::StatusOr<CharTable>& NormalizationTable() {
+  static const absl::StatusOr<CharTable>* const table =
+      new absl::StatusOr<CharTable>(BuildNormalizationTable());
+  return *table;
+}
+
+}  // namespace moderation::internal

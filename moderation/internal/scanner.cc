@@ -1,0 +1,200 @@
+#include "moderation/internal/scanner.h"
+
+#include <cstddef>
+
+#include "moderation/internal/utf8.h"
+
+namespace moderation::internal {
+namespace {
+
+bool IsLatin(const Unit& u) { return (u.flags & kUnitLatin) != 0; }
+
+// Appends a unit made from table entry `e` for the code point at `index`,
+// folding a repeated Latin letter into the previous unit. Returns true when
+// the unit makes the leetspeak pass necessary (a digit glued to a letter).
+bool Push(uint32_t e, uint32_t index, uint8_t gap, std::vector<Unit>* units) {
+  const uint8_t flags =
+      static_cast<uint8_t>(((e & kLatin) ? kUnitLatin : 0) |
+                           ((e & kDigit) ? kUnitDigit : 0) |
+                           ((e & kSoft) ? kUnitSoft : 0) |
+                           ((e & kStar) ? kUnitStar : 0));
+  const uint32_t sym = e & kValueMask;
+  if (!units->empty()) {
+    Unit& back = units->back();
+    // Same letter, glued or from the same code point ("ß" -> "ss").
+    if ((flags & kUnitLatin) && IsLatin(back) && back.sym == sym &&
+        (back.end == index || back.end == index + 1)) {
+      if (back.run < UINT16_MAX) ++back.run;
+      back.end = index + 1;
+      return false;
+    }
+  }
+  units->push_back(Unit{sym, index, index + 1, 1, flags, gap});
+  return (flags & kUnitDigit) && units->size() > 1 &&
+         IsLatin((*units)[units->size() - 2]) &&
+         Adjacent((*units)[units->size() - 2], units->back());
+}
+
+// Digits are consecutive in both value spaces (code points, and the
+// symbols every lexicon reserves for them).
+int DigitOf(const CharTable& table, const Unit& u) {
+  return static_cast<int>(u.sym - (table.Lookup('0') & kValueMask));
+}
+
+// Appends `u` to the first `*w` units (the rewritten prefix), folding it
+// into the last one when both are the same Latin letter.
+void Emit(const Unit& u, std::vector<Unit>* units, size_t* w) {
+  if (*w > 0 && IsLatin(u)) {
+    Unit& back = (*units)[*w - 1];
+    if (IsLatin(back) && back.sym == u.sym && Adjacent(back, u)) {
+      back.run = static_cast<uint16_t>(
+          back.run + u.run < UINT16_MAX ? back.run + u.run : UINT16_MAX);
+      back.end = u.end;
+      return;
+    }
+  }
+  (*units)[(*w)++] = u;
+}
+
+// True when units[i] is a Latin letter glued to `neighbor`.
+bool GluedLatin(const std::vector<Unit>& units, size_t i, const Unit& prev) {
+  return i < units.size() && IsLatin(units[i]) && Adjacent(prev, units[i]);
+}
+
+// The leetspeak pass. Between Latin letters (no noise in between): digits
+// with a letter reading become that letter ("sh1t"); '@', '$', '!' become
+// 'a', 's', 'i' ('$' and '@' also at the start of a word); a run of '*'
+// becomes wildcards ("f*ck", "f**k") unless it only separates single
+// letters ("f*u*c*k", where it is noise like a '.'). Everything pending that
+// is not converted is dropped as the noise it is.
+void Rewrite(const CharTable& table, std::vector<Unit>* units) {
+  std::vector<Unit>& u = *units;
+  const size_t n = u.size();
+  size_t w = 0;
+  for (size_t r = 0; r < n; ++r) {
+    const bool left_latin = w > 0 && IsLatin(u[w - 1]) && Adjacent(u[w - 1], u[r]);
+    const bool left_glued = w > 0 && Adjacent(u[w - 1], u[r]) &&
+                            (u[w - 1].flags & kUnitBreak) == 0;
+    if (u[r].flags & (kUnitSoft | kUnitStar)) {
+      const uint8_t kind = u[r].flags & (kUnitSoft | kUnitStar);
+      size_t last = r;  // The run of identical pending symbols.
+      while (last + 1 < n && (u[last + 1].flags & kind) &&
+             u[last + 1].sym == u[r].sym && Adjacent(u[last], u[last + 1])) {
+        ++last;
+      }
+      const bool right_latin = GluedLatin(u, last + 1, u[last]);
+      bool convert = false;
+      if (kind == kUnitStar) {
+        const bool single_left =
+            left_latin && !(w > 1 && IsLatin(u[w - 2]) &&
+                            Adjacent(u[w - 2], u[w - 1]));
+        const bool single_right =
+            right_latin && !GluedLatin(u, last + 2, u[last + 1]);
+        convert = left_latin && right_latin &&
+                  (last > r || !(single_left && single_right));
+      } else {
+        const uint32_t letter = u[r].sym;
+        const bool is_i = letter == (table.Lookup('i') & kValueMask);
+        const bool is_s = letter == (table.Lookup('s') & kValueMask);
+        const bool right_glued = last + 1 < n && Adjacent(u[last], u[last + 1]);
+        convert = (left_latin && right_latin) ||
+                  (!is_i && right_latin && !left_glued) ||  // "$hit", "@ss"
+                  (is_s && left_latin && !right_glued);     // "a$$"
+      }
+      if (!convert && last + 1 < n && u[last + 1].gap == kGapNone) {
+        u[last + 1].gap = kGapOther;  // The dropped symbols were noise.
+      }
+      for (size_t k = r; k <= last; ++k) {
+        if (!convert) continue;
+        Unit x = u[k];
+        x.flags = kind == kUnitSoft ? kUnitLatin : 0;
+        Emit(x, units, &w);
+      }
+      r = last;
+      continue;
+    }
+    if ((u[r].flags & kUnitDigit) && left_latin) {
+      size_t last = r;
+      while (last + 1 < n && (u[last + 1].flags & kUnitDigit) &&
+             Adjacent(u[last], u[last + 1])) {
+        ++last;
+      }
+      bool convert = GluedLatin(u, last + 1, u[last]);
+      for (size_t k = r; convert && k <= last; ++k) {
+        convert = kLeetDigits[DigitOf(table, u[k])] != 0;
+      }
+      for (size_t k = r; k <= last; ++k) {
+        Unit x = u[k];
+        if (convert) {
+          const uint32_t e = table.Lookup(
+              static_cast<char32_t>(kLeetDigits[DigitOf(table, u[k])]));
+          x.sym = e & kValueMask;
+          x.flags = kUnitLatin;
+        }
+        Emit(x, units, &w);
+      }
+      r = last;
+      continue;
+    }
+    Emit(u[r], units, &w);
+  }
+  units->resize(w);
+}
+
+}  // namespace
+
+ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
+          std::vector<Unit>* units) {
+  units->clear();
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* const end = p + text.size();
+  uint32_t index = 0;
+  uint32_t last_end = 0;
+  bool rewrite = false;
+  char32_t last_noise = 0;
+  ScanInfo info;
+  uint32_t seen = 0;  // All entries ORed: which kinds of character occur.
+  while (p < end) {
+    char32_t c;
+    if (*p < 0x80) {
+      c = *p++;
+    } else {
+      const int n = DecodeUtf8(p, end, &c);
+      p += n;
+      info.invalid_utf8 |= (c == kReplacementChar && n == 1);
+    }
+    const uint32_t e = table.Lookup(c);
+    seen |= e;
+    const uint32_t here = index++;
+    if (e & kNoise) {
+      last_noise = c;
+      if ((e & (kSoft | kStar)) == 0) continue;
+      rewrite = true;
+    }
+    uint8_t gap = kGapNone;
+    if (here > last_end && !units->empty()) {
+      gap = last_noise <= 0x20 || last_noise == 0x3000 || last_noise == 0xA0
+                ? kGapSpace
+                : kGapOther;
+    }
+    if (here - last_end > static_cast<uint32_t>(max_gap) && !units->empty()) {
+      units->push_back(Unit{0, here, here, 1, kUnitBreak, gap});
+    }
+    last_end = here + 1;
+    if (e & kExpansion) {
+      const uint32_t* b;
+      const uint32_t* x;
+      table.Expansion(e, &b, &x);
+      for (; b < x; ++b, gap = kGapNone) rewrite |= Push(*b, here, gap, units);
+    } else {
+      rewrite |= Push(e, here, gap, units);
+    }
+  }
+  if (rewrite) Rewrite(table, units);
+  // Expansions may hold letters too ("ﬁ"); a rare false "yes" only costs
+  // the URL detector a pass.
+  info.any_latin = (seen & (kLatin | kExpansion)) != 0;
+  return info;
+}
+
+}  // namespace moderation::internal

@@ -1,0 +1,200 @@
+// The keyword moderation engine: start here.
+//
+// A moderator-maintained lexicon (word, category, action) is compiled once
+// into an immutable `Lexicon`; `Lexicon::Check(text)` then decides whether a
+// comment is allowed, masked, held for review or blocked, and reports every
+// match with its span in the original text.
+//
+// Matching happens on a normalized view of the text, so the usual evasions
+// still match: NFKC + case folding (full-width, circled digits, ligatures),
+// traditional -> simplified Chinese (OpenCC), Latin look-alikes from other
+// scripts (ICU confusables), invisible characters, noise between the
+// characters of a word (spaces, punctuation, symbols, emoji, line breaks),
+// repeated Latin letters and common leetspeak. See docs/moderation.md.
+//
+// Typical use (the service, issue 4):
+//
+//   absl::StatusOr<std::vector<moderation::LexiconEntry>> entries =
+//       moderation::LoadLexiconFile("lexicon.tsv");
+//   if (!entries.ok()) return entries.status();
+//   absl::StatusOr<std::shared_ptr<const moderation::Lexicon>> lexicon =
+//       moderation::Lexicon::Compile(*entries, moderation::EngineOptions());
+//   if (!lexicon.ok()) return lexicon.status();
+//   moderation::LexiconHolder holder(*std::move(lexicon));
+//   ...
+//   moderation::Verdict verdict = holder.Check(comment_text);  // any thread
+//   ...
+//   holder.Set(new_lexicon);  // from a reload thread; readers never wait
+//
+// No call in this library throws; errors are absl::Status values.
+
+#ifndef MODERATION_MODERATION_H_
+#define MODERATION_MODERATION_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace moderation {
+
+// Ordered by strength: a verdict is the strongest action among its matches.
+enum class Action : uint8_t { kAllow = 0, kMask = 1, kReview = 2, kBlock = 3 };
+
+// "allow", "mask", "review", "block".
+std::string_view ActionName(Action action);
+
+// Parses "mask", "review", "block" (and "allow" when `allow_ok`), exactly as
+// written (lowercase). Returns InvalidArgument for anything else.
+absl::StatusOr<Action> ParseAction(std::string_view name, bool allow_ok);
+
+// How a lexicon entry matches.
+enum class WordMode : uint8_t {
+  kAuto = 0,      // Latin-only words: whole word; anything else: anywhere.
+  kWholeWord = 1, // Not preceded or followed by a Latin letter.
+  kAnywhere = 2,  // Also inside longer words ("ass" in "classic").
+};
+
+// One moderator-maintained keyword. A value type.
+struct LexiconEntry {
+  std::string word;      // UTF-8; written in any form (it is normalized too).
+  std::string category;  // Free text, e.g. "gambling", "contact", "abuse".
+  Action action = Action::kBlock;  // kMask, kReview or kBlock.
+  WordMode mode = WordMode::kAuto;
+  int line = 0;  // 1-based line in the source file; 0 when not from a file.
+};
+
+// Parses a UTF-8 TSV lexicon. Each non-blank line that does not start with
+// '#' is
+//     word <TAB> category <TAB> action [<TAB> options]
+// where action is mask|review|block and the optional options column is
+// "match=word" (whole word) or "match=any" (anywhere); without it, Latin-only
+// words match whole words and everything else matches anywhere. A UTF-8 BOM
+// and a trailing '\r' are accepted. `source_name` only labels errors.
+// Returns InvalidArgument naming "<source_name>:<line>" for the first
+// malformed line (wrong column count, empty word or category, unknown action
+// or option, invalid UTF-8).
+absl::StatusOr<std::vector<LexiconEntry>> ParseLexiconTsv(
+    std::string_view tsv, std::string_view source_name = "lexicon");
+
+// Reads `path` and parses it with ParseLexiconTsv. Returns NotFound or
+// PermissionDenied-style errors (from errno) when the file cannot be read.
+absl::StatusOr<std::vector<LexiconEntry>> LoadLexiconFile(
+    const std::string& path);
+
+// Contact-spam detectors, common on Chinese portals. Each maps to an action
+// chosen by the operator; kAllow turns a detector off.
+struct ContactOptions {
+  // http(s):// and www. links, and bare domains with a known TLD, including
+  // "。", "点" or "dot" written for the dot: "xx点com".
+  Action url = Action::kReview;
+  // Mainland mobile numbers (1[3-9] + 9 digits, optional +86), digits in any
+  // form (full-width, circled, Chinese numerals) with separators between.
+  Action phone = Action::kReview;
+  // 5-11 digit ids right after a QQ keyword ("qq", "扣扣", "企鹅", ...).
+  Action qq = Action::kReview;
+  // An id right after a WeChat keyword ("微信", "vx", "wx", "薇信", ...).
+  Action wechat = Action::kReview;
+};
+
+// Options compiled into a Lexicon. A value type; the defaults are the
+// production settings.
+struct EngineOptions {
+  // At most this many noise code points (spaces, punctuation, emoji,
+  // invisible characters...) may separate two characters of one word;
+  // a longer gap ends the word. Must be in [0, 64].
+  int max_gap = 8;
+  // Verdict::matches holds at most this many matches (the first ones in text
+  // order); the action and the masking still account for all of them.
+  // Must be >= 1.
+  int max_reported_matches = 256;
+  ContactOptions contact;
+};
+
+// One match, in the coordinates of the original text.
+struct Match {
+  std::string word;      // The lexicon word as written, or "<url>",
+                         // "<phone>", "<qq>", "<wechat>" for detectors.
+  std::string category;  // The entry's category; "contact" for detectors.
+  Action action = Action::kAllow;
+  // Code point offsets into the original text, end exclusive. Noise inside
+  // the match is inside the span. An invalid UTF-8 byte counts as one code
+  // point.
+  size_t start = 0;
+  size_t end = 0;
+};
+
+struct Verdict {
+  Action action = Action::kAllow;  // Strongest action among all matches.
+  std::vector<Match> matches;      // In order of start, then end.
+  // The text with every code point inside any match replaced by U+FF0A (＊);
+  // everything else byte-identical, except that invalid UTF-8 bytes become
+  // U+FFFD so the result is always valid UTF-8.
+  std::string masked;
+};
+
+// An immutable, compiled lexicon plus its EngineOptions.
+// Thread safety: immutable after Compile; Check may be called concurrently
+// from any number of threads.
+class Lexicon final {
+ public:
+  // Normalizes every entry and builds the matcher. Takes about a second per
+  // 100,000 entries; call it off the request path.
+  // Errors: InvalidArgument for options out of range, or for an entry whose
+  // word is empty after normalization (only noise) or longer than 64
+  // characters, or whose action is kAllow (the message names the entry's
+  // line when it has one); FailedPrecondition when the Unicode data (ICU,
+  // OpenCC) cannot be loaded.
+  static absl::StatusOr<std::shared_ptr<const Lexicon>> Compile(
+      const std::vector<LexiconEntry>& entries, const EngineOptions& options);
+
+  ~Lexicon();
+  Lexicon(const Lexicon&) = delete;
+  Lexicon& operator=(const Lexicon&) = delete;
+
+  // Moderates `text` (UTF-8; invalid bytes are tolerated, see Verdict).
+  // Never fails. Linear in the text length, plus the matches found.
+  Verdict Check(std::string_view text) const;
+
+  size_t entry_count() const;
+  // Approximate heap bytes owned by this lexicon (tables and automaton).
+  size_t MemoryUsage() const;
+
+  class Impl;
+
+ private:
+  explicit Lexicon(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Holds the current lexicon for a service that reloads it.
+// Thread safety: every method may be called from any thread. Get and Check
+// take a reference with an atomic shared_ptr load (no lock shared with
+// writers beyond the reference-count update); Set publishes the new lexicon
+// with one atomic store, so a reader sees the old or the new lexicon, never
+// a mix, and a Check in progress finishes on the lexicon it started with.
+class LexiconHolder final {
+ public:
+  // REQUIRES: `initial` is not null.
+  explicit LexiconHolder(std::shared_ptr<const Lexicon> initial);
+  LexiconHolder(const LexiconHolder&) = delete;
+  LexiconHolder& operator=(const LexiconHolder&) = delete;
+
+  std::shared_ptr<const Lexicon> Get() const;
+  // Replaces the lexicon. REQUIRES: `next` is not null.
+  void Set(std::shared_ptr<const Lexicon> next);
+  // Get()->Check(text).
+  Verdict Check(std::string_view text) const;
+
+ private:
+  std::shared_ptr<const Lexicon> current_;  // Accessed with std::atomic_*.
+};
+
+}  // namespace moderation
+
+#endif  // MODERATION_MODERATION_H_

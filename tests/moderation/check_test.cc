@@ -1,0 +1,175 @@
+// Lexicon::Check: matching through each evasion class, whole-word rules,
+// spans in original code points, masking and the verdict.
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "moderation/moderation.h"
+#include "tests/moderation/test_util.h"
+
+namespace moderation {
+namespace {
+
+using ::moderation::testing::CompileTsv;
+using ::moderation::testing::Hits;
+using ::moderation::testing::Spans;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+constexpr char kLexicon[] =
+    "博彩\tgambling\tblock\n"
+    "fuck\tabuse\tmask\n"
+    "shit\tabuse\tmask\n"
+    "ass\tabuse\tmask\n"
+    "cunt\tabuse\tmask\n"
+    "傻逼\tabuse\tmask\n"
+    "刷单\tfraud\treview\n"
+    "尊龙ag旗舰厅\tgambling\tblock\n"
+    "sex\tadult\treview\tmatch=any\n"
+    "中奖\tspam\treview\tmatch=word\n";
+
+class CheckTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<const Lexicon> lexicon_ = CompileTsv(kLexicon);
+};
+
+TEST_F(CheckTest, PlainWordsAndSpans) {
+  EXPECT_THAT(Spans(*lexicon_, "欢迎来到博彩网站"), ElementsAre("博彩@4-6"));
+  EXPECT_THAT(Spans(*lexicon_, "what the fuck"), ElementsAre("fuck@9-13"));
+  EXPECT_THAT(Spans(*lexicon_, "今天天气不错"), IsEmpty());
+}
+
+TEST_F(CheckTest, NoiseBetweenCharacters) {
+  for (const char* text :
+       {"博 彩", "博.彩", "博😀彩", "博\u200b彩", "博\n彩", "博-_-彩",
+        "博\u3000彩", "博️彩", "博♥彩", "【博】【彩】"}) {
+    EXPECT_TRUE(Hits(*lexicon_, text)) << text;
+  }
+  EXPECT_THAT(Spans(*lexicon_, "x博😀彩x"), ElementsAre("博彩@1-4"));
+}
+
+TEST_F(CheckTest, GapLongerThanMaxGapSplitsWords) {
+  EXPECT_TRUE(Hits(*lexicon_, "博........彩"));      // 8: allowed.
+  EXPECT_FALSE(Hits(*lexicon_, "博.........彩"));    // 9: too far.
+}
+
+TEST_F(CheckTest, UnicodeFolding) {
+  for (const char* text :
+       {"ＦＵＣＫ", "FuCk", "ｆｕｃｋ", "𝐟𝐮𝐜𝐤", "ⓕⓤⓒⓚ", "fυck" /* Greek */,
+        "fuсk" /* Cyrillic */, "fück", "🅵🆄🅲🅺"}) {
+    EXPECT_TRUE(Hits(*lexicon_, text)) << text;
+  }
+}
+
+TEST_F(CheckTest, TraditionalChinese) {
+  EXPECT_THAT(Spans(*lexicon_, "尊龍ag旗艦廳官網"),
+              ElementsAre("尊龙ag旗舰厅@0-7"));
+  EXPECT_TRUE(Hits(*lexicon_, "傻逼"));
+  EXPECT_TRUE(Hits(*lexicon_, "刷單"));
+}
+
+TEST_F(CheckTest, RepeatedLettersAndLeetspeak) {
+  for (const char* text : {"fuuuuck", "ffffuck", "sh1t", "sh!t", "f*ck",
+                           "f**k", "sh*t", "f.u.c.k", "f u c k", "f*u*c*k",
+                           "$hit", "@ss", "a$$", "c*nt", "h0ly sh1t"}) {
+    EXPECT_TRUE(Hits(*lexicon_, text)) << text;
+  }
+}
+
+TEST_F(CheckTest, DoubledLetterMustStayDoubled) {
+  EXPECT_TRUE(Hits(*lexicon_, "kiss my ass"));
+  EXPECT_FALSE(Hits(*lexicon_, "as you wish"));
+  EXPECT_TRUE(Hits(*lexicon_, "asssss"));
+}
+
+TEST_F(CheckTest, LatinWholeWordByDefault) {
+  for (const char* text :
+       {"Scunthorpe", "classic", "assistant", "passage", "shitake",
+        "cocktail", "a s s i s t a n t", "a.s.s.i.s.t", "mass", "bass guitar",
+        "assassin", "embarrassment", "shuttlecock", "Essex" /* any: sex */}) {
+    const bool expect = std::string(text) == "Essex";
+    EXPECT_EQ(Hits(*lexicon_, text), expect) << text;
+  }
+  EXPECT_TRUE(Hits(*lexicon_, "pass shit"));
+  EXPECT_TRUE(Hits(*lexicon_, "fuck2u"));
+  EXPECT_TRUE(Hits(*lexicon_, "中文fuck中文"));
+}
+
+TEST_F(CheckTest, CjkEntryCanRequireWholeWord) {
+  EXPECT_TRUE(Hits(*lexicon_, "恭喜中奖"));
+  EXPECT_FALSE(Hits(*lexicon_, "中奖abc"));
+}
+
+TEST_F(CheckTest, VerdictIsStrongestAction) {
+  const Verdict v = lexicon_->Check("刷单 fuck 博彩");
+  EXPECT_EQ(v.action, Action::kBlock);
+  ASSERT_EQ(v.matches.size(), 3u);
+  EXPECT_EQ(v.matches[0].action, Action::kReview);
+  EXPECT_EQ(v.matches[0].category, "fraud");
+  EXPECT_EQ(lexicon_->Check("fuck").action, Action::kMask);
+  EXPECT_EQ(lexicon_->Check("hello").action, Action::kAllow);
+}
+
+TEST_F(CheckTest, MaskReplacesExactlyTheSpan) {
+  EXPECT_EQ(lexicon_->Check("去博😀彩网站").masked, "去＊＊＊网站");
+  EXPECT_EQ(lexicon_->Check("a f.u.c.k b").masked, "a ＊＊＊＊＊＊＊ b");
+  EXPECT_EQ(lexicon_->Check("干净的评论").masked, "干净的评论");
+}
+
+TEST_F(CheckTest, InvalidUtf8IsToleratedAndRepaired) {
+  const std::string text = "博\xff彩 \xe5\x8d";
+  const Verdict v = lexicon_->Check(text);
+  EXPECT_EQ(v.action, Action::kBlock);
+  ASSERT_EQ(v.matches.size(), 1u);
+  EXPECT_EQ(v.matches[0].start, 0u);
+  EXPECT_EQ(v.matches[0].end, 3u);
+  EXPECT_EQ(v.masked, "＊＊＊ \xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(lexicon_->Check("ok\xc0").masked, "ok\xEF\xBF\xBD");
+}
+
+TEST_F(CheckTest, OverlappingEntriesAllReported) {
+  auto lexicon = CompileTsv("博彩\tg\tblock\n博彩网\tg\treview\n彩网\tg\tmask\n");
+  EXPECT_THAT(Spans(*lexicon, "博彩网"),
+              ElementsAre("博彩@0-2", "博彩网@0-3", "彩网@1-3"));
+}
+
+TEST_F(CheckTest, ReportedMatchesAreCappedButAllMasked) {
+  EngineOptions options;
+  options.max_reported_matches = 2;
+  auto lexicon = CompileTsv("博彩\tg\tmask\n", options);
+  const Verdict v = lexicon->Check("博彩博彩博彩");
+  EXPECT_EQ(v.matches.size(), 2u);
+  EXPECT_EQ(v.masked, "＊＊＊＊＊＊");
+}
+
+TEST(CompileTest, RejectsBadEntriesAndOptions) {
+  std::vector<LexiconEntry> entries = {{"!!!", "x", Action::kBlock}};
+  entries[0].line = 7;
+  auto lexicon = Lexicon::Compile(entries, EngineOptions());
+  EXPECT_EQ(lexicon.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(lexicon.status().message()),
+              ::testing::HasSubstr("line 7"));
+  entries = {{"ok", "x", Action::kAllow}};
+  EXPECT_FALSE(Lexicon::Compile(entries, EngineOptions()).ok());
+  entries = {{std::string(65, 'a') + "b", "x", Action::kBlock}};
+  EXPECT_TRUE(Lexicon::Compile(entries, EngineOptions()).ok());  // Runs fold.
+  std::string long_word;
+  for (int i = 0; i < 65; ++i) long_word += "博彩";
+  entries = {{long_word, "x", Action::kBlock}};
+  EXPECT_FALSE(Lexicon::Compile(entries, EngineOptions()).ok());
+  EngineOptions bad;
+  bad.max_gap = -1;
+  EXPECT_FALSE(Lexicon::Compile({}, bad).ok());
+}
+
+TEST(CompileTest, EmptyLexiconStillRunsDetectors) {
+  auto lexicon = Lexicon::Compile({}, EngineOptions());
+  ASSERT_TRUE(lexicon.ok());
+  EXPECT_EQ((*lexicon)->Check("hello").action, Action::kAllow);
+  EXPECT_EQ((*lexicon)->Check("call 13812345678").action, Action::kReview);
+  EXPECT_GT((*lexicon)->MemoryUsage(), 0u);
+}
+
+}  // namespace
+}  // namespace moderation

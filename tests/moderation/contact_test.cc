@@ -1,0 +1,97 @@
+// The contact-spam detectors, through Lexicon::Check with an empty lexicon.
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "moderation/moderation.h"
+#include "tests/moderation/test_util.h"
+
+namespace moderation {
+namespace {
+
+using ::moderation::testing::Spans;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+std::shared_ptr<const Lexicon> Detectors(
+    ContactOptions contact = ContactOptions()) {
+  EngineOptions options;
+  options.contact = contact;
+  auto lexicon = Lexicon::Compile({}, options);
+  EXPECT_TRUE(lexicon.ok());
+  return *lexicon;
+}
+
+TEST(PhoneTest, MobileNumbersInAnyDigitForm) {
+  auto lexicon = Detectors();
+  EXPECT_THAT(Spans(*lexicon, "电话13812345678"), ElementsAre("<phone>@2-13"));
+  EXPECT_THAT(Spans(*lexicon, "１３８１２３４５６７８"),
+              ElementsAre("<phone>@0-11"));
+  EXPECT_THAT(Spans(*lexicon, "①③⑧①②③④⑤⑥⑦⑧"), ElementsAre("<phone>@0-11"));
+  EXPECT_THAT(Spans(*lexicon, "138-1234-5678"), ElementsAre("<phone>@0-13"));
+  EXPECT_THAT(Spans(*lexicon, "1 3 8 1 2 3 4 5 6 7 8"),
+              ElementsAre("<phone>@0-21"));
+  EXPECT_THAT(Spans(*lexicon, "一三八一二三四五六七八"),
+              ElementsAre("<phone>@0-11"));
+  EXPECT_THAT(Spans(*lexicon, "+86 13812345678"), ElementsAre("<phone>@1-15"));
+  EXPECT_THAT(Spans(*lexicon, "13812345678 13912345678"),
+              ElementsAre("<phone>@0-11", "<phone>@12-23"));
+}
+
+TEST(PhoneTest, OtherNumbersPass) {
+  auto lexicon = Detectors();
+  for (const char* text :
+       {"订单号1381234567890", "2023年11月29日", "价格12345678901元起",
+        "1234567", "编号 23812345678", "一二三四五"}) {
+    EXPECT_THAT(Spans(*lexicon, text), IsEmpty()) << text;
+  }
+}
+
+TEST(ContactIdTest, QqAndWechat) {
+  auto lexicon = Detectors();
+  EXPECT_THAT(Spans(*lexicon, "加qq12345678"), ElementsAre("<qq>@1-11"));
+  EXPECT_THAT(Spans(*lexicon, "扣扣：1234567"), ElementsAre("<qq>@0-10"));
+  EXPECT_THAT(Spans(*lexicon, "QQ号 ９８７６５４３"), ElementsAre("<qq>@0-11"));
+  EXPECT_THAT(Spans(*lexicon, "加微信abc_12345"), ElementsAre("<wechat>@1-12"));
+  EXPECT_THAT(Spans(*lexicon, "薇信 hello2024"), ElementsAre("<wechat>@0-12"));
+  EXPECT_THAT(Spans(*lexicon, "vx：shop888"), ElementsAre("<wechat>@0-10"));
+  // A keyword with no id after it is conversation, not spam.
+  for (const char* text : {"我用微信支付", "qq音乐很好听", "微信 123",
+                           "qq 0123456", "vx"}) {
+    EXPECT_THAT(Spans(*lexicon, text), IsEmpty()) << text;
+  }
+}
+
+TEST(UrlTest, LinksAndDomains) {
+  auto lexicon = Detectors();
+  EXPECT_THAT(Spans(*lexicon, "看 https://evil.example/x?a=1 吧"),
+              ElementsAre("<url>@2-28"));
+  EXPECT_THAT(Spans(*lexicon, "www.abc123.com"), ElementsAre("<url>@0-14"));
+  EXPECT_THAT(Spans(*lexicon, "访问abc点com"), ElementsAre("<url>@2-9"));
+  EXPECT_THAT(Spans(*lexicon, "ｗｗｗ。ａｂｃ。ｃｎ"), ElementsAre("<url>@0-10"));
+  EXPECT_THAT(Spans(*lexicon, "go to bet-win.vip/reg now"),
+              ElementsAre("<url>@6-21"));
+  for (const char* text : {"e.g. this", "版本 1.2.3", "hello.world",
+                           "node.js 很好", "3.14"}) {
+    EXPECT_THAT(Spans(*lexicon, text), IsEmpty()) << text;
+  }
+}
+
+TEST(ContactOptionsTest, ActionsAreConfigurable) {
+  ContactOptions contact;
+  contact.phone = Action::kBlock;
+  contact.url = Action::kAllow;  // Off.
+  contact.wechat = Action::kMask;
+  auto lexicon = Detectors(contact);
+  EXPECT_EQ(lexicon->Check("13812345678").action, Action::kBlock);
+  EXPECT_EQ(lexicon->Check("www.abc.com").action, Action::kAllow);
+  const Verdict v = lexicon->Check("微信abc12345");
+  EXPECT_EQ(v.action, Action::kMask);
+  EXPECT_EQ(v.masked, "＊＊＊＊＊＊＊＊＊＊");
+  ASSERT_EQ(v.matches.size(), 1u);
+  EXPECT_EQ(v.matches[0].category, "contact");
+}
+
+}  // namespace
+}  // namespace moderation
