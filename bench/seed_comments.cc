@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
           ++failures;
           continue;
         }
-        last_id = r->comment.comment_id();
+        last_id = r->stored.comment.comment_id();
         // The fields a comment holds, at their plain size: ids and text as
         // bytes, counts and time as 8 bytes each, status as 1.
         raw_bytes += last_id.size() + article.size() + c.parent_id.size() +

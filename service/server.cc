@@ -4,12 +4,22 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "moderation/moderation.h"
 #include "service/internal/comment_service_impl.h"
 #include "service/internal/comment_store.h"
+#include "service/internal/keyword_sync.h"
+#include "service/internal/moderation_convert.h"
+#include "service/internal/moderation_service_impl.h"
+#include "service/internal/moderation_store.h"
+#include "service/internal/moderator_auth.h"
 #include "service/internal/page_token.h"
 #include "service/internal/redis_client.h"
 
@@ -39,38 +49,148 @@ absl::Status Validate(const ServerOptions& o) {
   if (o.max_threads < 2) {
     return absl::InvalidArgumentError("max_threads must be at least 2");
   }
+  if (o.default_policy != "post" && o.default_policy != "pre") {
+    return absl::InvalidArgumentError("default_policy must be post or pre");
+  }
+  if (o.report_threshold < 1) {
+    return absl::InvalidArgumentError("report_threshold must be at least 1");
+  }
+  if (o.keyword_poll_interval <= absl::ZeroDuration() ||
+      o.queue_repair_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "keyword_poll_interval and queue_repair_interval must be positive");
+  }
+  if (o.tls_cert_path.empty() != o.tls_key_path.empty()) {
+    return absl::InvalidArgumentError(
+        "tls_cert and tls_key must be given together");
+  }
+  if (!o.tls_client_ca_path.empty() && o.tls_cert_path.empty()) {
+    return absl::InvalidArgumentError("tls_client_ca needs tls_cert and tls_key");
+  }
   return absl::OkStatus();
+}
+
+absl::StatusOr<moderation::EngineOptions> EngineOptionsFrom(
+    const ServerOptions& o) {
+  moderation::EngineOptions engine;
+  struct Detector {
+    const std::string& flag;
+    moderation::Action* action;
+    const char* name;
+  } detectors[] = {{o.contact_url_action, &engine.contact.url, "url"},
+                   {o.contact_phone_action, &engine.contact.phone, "phone"},
+                   {o.contact_qq_action, &engine.contact.qq, "qq"},
+                   {o.contact_wechat_action, &engine.contact.wechat, "wechat"}};
+  for (const Detector& d : detectors) {
+    absl::StatusOr<moderation::Action> action =
+        moderation::ParseAction(d.flag, /*allow_ok=*/true);
+    if (!action.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("contact_", d.name, "_action: ", action.status().message()));
+    }
+    *d.action = *action;
+  }
+  return engine;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, " cannot be read"));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const ServerOptions& o) {
+  if (o.tls_cert_path.empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl;
+  absl::StatusOr<std::string> cert = ReadFile(o.tls_cert_path);
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadFile(o.tls_key_path);
+  if (!key.ok()) return key.status();
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!o.tls_client_ca_path.empty()) {
+    absl::StatusOr<std::string> ca = ReadFile(o.tls_client_ca_path);
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *ca;
+    ssl.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
 }
 
 class ServerImpl final : public CommentServer {
  public:
-  ServerImpl(const ServerOptions& options, RedisEndpoint endpoint)
-      : redis_(RedisClientOptions{std::move(endpoint),
+  ServerImpl(const ServerOptions& options, RedisEndpoint endpoint,
+             moderation::EngineOptions engine,
+             std::shared_ptr<const moderation::Lexicon> initial_lexicon,
+             ModeratorAuth auth)
+      : options_(options),
+        redis_(RedisClientOptions{std::move(endpoint),
                                   options.redis_pool_size}),
         store_(&redis_, CommentStoreOptions{options.hot_half_life,
                                             options.hot_reply_weight}),
+        moderation_store_(&redis_),
+        lexicon_(std::move(initial_lexicon)),
+        keyword_sync_(&moderation_store_, &lexicon_, engine,
+                      options.keyword_poll_interval),
+        auth_(std::move(auth)),
         tokens_(options.page_token_secret),
-        service_(
+        comment_service_(
             CommentServiceOptions{.max_body_chars = options.max_body_chars,
-                                  .store_timeout = options.store_timeout},
-            &store_, &tokens_) {}
+                                  .store_timeout = options.store_timeout,
+                                  .default_policy = options.default_policy,
+                                  .report_threshold = options.report_threshold},
+            &store_, &moderation_store_, &lexicon_, &tokens_),
+        moderation_service_(
+            ModerationServiceOptions{options.store_timeout,
+                                     options.default_policy, engine},
+            &auth_, &store_, &moderation_store_, &keyword_sync_, &tokens_) {}
 
-  absl::Status Listen(const ServerOptions& options) {
+  ~ServerImpl() override {
+    {
+      absl::MutexLock lock(&repair_mu_);
+      stopping_ = true;
+    }
+    if (repair_thread_.joinable()) repair_thread_.join();
+  }
+
+  absl::Status Listen(std::shared_ptr<grpc::ServerCredentials> credentials) {
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
     grpc::ResourceQuota quota("comment-server");
-    quota.SetMaxThreads(options.max_threads);
+    quota.SetMaxThreads(options_.max_threads);
     builder.SetResourceQuota(quota);
-    builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                             &port_);
-    builder.RegisterService(&service_);
+    builder.AddListeningPort(options_.listen, credentials, &port_);
+    builder.RegisterService(&comment_service_);
+    builder.RegisterService(&moderation_service_);
     server_ = builder.BuildAndStart();
     if (server_ == nullptr) {
       return absl::UnavailableError(
-          absl::StrCat("cannot listen on ", options.listen));
+          absl::StrCat("cannot listen on ", options_.listen));
     }
     return absl::OkStatus();
+  }
+
+  // Seeds the shared keyword list from the file's entries (first start
+  // only), loads it, and starts the background work.
+  void StartBackground(const std::vector<moderation::LexiconEntry>& seed) {
+    if (!seed.empty()) {
+      std::vector<v1::Keyword> keywords;
+      for (const auto& e : seed) keywords.push_back(ToKeyword(e));
+      absl::Status s = moderation_store_
+                           .UpdateKeywords(keywords, {}, /*seed=*/true,
+                                           absl::Now() + absl::Seconds(10))
+                           .status();
+      if (!s.ok()) Log("seeding keywords", s);
+    }
+    if (absl::Status s = keyword_sync_.SyncNow(); !s.ok()) {
+      Log("loading keywords (using the lexicon file until Redis answers)", s);
+    }
+    keyword_sync_.Start();
+    repair_thread_ = std::thread([this] { RepairLoop(); });
   }
 
   int port() const override { return port_; }
@@ -85,14 +205,48 @@ class ServerImpl final : public CommentServer {
   void Wait() override { server_->Wait(); }
 
  private:
+  static void Log(const char* what, const absl::Status& s) {
+    std::fprintf(stderr, "comment-server: %s: %s\n", what,
+                 s.ToString().c_str());
+  }
+
+  void RepairLoop() {
+    while (true) {
+      absl::StatusOr<int64_t> added =
+          moderation_store_.RepairQueues(absl::Now() + absl::Minutes(1));
+      if (!added.ok()) {
+        Log("repairing queues", added.status());
+      } else if (*added > 0) {
+        std::fprintf(stderr, "comment-server: re-queued %lld comments\n",
+                     static_cast<long long>(*added));
+      }
+      absl::MutexLock lock(&repair_mu_);
+      const auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(repair_mu_) {
+        return stopping_;
+      };
+      repair_mu_.AwaitWithTimeout(absl::Condition(&stop),
+                                  options_.queue_repair_interval);
+      if (stopping_) return;
+    }
+  }
+
+  const ServerOptions options_;
   RedisClient redis_;
   CommentStore store_;
+  ModerationStore moderation_store_;
+  moderation::LexiconHolder lexicon_;
+  KeywordSync keyword_sync_;
+  ModeratorAuth auth_;
   PageTokenCodec tokens_;
-  CommentServiceImpl service_;
+  CommentServiceImpl comment_service_;
+  ModerationServiceImpl moderation_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+  absl::Mutex repair_mu_;
+  bool stopping_ ABSL_GUARDED_BY(repair_mu_) = false;
+  std::thread repair_thread_;
 };
 
 }  // namespace
@@ -102,8 +256,33 @@ absl::StatusOr<std::unique_ptr<CommentServer>> CommentServer::Start(
   if (absl::Status s = Validate(options); !s.ok()) return s;
   absl::StatusOr<RedisEndpoint> endpoint = RedisEndpoint::Parse(options.redis);
   if (!endpoint.ok()) return endpoint.status();
-  auto server = std::make_unique<ServerImpl>(options, *std::move(endpoint));
-  if (absl::Status s = server->Listen(options); !s.ok()) return s;
+  absl::StatusOr<moderation::EngineOptions> engine = EngineOptionsFrom(options);
+  if (!engine.ok()) return engine.status();
+  std::vector<moderation::LexiconEntry> seed;
+  if (!options.lexicon_path.empty()) {
+    absl::StatusOr<std::vector<moderation::LexiconEntry>> entries =
+        moderation::LoadLexiconFile(options.lexicon_path);
+    if (!entries.ok()) return entries.status();
+    seed = *std::move(entries);
+  }
+  absl::StatusOr<std::shared_ptr<const moderation::Lexicon>> lexicon =
+      moderation::Lexicon::Compile(seed, *engine);
+  if (!lexicon.ok()) return lexicon.status();
+  ModeratorAuth auth;
+  if (!options.moderator_tokens_path.empty()) {
+    absl::StatusOr<ModeratorAuth> loaded =
+        ModeratorAuth::LoadFile(options.moderator_tokens_path);
+    if (!loaded.ok()) return loaded.status();
+    auth = *std::move(loaded);
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      Credentials(options);
+  if (!credentials.ok()) return credentials.status();
+  auto server = std::make_unique<ServerImpl>(options, *std::move(endpoint),
+                                             *engine, *std::move(lexicon),
+                                             std::move(auth));
+  if (absl::Status s = server->Listen(*credentials); !s.ok()) return s;
+  server->StartBackground(seed);
   return server;
 }
 

@@ -4,7 +4,8 @@
 // The comment service, assembled: start here.
 //
 // A CommentServer serves comments.v1.CommentService (proto/comments/v1/
-// comments.proto), the gRPC health service and server reflection, over one
+// comments.proto) and comments.v1.ModerationService (moderation.proto), the
+// gRPC health service and server reflection, over one
 // Redis (standalone; every key of an article shares a hash tag, so the
 // layout is ready for Redis Cluster). Replicas hold no state between calls:
 // run as many as the load needs against the same Redis.
@@ -38,6 +39,34 @@ struct ServerOptions {
   std::string page_token_secret;
   // Threads serving calls; each may block on Redis for one call.
   int max_threads = 64;
+
+  // Moderation (docs/moderation.md).
+  // Policy of articles that have none: "post" or "pre".
+  std::string default_policy = "post";
+  // Distinct reports that put a comment in the reported queue. >= 1.
+  int report_threshold = 3;
+  // TSV lexicon that seeds the shared keyword list the first time (empty:
+  // none). Later changes go through ModerationService.UpdateKeywords.
+  std::string lexicon_path;
+  // Actions of the contact-spam detectors: allow (off), mask, review, block.
+  std::string contact_url_action = "review";
+  std::string contact_phone_action = "review";
+  std::string contact_qq_action = "review";
+  std::string contact_wechat_action = "review";
+  // How often each replica looks for keyword changes.
+  absl::Duration keyword_poll_interval = absl::Milliseconds(250);
+  // How often the cross-article queue index is checked against the
+  // articles' own queues (and once at start).
+  absl::Duration queue_repair_interval = absl::Minutes(10);
+  // File of `TOKEN NAME` lines: the moderators (empty: none, and every
+  // ModerationService call is PERMISSION_DENIED).
+  std::string moderator_tokens_path;
+
+  // TLS: a PEM certificate chain and key turn it on; a client CA bundle
+  // also requires and verifies client certificates (mutual TLS).
+  std::string tls_cert_path;
+  std::string tls_key_path;
+  std::string tls_client_ca_path;
 };
 
 // Thread-safe.
@@ -45,9 +74,11 @@ class CommentServer {
  public:
   virtual ~CommentServer() = default;
 
-  // Validates `options`, then listens. INVALID_ARGUMENT for bad options;
-  // UNAVAILABLE when the address cannot be bound. Redis need not be up: calls
-  // fail with UNAVAILABLE until it is.
+  // Validates `options`, loads the lexicon, tokens and TLS files, then
+  // listens. INVALID_ARGUMENT for bad options or files, NOT_FOUND for
+  // missing files, UNAVAILABLE when the address cannot be bound. Redis need
+  // not be up: calls fail with UNAVAILABLE until it is, and the keyword list
+  // is seeded and loaded once it is.
   static absl::StatusOr<std::unique_ptr<CommentServer>> Start(
       const ServerOptions& options);
 

@@ -29,6 +29,32 @@ ABSL_FLAG(std::string, page_token_secret, "",
           "Key signing page tokens; replicas must share it. Defaults to a "
           "fixed development key, with a warning");
 ABSL_FLAG(int, max_threads, 64, "Threads serving calls");
+ABSL_FLAG(std::string, default_policy, "post",
+          "Moderation of articles without a policy: post (publish, hold what "
+          "the lexicon flags) or pre (hold everything)");
+ABSL_FLAG(int, report_threshold, 3,
+          "Distinct reports that put a comment in the reported queue");
+ABSL_FLAG(std::string, lexicon, "",
+          "TSV lexicon (word TAB category TAB action) that seeds the shared "
+          "keyword list on first start");
+ABSL_FLAG(std::string, contact_url_action, "review",
+          "Links in comments: allow, mask, review or block");
+ABSL_FLAG(std::string, contact_phone_action, "review",
+          "Phone numbers in comments: allow, mask, review or block");
+ABSL_FLAG(std::string, contact_qq_action, "review",
+          "QQ ids in comments: allow, mask, review or block");
+ABSL_FLAG(std::string, contact_wechat_action, "review",
+          "WeChat ids in comments: allow, mask, review or block");
+ABSL_FLAG(absl::Duration, keyword_poll_interval, absl::Milliseconds(250),
+          "How often to look for keyword changes made by other replicas");
+ABSL_FLAG(absl::Duration, queue_repair_interval, absl::Minutes(10),
+          "How often to re-check the cross-article moderation queues");
+ABSL_FLAG(std::string, moderator_tokens, "",
+          "File of `TOKEN NAME` lines allowed to call ModerationService");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: turns TLS on");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle: require and verify client certificates (mTLS)");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "On SIGTERM/SIGINT, how long calls in flight may finish");
 
@@ -59,6 +85,19 @@ int main(int argc, char** argv) {
   options.store_timeout = absl::GetFlag(FLAGS_store_timeout);
   options.max_threads = absl::GetFlag(FLAGS_max_threads);
   options.page_token_secret = absl::GetFlag(FLAGS_page_token_secret);
+  options.default_policy = absl::GetFlag(FLAGS_default_policy);
+  options.report_threshold = absl::GetFlag(FLAGS_report_threshold);
+  options.lexicon_path = absl::GetFlag(FLAGS_lexicon);
+  options.contact_url_action = absl::GetFlag(FLAGS_contact_url_action);
+  options.contact_phone_action = absl::GetFlag(FLAGS_contact_phone_action);
+  options.contact_qq_action = absl::GetFlag(FLAGS_contact_qq_action);
+  options.contact_wechat_action = absl::GetFlag(FLAGS_contact_wechat_action);
+  options.keyword_poll_interval = absl::GetFlag(FLAGS_keyword_poll_interval);
+  options.queue_repair_interval = absl::GetFlag(FLAGS_queue_repair_interval);
+  options.moderator_tokens_path = absl::GetFlag(FLAGS_moderator_tokens);
+  options.tls_cert_path = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key_path = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca_path = absl::GetFlag(FLAGS_tls_client_ca);
   if (options.page_token_secret.empty()) {
     std::fprintf(stderr,
                  "comment-server: warning: no --page_token_secret; page "

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/internal/grpc_status.h"
+#include "service/internal/text_moderation.h"
 #include "service/internal/validation.h"
 
 namespace comments {
@@ -27,10 +28,15 @@ absl::Status ValidateCommentRef(const std::string& article_id,
 
 }  // namespace
 
-CommentServiceImpl::CommentServiceImpl(CommentServiceOptions options,
-                                       CommentStore* store,
-                                       const PageTokenCodec* tokens)
-    : options_(std::move(options)), store_(store), tokens_(tokens) {}
+CommentServiceImpl::CommentServiceImpl(
+    CommentServiceOptions options, CommentStore* store,
+    ModerationStore* moderation_store, const moderation::LexiconHolder* lexicon,
+    const PageTokenCodec* tokens)
+    : options_(std::move(options)),
+      store_(store),
+      moderation_store_(moderation_store),
+      lexicon_(lexicon),
+      tokens_(tokens) {}
 
 absl::Time CommentServiceImpl::Deadline(
     const grpc::ServerContext& context) const {
@@ -64,16 +70,80 @@ absl::Status CommentServiceImpl::Post(const v1::PostCommentRequest& request,
       return s;
     }
   }
+  absl::StatusOr<bool> banned =
+      moderation_store_->IsBanned(request.author_id(), deadline);
+  if (!banned.ok()) return banned.status();
+  if (*banned) {
+    return absl::PermissionDeniedError(
+        "author_id is banned from commenting");
+  }
+  const ModeratedText moderated = Moderate(*lexicon_, *name, *body);
   comment.article_id = request.article_id();
   comment.parent_id = request.parent_id();
   comment.author_id = request.author_id();
-  comment.author_name = *std::move(name);
-  comment.body = *std::move(body);
+  comment.author_name = moderated.author_name;
+  comment.body = moderated.body;
   comment.idempotency_key = request.idempotency_key();
+  comment.verdict = std::string(moderation::ActionName(moderated.action));
+  comment.default_policy = options_.default_policy;
+  comment.detail = moderated.detail.SerializeAsString();
   absl::StatusOr<PostResult> result = store_->Post(comment, deadline);
   if (!result.ok()) return result.status();
-  *response.mutable_comment() = std::move(result->comment);
+  const v1::Comment& stored = result->stored.comment;
+  if (stored.status() == v1::COMMENT_STATUS_PENDING) {
+    // Idempotent: a retry re-adds the same entry.
+    const absl::Time created = absl::FromUnixMicros(
+        stored.create_time().seconds() * 1000000 +
+        stored.create_time().nanos() / 1000);
+    if (absl::Status s = moderation_store_->Enqueue(
+            v1::QUEUE_PENDING, {stored.article_id(), stored.comment_id()},
+            absl::ToUnixMicros(created), deadline);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (std::optional<v1::ModerationOutcome> outcome =
+          Outcome(result->stored, result->policy == "pre")) {
+    *response.mutable_moderation() = *std::move(outcome);
+  }
+  *response.mutable_comment() = std::move(result->stored.comment);
   return absl::OkStatus();
+}
+
+absl::Status CommentServiceImpl::Report(const v1::ReportCommentRequest& request,
+                                        absl::Time deadline,
+                                        v1::ReportCommentResponse& response) {
+  if (absl::Status s =
+          ValidateCommentRef(request.article_id(), request.comment_id());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ValidateUserId(request.user_id(), "user_id"); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::string> reason = NormalizeReason(request.reason());
+  if (!reason.ok()) return reason.status();
+  absl::StatusOr<ReportResult> result =
+      store_->Report(request.article_id(), request.comment_id(),
+                     request.user_id(), *reason, options_.report_threshold,
+                     deadline);
+  if (!result.ok()) return result.status();
+  if (result->queued) {
+    if (absl::Status s = moderation_store_->Enqueue(
+            v1::QUEUE_REPORTED, {request.article_id(), request.comment_id()},
+            result->queued_at_us, deadline);
+        !s.ok()) {
+      return s;
+    }
+  }
+  response.set_report_count(result->report_count);
+  return absl::OkStatus();
+}
+
+grpc::Status CommentServiceImpl::ReportComment(
+    grpc::ServerContext* context, const v1::ReportCommentRequest* request,
+    v1::ReportCommentResponse* response) {
+  return ToGrpcStatus(Report(*request, Deadline(*context), *response));
 }
 
 absl::Status CommentServiceImpl::List(const v1::ListCommentsRequest& request,
@@ -125,8 +195,8 @@ absl::Status CommentServiceImpl::List(const v1::ListCommentsRequest& request,
   }
   absl::StatusOr<ListPage> page = store_->List(query, deadline);
   if (!page.ok()) return page.status();
-  for (v1::Comment& comment : page->comments) {
-    *response.add_comments() = std::move(comment);
+  for (StoredComment& stored : page->comments) {
+    *response.add_comments() = std::move(stored.comment);
   }
   if (page->next) {
     expected.score = page->next->score;
@@ -209,9 +279,16 @@ grpc::Status CommentServiceImpl::DeleteComment(
   absl::Status s =
       ValidateCommentRef(request->article_id(), request->comment_id());
   if (s.ok()) s = ValidateUserId(request->user_id(), "user_id");
-  if (s.ok()) {
-    s = store_->Delete(request->article_id(), request->comment_id(),
-                       request->user_id(), Deadline(*context));
+  if (!s.ok()) return ToGrpcStatus(s);
+  const absl::Time deadline = Deadline(*context);
+  absl::StatusOr<std::string> left = store_->Delete(
+      request->article_id(), request->comment_id(), request->user_id(),
+      deadline);
+  if (!left.ok()) return ToGrpcStatus(left.status());
+  if (!left->empty()) {
+    s = moderation_store_->Dequeue(
+        *left == "pending" ? v1::QUEUE_PENDING : v1::QUEUE_REPORTED,
+        {{request->article_id(), request->comment_id()}}, deadline);
   }
   return ToGrpcStatus(s);
 }

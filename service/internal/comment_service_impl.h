@@ -6,7 +6,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "comments/v1/comments.grpc.pb.h"
+#include "moderation/moderation.h"
 #include "service/internal/comment_store.h"
+#include "service/internal/moderation_store.h"
 #include "service/internal/page_token.h"
 
 namespace comments {
@@ -22,6 +24,10 @@ struct CommentServiceOptions {
   // Store work of one call gives up after this, or the client's deadline if
   // sooner.
   absl::Duration store_timeout = absl::Seconds(2);
+  // Policy of articles that have none: "post" or "pre".
+  std::string default_policy = "post";
+  // Distinct reports that put a comment in the reported queue.
+  int report_threshold = 3;
 };
 
 // comments.v1.CommentService: validates each request, asks the store, and
@@ -30,8 +36,10 @@ struct CommentServiceOptions {
 // Thread-safe: handlers run on gRPC's threads and share only the store.
 class CommentServiceImpl final : public v1::CommentService::Service {
  public:
-  // REQUIRES: `store` and `tokens` outlive the service.
+  // REQUIRES: the pointers outlive the service.
   CommentServiceImpl(CommentServiceOptions options, CommentStore* store,
+                     ModerationStore* moderation_store,
+                     const moderation::LexiconHolder* lexicon,
                      const PageTokenCodec* tokens);
 
   grpc::Status PostComment(grpc::ServerContext* context,
@@ -59,6 +67,9 @@ class CommentServiceImpl final : public v1::CommentService::Service {
       grpc::ServerContext* context,
       const v1::BatchGetArticleStatsRequest* request,
       v1::BatchGetArticleStatsResponse* response) override;
+  grpc::Status ReportComment(grpc::ServerContext* context,
+                             const v1::ReportCommentRequest* request,
+                             v1::ReportCommentResponse* response) override;
 
  private:
   absl::Status Post(const v1::PostCommentRequest& request, absl::Time deadline,
@@ -72,8 +83,13 @@ class CommentServiceImpl final : public v1::CommentService::Service {
                     v1::LikeCommentResponse& response);
   absl::Time Deadline(const grpc::ServerContext& context) const;
 
+  absl::Status Report(const v1::ReportCommentRequest& request,
+                      absl::Time deadline, v1::ReportCommentResponse& response);
+
   const CommentServiceOptions options_;
   CommentStore* const store_;
+  ModerationStore* const moderation_store_;
+  const moderation::LexiconHolder* const lexicon_;
   const PageTokenCodec* const tokens_;
 };
 

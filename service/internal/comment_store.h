@@ -2,6 +2,7 @@
 #define COMMENTS_SERVICE_INTERNAL_COMMENT_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "comments/v1/comments.pb.h"
+#include "service/internal/lua_script.h"
 #include "service/internal/parent_cache.h"
 #include "service/internal/redis_client.h"
 
@@ -35,12 +37,44 @@ struct NewComment {
   std::string author_name;
   std::string body;
   std::string idempotency_key;
-  v1::CommentStatus status = v1::COMMENT_STATUS_PUBLISHED;
+  // What moderation said of the text: allow, mask, review or block.
+  std::string verdict = "allow";
+  // The policy to apply when the article has none: post or pre.
+  std::string default_policy = "post";
+  // Kept with the comment for moderators (a serialized v1::QueueItem).
+  std::string detail;
+};
+
+// A comment with what only moderators see.
+struct StoredComment {
+  v1::Comment comment;
+  std::string detail;  // As given in NewComment::detail.
+  int64_t report_count = 0;
 };
 
 struct PostResult {
-  v1::Comment comment;
+  StoredComment stored;
   bool created = false;  // False: an earlier call with the same key made it.
+  std::string policy;    // The article's policy when the comment was posted.
+};
+
+struct CommentRef {
+  std::string article_id;
+  std::string comment_id;
+};
+
+// The outcome of one moderator decision.
+struct Decided {
+  v1::CommentStatus status = v1::COMMENT_STATUS_UNSPECIFIED;
+  // The queue the comment left: "pending", "reported", or "" when the
+  // decision was already in force.
+  std::string left_queue;
+};
+
+struct ReportResult {
+  int64_t report_count = 0;
+  bool queued = false;  // This report put the comment in the reported queue.
+  int64_t queued_at_us = 0;
 };
 
 // A position in an index: the score and id of a comment.
@@ -50,15 +84,22 @@ struct IndexPosition {
 };
 
 struct ListQuery {
+  // Which of the article's indexes to read.
+  enum class Index { kComments, kPendingQueue, kReportedQueue };
   std::string article_id;
-  std::string parent_id;  // Empty: the top level.
-  v1::Order order = v1::ORDER_NEWEST;  // HOT, NEWEST or OLDEST.
+  Index index = Index::kComments;
+  std::string parent_id;  // Empty: the top level. Comments only.
+  // Comments: HOT, NEWEST or OLDEST. Queues are read oldest first.
+  v1::Order order = v1::ORDER_NEWEST;
   std::optional<IndexPosition> after;
   int limit = 20;
 };
 
 struct ListPage {
-  std::vector<v1::Comment> comments;
+  std::vector<StoredComment> comments;
+  // Each comment's score in the index read, as Redis prints it (for a queue:
+  // when it was queued, in microseconds).
+  std::vector<std::string> scores;
   // Where the next page starts; empty when there is none.
   std::optional<IndexPosition> next;
 };
@@ -93,14 +134,54 @@ class CommentStore final {
                                     const std::string& comment_id,
                                     const std::string& user_id, bool like,
                                     absl::Time deadline);
-  absl::Status Delete(const std::string& article_id,
-                      const std::string& comment_id,
-                      const std::string& user_id, absl::Time deadline);
+  // Returns the moderation queue the comment left ("" when none).
+  absl::StatusOr<std::string> Delete(const std::string& article_id,
+                                     const std::string& comment_id,
+                                     const std::string& user_id,
+                                     absl::Time deadline);
   // One round trip for all articles, answered in the order asked.
   absl::StatusOr<std::vector<v1::ArticleStats>> Stats(
       const std::vector<std::string>& article_ids, absl::Time deadline);
 
+  // Moderation. Reads comments of any status, with their detail, in one
+  // round trip; a missing comment is NOT_FOUND in its slot.
+  absl::StatusOr<std::vector<absl::StatusOr<StoredComment>>> GetMany(
+      const std::vector<CommentRef>& refs, absl::Time deadline);
+  // Approves or rejects each comment, taking it out of `queue` ("pending",
+  // "reported" or "any"). One round trip for the batch (plus one per comment
+  // whose parent was guessed wrong); each decision atomic on its own.
+  // Per-comment errors: NOT_FOUND; FAILED_PRECONDITION when it is in no
+  // such queue and the decision is not already in force.
+  absl::StatusOr<std::vector<absl::StatusOr<Decided>>> Decide(
+      const std::vector<CommentRef>& refs, bool approve,
+      const std::string& queue, absl::Time deadline);
+  absl::StatusOr<ReportResult> Report(const std::string& article_id,
+                                      const std::string& comment_id,
+                                      const std::string& user_id,
+                                      const std::string& reason, int threshold,
+                                      absl::Time deadline);
+  // Up to `limit` report reasons per comment.
+  absl::StatusOr<std::vector<std::vector<std::string>>> ReportReasons(
+      const std::vector<CommentRef>& refs, size_t limit, absl::Time deadline);
+  // The article's policy ("post", "pre", "closed"), or "" when none is set.
+  absl::StatusOr<std::string> GetPolicy(const std::string& article_id,
+                                        absl::Time deadline);
+  absl::Status SetPolicy(const std::string& article_id,
+                         const std::string& policy, absl::Time deadline);
+
  private:
+  // Runs a script whose keys depend on `subject`'s parent and grandparent,
+  // guessing them and calling again while the script answers CHAIN.
+  absl::StatusOr<RedisReply> RunWithChain(
+      const std::string& article_id, const std::string& subject,
+      const std::function<absl::StatusOr<RedisReply>(
+          const std::string& parent, const std::string& grandparent)>& run);
+  LuaScript::Call DecideCall(const CommentRef& ref, bool approve,
+                             const std::string& queue,
+                             const std::string& parent,
+                             const std::string& grandparent) const;
+  absl::StatusOr<Decided> DecodeDecided(
+      const absl::StatusOr<RedisReply>& reply) const;
   std::string ParentGuess(const std::string& article_id,
                           const std::string& comment_id) const;
   std::vector<std::string> HotArgs() const;

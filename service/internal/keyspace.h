@@ -24,6 +24,11 @@ namespace comments {
 //   c:{A}:l:X        set    users who like comment X
 //   c:{A}:i:N:U:K    string comment id created by author U (N = byte length of
 //                           U) with idempotency key K; expires after 24 h
+//   c:{A}:qp         zset   comments awaiting approval, by creation time (us)
+//   c:{A}:qr         zset   reported comments awaiting a decision, by the
+//                           time they were queued (us)
+//   c:{A}:rp:X       hash   user -> reason, one per user reporting comment X
+//   (c:{A}:s also holds `policy`: post|pre|closed, when one was set)
 class Keyspace final {
  public:
   explicit Keyspace(absl::string_view article_id)
@@ -42,6 +47,11 @@ class Keyspace final {
   std::string Likers(absl::string_view comment_id) const {
     return Key("l:", comment_id);
   }
+  std::string PendingQueue() const { return Key("qp"); }
+  std::string ReportedQueue() const { return Key("qr"); }
+  std::string Reports(absl::string_view comment_id) const {
+    return Key("rp:", comment_id);
+  }
   std::string Idempotency(absl::string_view author_id,
                           absl::string_view key) const {
     return Key(absl::StrCat("i:", author_id.size(), ":"), author_id, ":", key);
@@ -55,6 +65,28 @@ class Keyspace final {
 
   std::string prefix_;
 };
+
+// Keys shared by all articles (moderation). Each group has its own hash tag,
+// so each is one Cluster slot:
+//   mq:{q}:pending, mq:{q}:reported   zset  "ARTICLE/ID" -> time queued (us):
+//       every article's queue in one, derived from the articles' own queues
+//       (c:{A}:qp / qr), which are the truth; see moderation_store.h
+//   mod:{kw}:words    hash   keyword -> "category TAB action"
+//   mod:{kw}:index    zset   keywords, all scored 0, for ordered paging
+//   mod:{kw}:version  string bumped by every change; replicas poll it
+//   mod:{kw}:seeded   string set once --lexicon has seeded the words
+//   mod:{bans}        hash   user id -> reason
+//   mod:{audit}       stream the audit log
+namespace global_keys {
+inline constexpr absl::string_view kPendingQueue = "mq:{q}:pending";
+inline constexpr absl::string_view kReportedQueue = "mq:{q}:reported";
+inline constexpr absl::string_view kKeywords = "mod:{kw}:words";
+inline constexpr absl::string_view kKeywordIndex = "mod:{kw}:index";
+inline constexpr absl::string_view kKeywordVersion = "mod:{kw}:version";
+inline constexpr absl::string_view kKeywordsSeeded = "mod:{kw}:seeded";
+inline constexpr absl::string_view kBans = "mod:{bans}";
+inline constexpr absl::string_view kAudit = "mod:{audit}";
+}  // namespace global_keys
 
 }  // namespace comments
 

@@ -12,6 +12,10 @@ extern const char kGetCommentLua[];
 extern const char kListCommentsLua[];
 extern const char kLikeCommentLua[];
 extern const char kDeleteCommentLua[];
+extern const char kDecideCommentLua[];
+extern const char kReportCommentLua[];
+extern const char kUpdateKeywordsLua[];
+extern const char kQueueRangeLua[];
 
 namespace {
 
@@ -54,6 +58,34 @@ absl::StatusOr<RedisReply> LuaScript::Run(
   return reply;
 }
 
+absl::StatusOr<std::vector<absl::StatusOr<RedisReply>>> LuaScript::RunMany(
+    RedisClient& redis, const std::vector<Call>& calls,
+    absl::Time deadline) const {
+  std::vector<RedisArgv> commands;
+  commands.reserve(calls.size());
+  for (const Call& call : calls) {
+    commands.push_back(BuildArgv("EVALSHA", sha1_, call.keys, call.args));
+  }
+  absl::StatusOr<std::vector<RedisReply>> replies =
+      redis.Pipeline(commands, deadline);
+  if (!replies.ok()) return replies.status();
+  std::vector<absl::StatusOr<RedisReply>> out;
+  out.reserve(calls.size());
+  for (size_t i = 0; i < calls.size(); ++i) {
+    RedisReply& reply = (*replies)[i];
+    const bool error = reply.type == RedisReply::Type::kStatus &&
+                       absl::StartsWith(reply.str, "ERR:");
+    if (!error) {
+      out.push_back(std::move(reply));
+    } else if (absl::StartsWith(reply.str, "ERR:NOSCRIPT")) {
+      out.push_back(Run(redis, calls[i].keys, calls[i].args, deadline));
+    } else {
+      out.push_back(absl::InternalError(reply.str.substr(4)));
+    }
+  }
+  return out;
+}
+
 #define COMMENTS_DEFINE_SCRIPT(Name)       \
   const LuaScript& Name##Script() {        \
     static const LuaScript script(k##Name##Lua); \
@@ -64,6 +96,10 @@ COMMENTS_DEFINE_SCRIPT(GetComment)
 COMMENTS_DEFINE_SCRIPT(ListComments)
 COMMENTS_DEFINE_SCRIPT(LikeComment)
 COMMENTS_DEFINE_SCRIPT(DeleteComment)
+COMMENTS_DEFINE_SCRIPT(DecideComment)
+COMMENTS_DEFINE_SCRIPT(ReportComment)
+COMMENTS_DEFINE_SCRIPT(UpdateKeywords)
+COMMENTS_DEFINE_SCRIPT(QueueRange)
 #undef COMMENTS_DEFINE_SCRIPT
 
 }  // namespace comments

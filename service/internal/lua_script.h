@@ -27,6 +27,20 @@ class LuaScript final {
                                  const std::vector<std::string>& args,
                                  absl::Time deadline) const;
 
+  // One invocation's KEYS and ARGV.
+  struct Call {
+    std::vector<std::string> keys;
+    std::vector<std::string> args;
+  };
+
+  // Runs the script once per call, all in one pipeline (one round trip);
+  // each call's outcome is in its slot, as Run would return it. Slots that
+  // found the script missing are run again one by one. Fails as a whole only
+  // when Redis cannot be reached.
+  absl::StatusOr<std::vector<absl::StatusOr<RedisReply>>> RunMany(
+      RedisClient& redis, const std::vector<Call>& calls,
+      absl::Time deadline) const;
+
   const std::string& sha1() const { return sha1_; }
 
  private:
@@ -44,6 +58,10 @@ const LuaScript& GetCommentScript();
 const LuaScript& ListCommentsScript();
 const LuaScript& LikeCommentScript();
 const LuaScript& DeleteCommentScript();
+const LuaScript& DecideCommentScript();
+const LuaScript& ReportCommentScript();
+const LuaScript& UpdateKeywordsScript();
+const LuaScript& QueueRangeScript();
 
 }  // namespace comments
 

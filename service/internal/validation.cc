@@ -120,19 +120,36 @@ absl::StatusOr<std::string> NormalizeBody(absl::string_view body,
   return folded.substr(scan.first_kept, scan.end_kept - scan.first_kept);
 }
 
+namespace {
+
+// Optional free text: trimmed, bounded, no control characters (but newline
+// when allowed).
+absl::StatusOr<std::string> NormalizeOptionalText(absl::string_view text,
+                                                  absl::string_view field,
+                                                  int max_chars,
+                                                  bool allow_newline) {
+  const TextScan scan = Scan(text, allow_newline);
+  if (!scan.valid_utf8) return Invalid(field, "is not valid UTF-8");
+  if (scan.has_control) return Invalid(field, "holds a control character");
+  if (scan.code_points > max_chars) {
+    return Invalid(field,
+                   absl::StrCat("has more than ", max_chars, " characters"));
+  }
+  return std::string(
+      text.substr(scan.first_kept, scan.end_kept - scan.first_kept));
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> NormalizeAuthorName(absl::string_view name) {
-  const TextScan scan = Scan(name, /*allow_newline=*/false);
-  if (!scan.valid_utf8) return Invalid("author_name", "is not valid UTF-8");
-  if (scan.has_control) {
-    return Invalid("author_name", "holds a control character");
-  }
-  if (scan.code_points > kMaxAuthorNameChars) {
-    return Invalid("author_name",
-                   absl::StrCat("has more than ", kMaxAuthorNameChars,
-                                " characters"));
-  }
-  return std::string(name.substr(scan.first_kept,
-                                 scan.end_kept - scan.first_kept));
+  return NormalizeOptionalText(name, "author_name", kMaxAuthorNameChars,
+                               /*allow_newline=*/false);
+}
+
+absl::StatusOr<std::string> NormalizeReason(absl::string_view reason,
+                                            absl::string_view field) {
+  return NormalizeOptionalText(reason, field, kMaxReasonChars,
+                               /*allow_newline=*/true);
 }
 
 }  // namespace comments

@@ -38,6 +38,13 @@ bool IsWellFormedCommentId(absl::string_view id);
 absl::StatusOr<std::string> NormalizeBody(absl::string_view body,
                                           int max_chars);
 
+inline constexpr int kMaxReasonChars = 500;
+
+// A moderator's or reporter's reason: trimmed, at most kMaxReasonChars code
+// points, newlines allowed, no other control characters; may be empty.
+absl::StatusOr<std::string> NormalizeReason(absl::string_view reason,
+                                            absl::string_view field = "reason");
+
 // Trimmed display name of at most kMaxAuthorNameChars code points, no
 // control characters; may be empty.
 absl::StatusOr<std::string> NormalizeAuthorName(absl::string_view name);

@@ -36,7 +36,7 @@ class CommentStoreTest : public ::testing::Test {
     c.body = "body";
     absl::StatusOr<PostResult> r = store.Post(c, Soon());
     EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? r->comment : v1::Comment();
+    return r.ok() ? r->stored.comment : v1::Comment();
   }
 
   int64_t ZCard(const std::string& key) {

@@ -4,44 +4,29 @@
 -- KEYS[4] newest index and KEYS[5] hot index holding the comment
 -- KEYS[6] hot index holding the parent (ignored for a top-level comment)
 -- KEYS[7] the comment's likers set
+-- KEYS[8] pending queue   KEYS[9] reported queue (the article's)
 -- ARGV[1] comment id   ARGV[2] its parent as guessed   ARGV[3] the parent's
 -- parent as guessed   ARGV[4] user asking   ARGV[5] hot half-life (s)
 -- ARGV[6] reply weight
--- Returns 1; errors NOTFOUND, DENIED, CHAIN.
-local comments, stats, participants = KEYS[1], KEYS[2], KEYS[3]
-local id = ARGV[1]
+-- Returns the queues it left ('' | 'pending' | 'reported'); errors NOTFOUND,
+-- DENIED, CHAIN.
+local comments, id = KEYS[1], ARGV[1]
 local rec = load(comments, id)
 if not rec then return {err = 'NOTFOUND comment_id ' .. id} end
 if rec[AUTHOR] ~= ARGV[4] then
   return {err = 'DENIED only the author may delete this comment'}
 end
-if rec[ST] == DELETED then return 1 end
-
-local parent = rec[PARENT]
-local prec
-if parent ~= '' then prec = load(comments, parent) end
-if parent ~= ARGV[2] or (prec and prec[PARENT] ~= ARGV[3]) then
-  return chain_error(parent, prec and prec[PARENT])
-end
+if rec[ST] == DELETED then return '' end
+local wrong = check_chain(comments, rec, ARGV[2], ARGV[3])
+if wrong then return wrong end
 
 if rec[ST] == PUBLISHED then
-  redis.call('ZREM', KEYS[4], id)
-  redis.call('ZREM', KEYS[5], id)
-  redis.call('HINCRBY', stats, 'n', -1)
-  contribute(participants, rec[AUTHOR], -1)
-  for _, user in ipairs(redis.call('SMEMBERS', KEYS[7])) do
-    contribute(participants, user, -1)
-  end
-  if prec then
-    prec[REPLIES] = prec[REPLIES] - 1
-    save(comments, parent, prec)
-    if prec[ST] == PUBLISHED then
-      redis.call('ZADD', KEYS[6], 'XX',
-                 hot(prec, tonumber(ARGV[5]), tonumber(ARGV[6])), parent)
-    end
-  end
+  unpublish(comments, KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7],
+            id, rec, tonumber(ARGV[5]), tonumber(ARGV[6]))
 end
-redis.call('DEL', KEYS[7])
-rec[ST], rec[LIKES], rec[NAME], rec[BODY] = DELETED, 0, '', ''
+local left = ''
+if redis.call('ZREM', KEYS[8], id) == 1 then left = 'pending' end
+if redis.call('ZREM', KEYS[9], id) == 1 then left = 'reported' end
+rec[ST], rec[NAME], rec[BODY] = DELETED, '', ''
 save(comments, id, rec)
-return 1
+return left

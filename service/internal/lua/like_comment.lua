@@ -22,7 +22,7 @@ if changed == 1 then
   rec[LIKES] = rec[LIKES] + delta
   save(comments, id, rec)
   redis.call('ZADD', KEYS[3], 'XX',
-             hot(rec, tonumber(ARGV[5]), tonumber(ARGV[6])), id)
+             hot_score(rec, tonumber(ARGV[5]), tonumber(ARGV[6])), id)
   contribute(KEYS[4], user, delta)
 end
 return {rec[LIKES], like and 1 or 0}

@@ -3,6 +3,10 @@
 -- A comment is one field of the article's comment hash, its value a
 -- MessagePack array, in this order:
 local ST, LIKES, REPLIES, CTIME, PARENT, AUTHOR, NAME, BODY = 1, 2, 3, 4, 5, 6, 7, 8
+-- DETAIL: what moderation found (opaque to scripts: a serialized
+-- comments.v1.QueueItem); REPORTS: distinct reporters; REPORTS_SEEN: reports
+-- a moderator had seen when last approving it.
+local DETAIL, REPORTS, REPORTS_SEEN = 9, 10, 11
 local PUBLISHED, PENDING, REJECTED, DELETED = 1, 2, 3, 4
 -- Scripts never build key names: the caller passes every key in KEYS. The
 -- index a comment sits in depends on its parent, which the caller may only
@@ -22,13 +26,14 @@ end
 -- The reply shape every script uses for a comment.
 local function emit(id, rec)
   return {id, rec[ST], rec[LIKES], rec[REPLIES], rec[CTIME], rec[PARENT],
-          rec[AUTHOR], rec[NAME], rec[BODY]}
+          rec[AUTHOR], rec[NAME], rec[BODY], rec[DETAIL] or '',
+          rec[REPORTS] or 0}
 end
 
 -- Hot score: log2 of engagement plus age credit; see docs/hot-ranking.md.
 -- half_life_s: seconds of age worth a doubling of engagement.
 local HOT_EPOCH_S = 1577836800  -- 2020-01-01T00:00:00Z
-local function hot(rec, half_life_s, reply_weight)
+local function hot_score(rec, half_life_s, reply_weight)
   local engagement = rec[LIKES] + reply_weight * rec[REPLIES]
   return math.log(1 + engagement) / math.log(2) +
          (rec[CTIME] / 1e6 - HOT_EPOCH_S) / half_life_s
@@ -43,4 +48,58 @@ end
 local function contribute(participants, user, delta)
   local n = redis.call('HINCRBY', participants, user, delta)
   if n <= 0 then redis.call('HDEL', participants, user) end
+end
+
+-- Makes a comment visible: into its two indexes, the counts, and its
+-- parent's reply count and rank. The caller has set rec[ST] = PUBLISHED and
+-- saves rec.
+local function publish(comments, stats, participants, newest, hot, parent_hot,
+                       id, rec, half_life, reply_weight)
+  redis.call('ZADD', newest, tonumber(id), id)
+  redis.call('ZADD', hot, hot_score(rec, half_life, reply_weight), id)
+  redis.call('HINCRBY', stats, 'n', 1)
+  contribute(participants, rec[AUTHOR], 1)
+  local parent = rec[PARENT]
+  if parent ~= '' then
+    local prec = load(comments, parent)
+    prec[REPLIES] = prec[REPLIES] + 1
+    save(comments, parent, prec)
+    redis.call('ZADD', parent_hot, 'XX',
+               hot_score(prec, half_life, reply_weight), parent)
+  end
+end
+
+-- Undoes publish() and drops the comment's likes. The caller sets the new
+-- status and saves rec.
+local function unpublish(comments, stats, participants, newest, hot,
+                         parent_hot, likers, id, rec, half_life, reply_weight)
+  redis.call('ZREM', newest, id)
+  redis.call('ZREM', hot, id)
+  redis.call('HINCRBY', stats, 'n', -1)
+  contribute(participants, rec[AUTHOR], -1)
+  for _, user in ipairs(redis.call('SMEMBERS', likers)) do
+    contribute(participants, user, -1)
+  end
+  redis.call('DEL', likers)
+  rec[LIKES] = 0
+  local parent = rec[PARENT]
+  if parent ~= '' then
+    local prec = load(comments, parent)
+    prec[REPLIES] = prec[REPLIES] - 1
+    save(comments, parent, prec)
+    redis.call('ZADD', parent_hot, 'XX',
+               hot_score(prec, half_life, reply_weight), parent)
+  end
+end
+
+-- Checks the caller's guess of a comment's parent and grandparent (see the
+-- top of this file); returns an error reply when it is wrong, else nil.
+local function check_chain(comments, rec, parent_guess, grandparent_guess)
+  local parent = rec[PARENT]
+  local prec
+  if parent ~= '' then prec = load(comments, parent) end
+  if parent ~= parent_guess or (prec and prec[PARENT] ~= grandparent_guess) then
+    return chain_error(parent, prec and prec[PARENT])
+  end
+  return nil
 end

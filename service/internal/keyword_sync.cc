@@ -1,0 +1,84 @@
+#include "service/internal/keyword_sync.h"
+
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "service/internal/moderation_convert.h"
+
+namespace comments {
+
+KeywordSync::KeywordSync(ModerationStore* store,
+                         moderation::LexiconHolder* holder,
+                         moderation::EngineOptions engine_options,
+                         absl::Duration poll_interval)
+    : store_(store),
+      holder_(holder),
+      engine_options_(std::move(engine_options)),
+      poll_interval_(poll_interval) {}
+
+KeywordSync::~KeywordSync() {
+  {
+    absl::MutexLock lock(&wake_mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+absl::Status KeywordSync::SyncNow() {
+  absl::MutexLock lock(&sync_mu_);
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  absl::StatusOr<int64_t> version = store_->KeywordVersion(deadline);
+  if (!version.ok()) return version.status();
+  if (*version == loaded_version_) return absl::OkStatus();
+  absl::StatusOr<std::vector<v1::Keyword>> keywords =
+      store_->AllKeywords(deadline);
+  if (!keywords.ok()) return keywords.status();
+  std::vector<moderation::LexiconEntry> entries;
+  entries.reserve(keywords->size());
+  for (const v1::Keyword& k : *keywords) entries.push_back(ToLexiconEntry(k));
+  absl::StatusOr<std::shared_ptr<const moderation::Lexicon>> lexicon =
+      moderation::Lexicon::Compile(entries, engine_options_);
+  if (!lexicon.ok()) {
+    // One bad word must not stop every later update: leave it out.
+    std::vector<moderation::LexiconEntry> good;
+    for (const moderation::LexiconEntry& e : entries) {
+      if (moderation::Lexicon::Compile({e}, engine_options_).ok()) {
+        good.push_back(e);
+      }
+    }
+    lexicon = moderation::Lexicon::Compile(good, engine_options_);
+    if (!lexicon.ok()) return lexicon.status();
+  }
+  holder_->Set(*std::move(lexicon));
+  loaded_version_ = *version;
+  return absl::OkStatus();
+}
+
+void KeywordSync::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void KeywordSync::Poke() {
+  absl::MutexLock lock(&wake_mu_);
+  poked_ = true;
+}
+
+void KeywordSync::Run() {
+  while (true) {
+    {
+      absl::MutexLock lock(&wake_mu_);
+      const auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(wake_mu_) {
+        return poked_ || stopping_;
+      };
+      wake_mu_.AwaitWithTimeout(absl::Condition(&wake), poll_interval_);
+      if (stopping_) return;
+      poked_ = false;
+    }
+    if (absl::Status s = SyncNow(); !s.ok()) {
+      std::fprintf(stderr, "comment-server: keyword reload: %s\n",
+                   s.ToString().c_str());
+    }
+  }
+}
+
+}  // namespace comments

@@ -1,0 +1,58 @@
+#ifndef COMMENTS_SERVICE_INTERNAL_KEYWORD_SYNC_H_
+#define COMMENTS_SERVICE_INTERNAL_KEYWORD_SYNC_H_
+
+#include <cstdint>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "moderation/moderation.h"
+#include "service/internal/moderation_store.h"
+
+namespace comments {
+
+// Keeps this replica's compiled lexicon equal to the keywords in Redis.
+//
+// A background thread polls the keyword version every `poll_interval`; when
+// it moved, the thread reads all keywords, compiles them off the request
+// path and swaps them into the holder. Readers of the holder never wait.
+// Redis being down only delays the next reload.
+//
+// Thread-safe.
+class KeywordSync final {
+ public:
+  // REQUIRES: `store` and `holder` outlive this object.
+  KeywordSync(ModerationStore* store, moderation::LexiconHolder* holder,
+              moderation::EngineOptions engine_options,
+              absl::Duration poll_interval);
+  ~KeywordSync();  // Stops the thread.
+  KeywordSync(const KeywordSync&) = delete;
+  KeywordSync& operator=(const KeywordSync&) = delete;
+
+  // Loads and compiles the keywords now if their version moved.
+  absl::Status SyncNow();
+  // Starts the polling thread.
+  void Start();
+  // Asks the thread to poll at once (after a local update).
+  void Poke();
+
+ private:
+  void Run();
+
+  ModerationStore* const store_;
+  moderation::LexiconHolder* const holder_;
+  const moderation::EngineOptions engine_options_;
+  const absl::Duration poll_interval_;
+  absl::Mutex sync_mu_;  // One reload at a time.
+  int64_t loaded_version_ ABSL_GUARDED_BY(sync_mu_) = -1;
+  absl::Mutex wake_mu_;
+  bool poked_ ABSL_GUARDED_BY(wake_mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(wake_mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace comments
+
+#endif  // COMMENTS_SERVICE_INTERNAL_KEYWORD_SYNC_H_

@@ -1,0 +1,58 @@
+#ifndef COMMENTS_SERVICE_INTERNAL_MODERATION_CONVERT_H_
+#define COMMENTS_SERVICE_INTERNAL_MODERATION_CONVERT_H_
+
+#include <string>
+
+#include "comments/v1/moderation.pb.h"
+#include "moderation/moderation.h"
+
+namespace comments {
+
+// Between the engine's types and the API's.
+
+inline v1::ModerationAction ToProtoAction(moderation::Action action) {
+  switch (action) {
+    case moderation::Action::kAllow:
+      return v1::MODERATION_ACTION_ALLOW;
+    case moderation::Action::kMask:
+      return v1::MODERATION_ACTION_MASK;
+    case moderation::Action::kReview:
+      return v1::MODERATION_ACTION_REVIEW;
+    case moderation::Action::kBlock:
+      return v1::MODERATION_ACTION_BLOCK;
+  }
+  return v1::MODERATION_ACTION_UNSPECIFIED;
+}
+
+inline moderation::Action FromProtoAction(v1::ModerationAction action) {
+  switch (action) {
+    case v1::MODERATION_ACTION_MASK:
+      return moderation::Action::kMask;
+    case v1::MODERATION_ACTION_REVIEW:
+      return moderation::Action::kReview;
+    case v1::MODERATION_ACTION_BLOCK:
+      return moderation::Action::kBlock;
+    default:
+      return moderation::Action::kAllow;
+  }
+}
+
+inline moderation::LexiconEntry ToLexiconEntry(const v1::Keyword& keyword) {
+  moderation::LexiconEntry entry;
+  entry.word = keyword.word();
+  entry.category = keyword.category();
+  entry.action = FromProtoAction(keyword.action());
+  return entry;
+}
+
+inline v1::Keyword ToKeyword(const moderation::LexiconEntry& entry) {
+  v1::Keyword keyword;
+  keyword.set_word(entry.word);
+  keyword.set_category(entry.category);
+  keyword.set_action(ToProtoAction(entry.action));
+  return keyword;
+}
+
+}  // namespace comments
+
+#endif  // COMMENTS_SERVICE_INTERNAL_MODERATION_CONVERT_H_
