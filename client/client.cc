@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "client/internal/unary_call.h"
+
 namespace comments {
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
@@ -10,33 +12,30 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
                       status.error_message());
 }
 
+namespace {
+
+std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
+  return grpc::CreateChannel(options.target,
+                             options.credentials != nullptr
+                                 ? options.credentials
+                                 : grpc::InsecureChannelCredentials());
+}
+
+}  // namespace
+
 Client::Client(const ClientOptions& options)
     : options_(options),
-      channel_(grpc::CreateChannel(
-          options.target, options.credentials != nullptr
-                              ? options.credentials
-                              : grpc::InsecureChannelCredentials())),
+      channel_(MakeChannel(options)),
       stub_(v1::CommentService::NewStub(channel_)) {}
 
 bool Client::WaitForConnected(absl::Duration timeout) {
-  return channel_->WaitForConnected(
-      absl::ToChronoTime(absl::Now() + timeout));
-}
-
-template <typename Request, typename Response, typename Method>
-absl::StatusOr<Response> Client::Call(Method method, const Request& request) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
-  Response response;
-  grpc::Status status = (stub_.get()->*method)(&context, request, &response);
-  if (!status.ok()) return FromGrpcStatus(status);
-  return response;
+  return channel_->WaitForConnected(absl::ToChronoTime(absl::Now() + timeout));
 }
 
 absl::StatusOr<v1::PostCommentResponse> Client::PostComment(
     const v1::PostCommentRequest& request) {
-  return Call<v1::PostCommentRequest, v1::PostCommentResponse>(
-      &v1::CommentService::Stub::PostComment, request);
+  return client_internal::UnaryCall<v1::PostCommentResponse>(
+      *stub_, &v1::CommentService::Stub::PostComment, request, options_);
 }
 
 absl::StatusOr<v1::Comment> Client::GetComment(const std::string& article_id,
@@ -44,14 +43,14 @@ absl::StatusOr<v1::Comment> Client::GetComment(const std::string& article_id,
   v1::GetCommentRequest request;
   request.set_article_id(article_id);
   request.set_comment_id(comment_id);
-  return Call<v1::GetCommentRequest, v1::Comment>(
-      &v1::CommentService::Stub::GetComment, request);
+  return client_internal::UnaryCall<v1::Comment>(
+      *stub_, &v1::CommentService::Stub::GetComment, request, options_);
 }
 
 absl::StatusOr<v1::ListCommentsResponse> Client::ListComments(
     const v1::ListCommentsRequest& request) {
-  return Call<v1::ListCommentsRequest, v1::ListCommentsResponse>(
-      &v1::CommentService::Stub::ListComments, request);
+  return client_internal::UnaryCall<v1::ListCommentsResponse>(
+      *stub_, &v1::CommentService::Stub::ListComments, request, options_);
 }
 
 absl::StatusOr<v1::LikeCommentResponse> Client::LikeComment(
@@ -61,8 +60,8 @@ absl::StatusOr<v1::LikeCommentResponse> Client::LikeComment(
   request.set_article_id(article_id);
   request.set_comment_id(comment_id);
   request.set_user_id(user_id);
-  return Call<v1::LikeCommentRequest, v1::LikeCommentResponse>(
-      &v1::CommentService::Stub::LikeComment, request);
+  return client_internal::UnaryCall<v1::LikeCommentResponse>(
+      *stub_, &v1::CommentService::Stub::LikeComment, request, options_);
 }
 
 absl::StatusOr<v1::LikeCommentResponse> Client::UnlikeComment(
@@ -72,8 +71,8 @@ absl::StatusOr<v1::LikeCommentResponse> Client::UnlikeComment(
   request.set_article_id(article_id);
   request.set_comment_id(comment_id);
   request.set_user_id(user_id);
-  return Call<v1::UnlikeCommentRequest, v1::LikeCommentResponse>(
-      &v1::CommentService::Stub::UnlikeComment, request);
+  return client_internal::UnaryCall<v1::LikeCommentResponse>(
+      *stub_, &v1::CommentService::Stub::UnlikeComment, request, options_);
 }
 
 absl::Status Client::DeleteComment(const std::string& article_id,
@@ -83,8 +82,9 @@ absl::Status Client::DeleteComment(const std::string& article_id,
   request.set_article_id(article_id);
   request.set_comment_id(comment_id);
   request.set_user_id(user_id);
-  return Call<v1::DeleteCommentRequest, v1::DeleteCommentResponse>(
-             &v1::CommentService::Stub::DeleteComment, request)
+  return client_internal::UnaryCall<v1::DeleteCommentResponse>(
+             *stub_, &v1::CommentService::Stub::DeleteComment, request,
+             options_)
       .status();
 }
 
@@ -92,8 +92,8 @@ absl::StatusOr<v1::ArticleStats> Client::GetArticleStats(
     const std::string& article_id) {
   v1::GetArticleStatsRequest request;
   request.set_article_id(article_id);
-  return Call<v1::GetArticleStatsRequest, v1::ArticleStats>(
-      &v1::CommentService::Stub::GetArticleStats, request);
+  return client_internal::UnaryCall<v1::ArticleStats>(
+      *stub_, &v1::CommentService::Stub::GetArticleStats, request, options_);
 }
 
 absl::StatusOr<std::vector<v1::ArticleStats>> Client::BatchGetArticleStats(
@@ -101,11 +101,126 @@ absl::StatusOr<std::vector<v1::ArticleStats>> Client::BatchGetArticleStats(
   v1::BatchGetArticleStatsRequest request;
   for (const std::string& id : article_ids) request.add_article_ids(id);
   absl::StatusOr<v1::BatchGetArticleStatsResponse> response =
-      Call<v1::BatchGetArticleStatsRequest, v1::BatchGetArticleStatsResponse>(
-          &v1::CommentService::Stub::BatchGetArticleStats, request);
+      client_internal::UnaryCall<v1::BatchGetArticleStatsResponse>(
+          *stub_, &v1::CommentService::Stub::BatchGetArticleStats, request,
+          options_);
   if (!response.ok()) return response.status();
   return std::vector<v1::ArticleStats>(response->stats().begin(),
                                        response->stats().end());
+}
+
+absl::StatusOr<v1::ReportCommentResponse> Client::ReportComment(
+    const std::string& article_id, const std::string& comment_id,
+    const std::string& user_id, const std::string& reason) {
+  v1::ReportCommentRequest request;
+  request.set_article_id(article_id);
+  request.set_comment_id(comment_id);
+  request.set_user_id(user_id);
+  request.set_reason(reason);
+  return client_internal::UnaryCall<v1::ReportCommentResponse>(
+      *stub_, &v1::CommentService::Stub::ReportComment, request, options_);
+}
+
+ModerationClient::ModerationClient(const ClientOptions& options)
+    : options_(options),
+      channel_(MakeChannel(options)),
+      stub_(v1::ModerationService::NewStub(channel_)) {}
+
+#define COMMENTS_MODERATION_CALL(Method, Request, Response)               \
+  absl::StatusOr<v1::Response> ModerationClient::Method(                  \
+      const v1::Request& request) {                                       \
+    return client_internal::UnaryCall<v1::Response>(                      \
+        *stub_, &v1::ModerationService::Stub::Method, request, options_); \
+  }
+COMMENTS_MODERATION_CALL(ListQueue, ListQueueRequest, ListQueueResponse)
+COMMENTS_MODERATION_CALL(ModerateComments, ModerateCommentsRequest,
+                         ModerateCommentsResponse)
+COMMENTS_MODERATION_CALL(UpdateKeywords, UpdateKeywordsRequest,
+                         UpdateKeywordsResponse)
+COMMENTS_MODERATION_CALL(ListKeywords, ListKeywordsRequest,
+                         ListKeywordsResponse)
+COMMENTS_MODERATION_CALL(ListAuditLog, ListAuditLogRequest,
+                         ListAuditLogResponse)
+#undef COMMENTS_MODERATION_CALL
+
+absl::StatusOr<v1::CommentStatus> ModerationClient::Decide(
+    const std::string& article_id, const std::string& comment_id,
+    v1::Decision decision, const std::string& reason) {
+  v1::ModerateCommentsRequest request;
+  v1::CommentDecision* d = request.add_decisions();
+  d->set_article_id(article_id);
+  d->set_comment_id(comment_id);
+  d->set_decision(decision);
+  request.set_reason(reason);
+  absl::StatusOr<v1::ModerateCommentsResponse> response =
+      ModerateComments(request);
+  if (!response.ok()) return response.status();
+  if (response->results_size() != 1) {
+    return absl::InternalError("ModerateComments answered no result");
+  }
+  const v1::DecisionResult& result = response->results(0);
+  if (result.code() != 0) {
+    return absl::Status(static_cast<absl::StatusCode>(result.code()),
+                        result.message());
+  }
+  return result.status();
+}
+
+absl::StatusOr<v1::QueueItem> ModerationClient::InspectComment(
+    const std::string& article_id, const std::string& comment_id) {
+  v1::InspectCommentRequest request;
+  request.set_article_id(article_id);
+  request.set_comment_id(comment_id);
+  return client_internal::UnaryCall<v1::QueueItem>(
+      *stub_, &v1::ModerationService::Stub::InspectComment, request, options_);
+}
+
+absl::StatusOr<int64_t> ModerationClient::ClearQueue(
+    const v1::ClearQueueRequest& request) {
+  absl::StatusOr<v1::ClearQueueResponse> response =
+      client_internal::UnaryCall<v1::ClearQueueResponse>(
+          *stub_, &v1::ModerationService::Stub::ClearQueue, request, options_);
+  if (!response.ok()) return response.status();
+  return response->count();
+}
+
+absl::StatusOr<v1::ArticlePolicy> ModerationClient::SetArticlePolicy(
+    const std::string& article_id, v1::Policy policy) {
+  v1::SetArticlePolicyRequest request;
+  request.set_article_id(article_id);
+  request.set_policy(policy);
+  return client_internal::UnaryCall<v1::ArticlePolicy>(
+      *stub_, &v1::ModerationService::Stub::SetArticlePolicy, request,
+      options_);
+}
+
+absl::StatusOr<v1::ArticlePolicy> ModerationClient::GetArticlePolicy(
+    const std::string& article_id) {
+  v1::GetArticlePolicyRequest request;
+  request.set_article_id(article_id);
+  return client_internal::UnaryCall<v1::ArticlePolicy>(
+      *stub_, &v1::ModerationService::Stub::GetArticlePolicy, request,
+      options_);
+}
+
+absl::Status ModerationClient::BanUser(const std::string& user_id,
+                                       const std::string& reason) {
+  v1::BanUserRequest request;
+  request.set_user_id(user_id);
+  request.set_reason(reason);
+  return client_internal::UnaryCall<v1::BanUserResponse>(
+             *stub_, &v1::ModerationService::Stub::BanUser, request, options_)
+      .status();
+}
+
+absl::Status ModerationClient::UnbanUser(const std::string& user_id,
+                                         const std::string& reason) {
+  v1::UnbanUserRequest request;
+  request.set_user_id(user_id);
+  request.set_reason(reason);
+  return client_internal::UnaryCall<v1::UnbanUserResponse>(
+             *stub_, &v1::ModerationService::Stub::UnbanUser, request, options_)
+      .status();
 }
 
 }  // namespace comments

@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "comments/v1/comments.grpc.pb.h"
+#include "comments/v1/moderation.grpc.pb.h"
 
 namespace comments {
 
@@ -34,6 +35,9 @@ struct ClientOptions {
   absl::Duration deadline = absl::Seconds(5);
   // Channel credentials; insecure when null.
   std::shared_ptr<grpc::ChannelCredentials> credentials;
+  // Sent as `authorization: Bearer <token>` with every call when not empty
+  // (ModerationService needs it).
+  std::string bearer_token;
 };
 
 class Client final {
@@ -64,15 +68,55 @@ class Client final {
       const std::string& article_id);
   absl::StatusOr<std::vector<v1::ArticleStats>> BatchGetArticleStats(
       const std::vector<std::string>& article_ids);
+  absl::StatusOr<v1::ReportCommentResponse> ReportComment(
+      const std::string& article_id, const std::string& comment_id,
+      const std::string& user_id, const std::string& reason = "");
 
  private:
-  // Runs one unary call with the configured deadline.
-  template <typename Request, typename Response, typename Method>
-  absl::StatusOr<Response> Call(Method method, const Request& request);
-
   const ClientOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::CommentService::Stub> stub_;
+};
+
+// The moderators' calls (comments.v1.ModerationService). Needs
+// ClientOptions::bearer_token. Thread-safe.
+class ModerationClient final {
+ public:
+  explicit ModerationClient(const ClientOptions& options);
+  ModerationClient(const ModerationClient&) = delete;
+  ModerationClient& operator=(const ModerationClient&) = delete;
+
+  absl::StatusOr<v1::ListQueueResponse> ListQueue(
+      const v1::ListQueueRequest& request);
+  absl::StatusOr<v1::QueueItem> InspectComment(const std::string& article_id,
+                                               const std::string& comment_id);
+  absl::StatusOr<v1::ModerateCommentsResponse> ModerateComments(
+      const v1::ModerateCommentsRequest& request);
+  // Approves or rejects one comment; its result's code as a status.
+  absl::StatusOr<v1::CommentStatus> Decide(const std::string& article_id,
+                                           const std::string& comment_id,
+                                           v1::Decision decision,
+                                           const std::string& reason = "");
+  absl::StatusOr<int64_t> ClearQueue(const v1::ClearQueueRequest& request);
+  absl::StatusOr<v1::ArticlePolicy> SetArticlePolicy(
+      const std::string& article_id, v1::Policy policy);
+  absl::StatusOr<v1::ArticlePolicy> GetArticlePolicy(
+      const std::string& article_id);
+  absl::StatusOr<v1::UpdateKeywordsResponse> UpdateKeywords(
+      const v1::UpdateKeywordsRequest& request);
+  absl::StatusOr<v1::ListKeywordsResponse> ListKeywords(
+      const v1::ListKeywordsRequest& request);
+  absl::Status BanUser(const std::string& user_id,
+                       const std::string& reason = "");
+  absl::Status UnbanUser(const std::string& user_id,
+                         const std::string& reason = "");
+  absl::StatusOr<v1::ListAuditLogResponse> ListAuditLog(
+      const v1::ListAuditLogRequest& request);
+
+ private:
+  const ClientOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::ModerationService::Stub> stub_;
 };
 
 // gRPC and absl share code numbers; the message is kept.

@@ -98,10 +98,12 @@ int CountCodePoints(absl::string_view s) {
 
 }  // namespace
 
-ModerationServiceImpl::ModerationServiceImpl(
-    ModerationServiceOptions options, const ModeratorAuth* auth,
-    CommentStore* comments, ModerationStore* store, KeywordSync* keyword_sync,
-    const PageTokenCodec* tokens)
+ModerationServiceImpl::ModerationServiceImpl(ModerationServiceOptions options,
+                                             const ModeratorAuth* auth,
+                                             CommentStore* comments,
+                                             ModerationStore* store,
+                                             KeywordSync* keyword_sync,
+                                             const PageTokenCodec* tokens)
     : options_(std::move(options)),
       auth_(auth),
       comments_(comments),
@@ -316,9 +318,9 @@ absl::Status ModerationServiceImpl::DoModerate(
     absl::Time deadline, v1::ModerateCommentsResponse& response) {
   const int n = request.decisions_size();
   if (n == 0 || n > kMaxDecisions) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "decisions must hold 1 to ", kMaxDecisions, " decisions; it holds ",
-        n));
+    return absl::InvalidArgumentError(absl::StrCat("decisions must hold 1 to ",
+                                                   kMaxDecisions,
+                                                   " decisions; it holds ", n));
   }
   absl::StatusOr<std::string> reason = NormalizeReason(request.reason());
   if (!reason.ok()) return reason.status();
@@ -329,19 +331,19 @@ absl::Status ModerationServiceImpl::DoModerate(
     v1::DecisionResult* result = response.add_results();
     result->set_article_id(d.article_id());
     result->set_comment_id(d.comment_id());
-    absl::Status s = ValidateArticleId(d.article_id(),
-                                       absl::StrCat("decisions[", i, "].article_id"));
+    absl::Status s = ValidateArticleId(
+        d.article_id(), absl::StrCat("decisions[", i, "].article_id"));
     if (s.ok()) {
-      s = ValidateCommentIdPresent(d.comment_id(),
-                                   absl::StrCat("decisions[", i, "].comment_id"));
+      s = ValidateCommentIdPresent(
+          d.comment_id(), absl::StrCat("decisions[", i, "].comment_id"));
     }
     if (s.ok()) {
       s = ValidateDecision(d.decision(),
                            absl::StrCat("decisions[", i, "].decision"));
     }
     if (s.ok() && !IsWellFormedCommentId(d.comment_id())) {
-      s = absl::NotFoundError(absl::StrCat("comment_id ", d.comment_id(),
-                                           " names no comment of this article"));
+      s = absl::NotFoundError(absl::StrCat(
+          "comment_id ", d.comment_id(), " names no comment of this article"));
     }
     if (!s.ok()) {
       result->set_code(static_cast<int>(s.code()));
@@ -354,12 +356,11 @@ absl::Status ModerationServiceImpl::DoModerate(
   }
   for (int approve = 0; approve < 2; ++approve) {
     absl::StatusOr<std::vector<absl::StatusOr<Decided>>> decided =
-        DecideAndRecord(refs[approve], approve == 1, "any", moderator,
-                        *reason, /*audit_each=*/true, deadline);
+        DecideAndRecord(refs[approve], approve == 1, "any", moderator, *reason,
+                        /*audit_each=*/true, deadline);
     if (!decided.ok()) return decided.status();
     for (size_t k = 0; k < decided->size(); ++k) {
-      v1::DecisionResult* result =
-          response.mutable_results(index[approve][k]);
+      v1::DecisionResult* result = response.mutable_results(index[approve][k]);
       const absl::StatusOr<Decided>& r = (*decided)[k];
       if (r.ok()) {
         result->set_status(r->status);
@@ -392,9 +393,9 @@ absl::Status ModerationServiceImpl::DoClear(
   absl::Status outcome;
   while (true) {
     if (absl::Now() >= end) {
-      outcome = absl::DeadlineExceededError(absl::StrCat(
-          "the deadline passed after clearing ", count,
-          " comments; call again to clear the rest"));
+      outcome = absl::DeadlineExceededError(
+          absl::StrCat("the deadline passed after clearing ", count,
+                       " comments; call again to clear the rest"));
       break;
     }
     const absl::Time deadline =
@@ -456,30 +457,31 @@ absl::Status ModerationServiceImpl::DoUpdateKeywords(
     absl::Time deadline, v1::UpdateKeywordsResponse& response) {
   const int changes = request.add_size() + request.remove_size();
   if (changes == 0 || changes > kMaxKeywordChanges) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "add and remove together must hold 1 to ", kMaxKeywordChanges,
-        " keywords; they hold ", changes));
+    return absl::InvalidArgumentError(
+        absl::StrCat("add and remove together must hold 1 to ",
+                     kMaxKeywordChanges, " keywords; they hold ", changes));
   }
   std::vector<v1::Keyword> add;
   for (int i = 0; i < request.add_size(); ++i) {
     v1::Keyword k = request.add(i);
     const std::string field = absl::StrCat("add[", i, "]");
-    absl::StatusOr<std::string> word = NormalizeReason(k.word(), field + ".word");
+    absl::StatusOr<std::string> word =
+        NormalizeReason(k.word(), field + ".word");
     if (!word.ok()) return word.status();
     absl::StatusOr<std::string> category =
         NormalizeReason(k.category(), field + ".category");
     if (!category.ok()) return category.status();
     if (word->empty() || CountCodePoints(*word) > kMaxKeywordChars ||
         word->find('\n') != std::string::npos) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          field, ".word must be 1 to ", kMaxKeywordChars,
-          " characters on one line"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".word must be 1 to ", kMaxKeywordChars,
+                       " characters on one line"));
     }
     if (category->empty() || CountCodePoints(*category) > kMaxKeywordChars ||
         category->find_first_of("\t\n") != std::string::npos) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          field, ".category must be 1 to ", kMaxKeywordChars,
-          " characters on one line"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".category must be 1 to ", kMaxKeywordChars,
+                       " characters on one line"));
     }
     if (k.action() != v1::MODERATION_ACTION_MASK &&
         k.action() != v1::MODERATION_ACTION_REVIEW &&
@@ -491,10 +493,9 @@ absl::Status ModerationServiceImpl::DoUpdateKeywords(
     k.set_category(*category);
     // The engine must be able to match it (a word of only punctuation
     // cannot be).
-    if (absl::Status s =
-            moderation::Lexicon::Compile({ToLexiconEntry(k)},
-                                         options_.engine_options)
-                .status();
+    if (absl::Status s = moderation::Lexicon::Compile({ToLexiconEntry(k)},
+                                                      options_.engine_options)
+                             .status();
         !s.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat(field, ".word cannot be matched: ", s.message()));
@@ -508,8 +509,8 @@ absl::Status ModerationServiceImpl::DoUpdateKeywords(
   if (!state.ok()) return state.status();
   if (keyword_sync_ != nullptr) keyword_sync_->Poke();
   response.set_keyword_count(state->count);
-  std::string details = absl::StrCat("added=", add.size(),
-                                     " removed=", remove.size(), " words:");
+  std::string details =
+      absl::StrCat("added=", add.size(), " removed=", remove.size(), " words:");
   for (const v1::Keyword& k : add) absl::StrAppend(&details, " +", k.word());
   for (const std::string& w : remove) absl::StrAppend(&details, " -", w);
   return AuditOne(moderator, "update_keywords", "keywords", "", details,
@@ -578,7 +579,7 @@ absl::Status ModerationServiceImpl::DoListAudit(
 
 // ---- RPC entry points: authenticate, then the logic above -----------------
 
-#define COMMENTS_AUTHENTICATE(context)                               \
+#define COMMENTS_AUTHENTICATE(context)                                   \
   absl::StatusOr<std::string> moderator = auth_->Authenticate(*context); \
   if (!moderator.ok()) return ToGrpcStatus(moderator.status())
 
@@ -587,6 +588,40 @@ grpc::Status ModerationServiceImpl::ListQueue(
     v1::ListQueueResponse* response) {
   COMMENTS_AUTHENTICATE(context);
   return ToGrpcStatus(DoListQueue(*request, Deadline(*context), *response));
+}
+
+grpc::Status ModerationServiceImpl::InspectComment(
+    grpc::ServerContext* context, const v1::InspectCommentRequest* request,
+    v1::QueueItem* response) {
+  COMMENTS_AUTHENTICATE(context);
+  absl::Status s = ValidateArticleId(request->article_id());
+  if (s.ok()) s = ValidateCommentIdPresent(request->comment_id(), "comment_id");
+  if (!s.ok()) return ToGrpcStatus(s);
+  const absl::Time deadline = Deadline(*context);
+  absl::StatusOr<std::vector<absl::StatusOr<StoredComment>>> got =
+      comments_->GetMany({{request->article_id(), request->comment_id()}},
+                         deadline);
+  if (!got.ok()) return ToGrpcStatus(got.status());
+  if (!got->front().ok()) return ToGrpcStatus(got->front().status());
+  const CommentRef ref{request->article_id(), request->comment_id()};
+  v1::Queue queue = v1::QUEUE_UNSPECIFIED;
+  for (v1::Queue q : {v1::QUEUE_PENDING, v1::QUEUE_REPORTED}) {
+    absl::StatusOr<std::vector<bool>> in =
+        store_->StillQueued(q, {ref}, deadline);
+    if (!in.ok()) return ToGrpcStatus(in.status());
+    if (in->front()) queue = q;
+  }
+  v1::ListQueueResponse one;
+  if (absl::Status fill = FillItems(
+          v1::QUEUE_REPORTED, {*std::move(got->front())}, {"0"}, deadline, one);
+      !fill.ok()) {
+    return ToGrpcStatus(fill);
+  }
+  *response = std::move(*one.mutable_items(0));
+  response->set_queue(queue);
+  response->clear_enqueue_time();
+  response->set_pre_moderation(false);
+  return grpc::Status::OK;
 }
 
 grpc::Status ModerationServiceImpl::ModerateComments(

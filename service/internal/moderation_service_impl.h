@@ -43,6 +43,9 @@ class ModerationServiceImpl final : public v1::ModerationService::Service {
   grpc::Status ListQueue(grpc::ServerContext* context,
                          const v1::ListQueueRequest* request,
                          v1::ListQueueResponse* response) override;
+  grpc::Status InspectComment(grpc::ServerContext* context,
+                              const v1::InspectCommentRequest* request,
+                              v1::QueueItem* response) override;
   grpc::Status ModerateComments(
       grpc::ServerContext* context,
       const v1::ModerateCommentsRequest* request,

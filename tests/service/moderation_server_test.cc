@@ -1,0 +1,569 @@
+// Moderation end to end: the real comment-server over a real redis-server,
+// through the client library.
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "client/client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/comment_server.h"
+#include "tests/support/redis_server.h"
+
+namespace comments {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr char kToken[] = "alice-token-0123456789";
+constexpr char kOtherToken[] = "bob-token-9876543210";
+
+// A redis-server, a token file, and comment-server processes sharing them.
+class ModerationFixture {
+ public:
+  ModerationFixture() {
+    EXPECT_TRUE(redis_.Start());
+    tokens_ = redis_.dir() + "/tokens";
+    std::ofstream(tokens_) << "# moderators\n"
+                           << kToken << " alice\n"
+                           << kOtherToken << " bob\n";
+  }
+
+  // Starts one more server replica; extra flags after the defaults.
+  testing::CommentServerProcess& StartServer(
+      std::vector<std::string> flags = {}) {
+    flags.insert(flags.begin(),
+                 {"--lexicon=" + std::string(TEST_LEXICON),
+                  "--moderator_tokens=" + tokens_, "--report_threshold=3",
+                  "--keyword_poll_interval=100ms"});
+    servers_.push_back(std::make_unique<testing::CommentServerProcess>());
+    EXPECT_TRUE(servers_.back()->Start(redis_.url(), flags));
+    return *servers_.back();
+  }
+
+  testing::RedisServer& redis() { return redis_; }
+
+ private:
+  testing::RedisServer redis_;
+  std::string tokens_;
+  std::vector<std::unique_ptr<testing::CommentServerProcess>> servers_;
+};
+
+class ModerationServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    fixture_ = new ModerationFixture();
+    const std::string target = fixture_->StartServer().target();
+    client_ = new Client({.target = target});
+    mod_ = new ModerationClient({.target = target, .bearer_token = kToken});
+    target_ = new std::string(target);
+  }
+  static void TearDownTestSuite() {
+    delete client_;
+    delete mod_;
+    delete fixture_;
+    delete target_;
+  }
+
+  static std::string Article() {
+    static int next = 0;
+    return absl::StrCat("mod-", ++next);
+  }
+
+  static absl::StatusOr<v1::PostCommentResponse> Post(
+      const std::string& article, const std::string& body,
+      const std::string& author = "reader", const std::string& parent = "") {
+    v1::PostCommentRequest r;
+    r.set_article_id(article);
+    r.set_author_id(author);
+    r.set_body(body);
+    r.set_parent_id(parent);
+    return client_->PostComment(r);
+  }
+
+  static std::vector<std::string> Newest(const std::string& article) {
+    v1::ListCommentsRequest r;
+    r.set_article_id(article);
+    r.set_page_size(100);
+    std::vector<std::string> ids;
+    absl::StatusOr<v1::ListCommentsResponse> page = client_->ListComments(r);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok()) return ids;
+    for (const auto& c : page->comments()) ids.push_back(c.comment_id());
+    return ids;
+  }
+
+  static std::vector<std::string> QueueIds(v1::Queue queue,
+                                           const std::string& article = "",
+                                           int page_size = 100) {
+    v1::ListQueueRequest r;
+    r.set_queue(queue);
+    r.set_article_id(article);
+    r.set_page_size(page_size);
+    std::vector<std::string> ids;
+    do {
+      auto page = mod_->ListQueue(r);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const auto& item : page->items()) {
+        ids.push_back(absl::StrCat(item.comment().article_id(), "/",
+                                   item.comment().comment_id()));
+      }
+      r.set_page_token(page->next_page_token());
+    } while (!r.page_token().empty());
+    return ids;
+  }
+
+  static int64_t Count(const std::string& article) {
+    return client_->GetArticleStats(article)->comment_count();
+  }
+
+  static ModerationFixture* fixture_;
+  static Client* client_;
+  static ModerationClient* mod_;
+  static std::string* target_;
+};
+
+ModerationFixture* ModerationServerTest::fixture_ = nullptr;
+Client* ModerationServerTest::client_ = nullptr;
+ModerationClient* ModerationServerTest::mod_ = nullptr;
+std::string* ModerationServerTest::target_ = nullptr;
+
+TEST_F(ModerationServerTest, BlockRejectsAndKeepsItOutOfSight) {
+  const std::string a = Article();
+  auto r = Post(a, "来玩博 彩，稳赚");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->comment().status(), v1::COMMENT_STATUS_REJECTED);
+  EXPECT_EQ(r->moderation().action(), v1::MODERATION_ACTION_BLOCK);
+  EXPECT_THAT(r->moderation().categories(), ElementsAre("gambling"));
+  EXPECT_THAT(r->moderation().message(), ::testing::Not(HasSubstr("博彩")));
+  EXPECT_TRUE(Newest(a).empty());
+  EXPECT_EQ(Count(a), 0);
+  EXPECT_EQ(client_->GetComment(a, r->comment().comment_id()).status().code(),
+            absl::StatusCode::kNotFound);
+  // Kept for the audit trail: moderators can read it.
+  auto seen = mod_->InspectComment(a, r->comment().comment_id());
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  EXPECT_EQ(seen->original_body(), "来玩博 彩，稳赚");
+  EXPECT_EQ(seen->comment().status(), v1::COMMENT_STATUS_REJECTED);
+}
+
+TEST_F(ModerationServerTest, ReviewHoldsUntilApproved) {
+  const std::string a = Article();
+  const std::string early = Post(a, "first")->comment().comment_id();
+  auto held = Post(a, "有事加 微 信聊");
+  ASSERT_TRUE(held.ok());
+  const std::string id = held->comment().comment_id();
+  EXPECT_EQ(held->comment().status(), v1::COMMENT_STATUS_PENDING);
+  EXPECT_EQ(held->moderation().action(), v1::MODERATION_ACTION_REVIEW);
+  EXPECT_THAT(held->moderation().categories(), ElementsAre("contact"));
+  const std::string late = Post(a, "third")->comment().comment_id();
+  EXPECT_THAT(Newest(a), ElementsAre(late, early));
+  EXPECT_EQ(Count(a), 2);
+
+  v1::ListQueueRequest q;
+  q.set_queue(v1::QUEUE_PENDING);
+  q.set_article_id(a);
+  auto queue = mod_->ListQueue(q);
+  ASSERT_TRUE(queue.ok()) << queue.status();
+  ASSERT_EQ(queue->items_size(), 1);
+  EXPECT_EQ(queue->total_size(), 1);
+  const v1::QueueItem& item = queue->items(0);
+  EXPECT_EQ(item.comment().comment_id(), id);
+  ASSERT_EQ(item.matches_size(), 1);
+  EXPECT_EQ(item.matches(0).category(), "contact");
+  EXPECT_EQ(item.matches(0).start(), 2);
+  EXPECT_EQ(item.matches(0).end(), 7);
+  EXPECT_FALSE(item.pre_moderation());
+
+  auto approved = mod_->Decide(a, id, v1::DECISION_APPROVE, "fine");
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(*approved, v1::COMMENT_STATUS_PUBLISHED);
+  // In its place by creation time, and counted.
+  EXPECT_THAT(Newest(a), ElementsAre(late, id, early));
+  EXPECT_EQ(Count(a), 3);
+  EXPECT_TRUE(QueueIds(v1::QUEUE_PENDING, a).empty());
+  // Idempotent.
+  EXPECT_EQ(*mod_->Decide(a, id, v1::DECISION_APPROVE),
+            v1::COMMENT_STATUS_PUBLISHED);
+  EXPECT_EQ(Count(a), 3);
+  EXPECT_EQ(mod_->Decide(a, id, v1::DECISION_REJECT).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ModerationServerTest, RejectingPendingNeverShowsIt) {
+  const std::string a = Article();
+  const std::string id = Post(a, "spamword here")->comment().comment_id();
+  EXPECT_EQ(*mod_->Decide(a, id, v1::DECISION_REJECT),
+            v1::COMMENT_STATUS_REJECTED);
+  EXPECT_TRUE(Newest(a).empty());
+  EXPECT_EQ(Count(a), 0);
+  EXPECT_EQ(client_->GetArticleStats(a)->participant_count(), 0);
+  EXPECT_EQ(*mod_->Decide(a, id, v1::DECISION_REJECT),
+            v1::COMMENT_STATUS_REJECTED);
+}
+
+TEST_F(ModerationServerTest, MaskPublishesWithStarsAndKeepsTheOriginal) {
+  const std::string a = Article();
+  auto r = Post(a, "你这个傻.瓜，哈哈");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->comment().status(), v1::COMMENT_STATUS_PUBLISHED);
+  EXPECT_EQ(r->comment().body(), "你这个＊＊＊，哈哈");
+  EXPECT_EQ(r->moderation().action(), v1::MODERATION_ACTION_MASK);
+  EXPECT_EQ(client_->GetComment(a, r->comment().comment_id())->body(),
+            "你这个＊＊＊，哈哈");
+  EXPECT_EQ(Count(a), 1);
+  auto seen = mod_->InspectComment(a, r->comment().comment_id());
+  ASSERT_TRUE(seen.ok());
+  EXPECT_EQ(seen->original_body(), "你这个傻.瓜，哈哈");
+  EXPECT_EQ(seen->queue(), v1::QUEUE_UNSPECIFIED);
+}
+
+TEST_F(ModerationServerTest, CleanTextPublishesWithoutOutcome) {
+  const std::string a = Article();
+  auto r = Post(a, "写得好，支持家乡发展");
+  EXPECT_EQ(r->comment().status(), v1::COMMENT_STATUS_PUBLISHED);
+  EXPECT_FALSE(r->has_moderation());
+}
+
+TEST_F(ModerationServerTest, PoliciesPreAndClosed) {
+  const std::string a = Article();
+  auto policy = mod_->GetArticlePolicy(a);
+  EXPECT_EQ(policy->policy(), v1::POLICY_POST_MODERATION);
+  ASSERT_TRUE(mod_->SetArticlePolicy(a, v1::POLICY_PRE_MODERATION).ok());
+  EXPECT_EQ(mod_->GetArticlePolicy(a)->policy(), v1::POLICY_PRE_MODERATION);
+
+  auto held = Post(a, "a perfectly clean comment");
+  EXPECT_EQ(held->comment().status(), v1::COMMENT_STATUS_PENDING);
+  EXPECT_TRUE(held->moderation().pre_moderation());
+  EXPECT_EQ(held->moderation().action(), v1::MODERATION_ACTION_ALLOW);
+  // Blocked text is still refused outright under pre-moderation.
+  EXPECT_EQ(Post(a, "博彩")->comment().status(), v1::COMMENT_STATUS_REJECTED);
+  EXPECT_EQ(Count(a), 0);
+  auto queue = mod_->ListQueue([&] {
+    v1::ListQueueRequest q;
+    q.set_queue(v1::QUEUE_PENDING);
+    q.set_article_id(a);
+    return q;
+  }());
+  ASSERT_EQ(queue->items_size(), 1);
+  EXPECT_TRUE(queue->items(0).pre_moderation());
+
+  ASSERT_TRUE(mod_->SetArticlePolicy(a, v1::POLICY_CLOSED).ok());
+  auto closed = Post(a, "too late");
+  EXPECT_EQ(closed.status().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(mod_->SetArticlePolicy(a, v1::POLICY_POST_MODERATION).ok());
+  EXPECT_EQ(Post(a, "open again")->comment().status(),
+            v1::COMMENT_STATUS_PUBLISHED);
+  EXPECT_EQ(mod_->SetArticlePolicy(a, v1::POLICY_UNSPECIFIED).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ModerationServerTest, ReportsQueueAtTheThresholdAndStayVisible) {
+  const std::string a = Article();
+  const std::string id = Post(a, "controversial")->comment().comment_id();
+  EXPECT_EQ(client_->ReportComment(a, id, "r1", "rude")->report_count(), 1);
+  EXPECT_EQ(client_->ReportComment(a, id, "r1", "again")->report_count(), 1);
+  EXPECT_EQ(client_->ReportComment(a, id, "r2")->report_count(), 2);
+  EXPECT_TRUE(QueueIds(v1::QUEUE_REPORTED, a).empty());
+  EXPECT_EQ(client_->ReportComment(a, id, "r3", "spam")->report_count(), 3);
+  EXPECT_THAT(QueueIds(v1::QUEUE_REPORTED, a), ElementsAre(a + "/" + id));
+  EXPECT_THAT(Newest(a), ElementsAre(id));  // Still visible.
+
+  v1::ListQueueRequest q;
+  q.set_queue(v1::QUEUE_REPORTED);
+  q.set_article_id(a);
+  auto item = mod_->ListQueue(q)->items(0);
+  EXPECT_EQ(item.report_count(), 3);
+  EXPECT_THAT(std::set<std::string>(item.report_reasons().begin(),
+                                    item.report_reasons().end()),
+              ::testing::UnorderedElementsAre("rude", "spam"));
+
+  // Approve: stays, leaves the queue; returns only after 3 new reports.
+  EXPECT_EQ(*mod_->Decide(a, id, v1::DECISION_APPROVE),
+            v1::COMMENT_STATUS_PUBLISHED);
+  EXPECT_TRUE(QueueIds(v1::QUEUE_REPORTED, a).empty());
+  client_->ReportComment(a, id, "r4").IgnoreError();
+  client_->ReportComment(a, id, "r5").IgnoreError();
+  EXPECT_TRUE(QueueIds(v1::QUEUE_REPORTED, a).empty());
+  client_->ReportComment(a, id, "r6").IgnoreError();
+  EXPECT_THAT(QueueIds(v1::QUEUE_REPORTED, a), ElementsAre(a + "/" + id));
+
+  // Reject: gone from lists and counts.
+  EXPECT_EQ(*mod_->Decide(a, id, v1::DECISION_REJECT),
+            v1::COMMENT_STATUS_REJECTED);
+  EXPECT_TRUE(Newest(a).empty());
+  EXPECT_EQ(Count(a), 0);
+  EXPECT_EQ(client_->ReportComment(a, id, "r7").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(client_->ReportComment(a, id, "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ModerationServerTest, QueuesListOldestFirstAcrossArticles) {
+  const std::string a = Article();
+  const std::string b = Article();
+  std::vector<std::string> expected;
+  for (int i = 0; i < 5; ++i) {
+    const std::string& art = i % 2 ? b : a;
+    expected.push_back(
+        art + "/" + Post(art, absl::StrCat("spamword ", i))->comment().comment_id());
+  }
+  std::vector<std::string> all = QueueIds(v1::QUEUE_PENDING, "", 2);
+  std::vector<std::string> ours;
+  for (const std::string& id : all) {
+    if (id.rfind(a + "/", 0) == 0 || id.rfind(b + "/", 0) == 0) ours.push_back(id);
+  }
+  EXPECT_EQ(ours, expected);
+  EXPECT_EQ(QueueIds(v1::QUEUE_PENDING, b, 1).size(), 2u);
+  v1::ListQueueRequest q;
+  q.set_queue(v1::QUEUE_PENDING);
+  q.set_article_id(a);
+  EXPECT_EQ(mod_->ListQueue(q)->total_size(), 3);
+  q.set_queue(v1::QUEUE_UNSPECIFIED);
+  EXPECT_EQ(mod_->ListQueue(q).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  q.set_queue(v1::QUEUE_PENDING);
+  q.set_page_token("forged");
+  EXPECT_EQ(mod_->ListQueue(q).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ModerationServerTest, ClearQueueByArticleThenAll) {
+  const std::string a = Article();
+  const std::string b = Article();
+  for (int i = 0; i < 3; ++i) Post(a, "spamword a").IgnoreError();
+  for (int i = 0; i < 2; ++i) Post(b, "spamword b").IgnoreError();
+  v1::ClearQueueRequest clear;
+  clear.set_queue(v1::QUEUE_PENDING);
+  clear.set_decision(v1::DECISION_APPROVE);
+  clear.set_article_id(a);
+  EXPECT_EQ(*mod_->ClearQueue(clear), 3);
+  EXPECT_EQ(Count(a), 3);
+  EXPECT_EQ(Newest(a).size(), 3u);
+  EXPECT_EQ(*mod_->ClearQueue(clear), 0);  // Safe to repeat.
+
+  clear.clear_article_id();
+  clear.set_decision(v1::DECISION_REJECT);
+  EXPECT_GE(*mod_->ClearQueue(clear), 2);
+  EXPECT_EQ(Count(b), 0);
+  EXPECT_TRUE(QueueIds(v1::QUEUE_PENDING).empty());
+  clear.set_decision(v1::DECISION_UNSPECIFIED);
+  EXPECT_EQ(mod_->ClearQueue(clear).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ModerationServerTest, ClearQueueWorksInBatches) {
+  const std::string a = Article();
+  ASSERT_TRUE(mod_->SetArticlePolicy(a, v1::POLICY_PRE_MODERATION).ok());
+  constexpr int kHeld = 1234;  // More than two batches of 500.
+  for (int i = 0; i < kHeld; ++i) {
+    ASSERT_TRUE(Post(a, absl::StrCat("held ", i)).ok());
+  }
+  v1::ClearQueueRequest clear;
+  clear.set_queue(v1::QUEUE_PENDING);
+  clear.set_decision(v1::DECISION_APPROVE);
+  EXPECT_EQ(*mod_->ClearQueue(clear), kHeld);
+  EXPECT_EQ(Count(a), kHeld);
+  v1::ListQueueRequest q;
+  q.set_queue(v1::QUEUE_PENDING);
+  EXPECT_EQ(mod_->ListQueue(q)->total_size(), 0);
+}
+
+TEST_F(ModerationServerTest, ModerateCommentsGivesEachDecisionItsResult) {
+  const std::string a = Article();
+  const std::string held = Post(a, "spamword")->comment().comment_id();
+  v1::ModerateCommentsRequest req;
+  auto add = [&](const std::string& article, const std::string& id,
+                 v1::Decision d) {
+    auto* x = req.add_decisions();
+    x->set_article_id(article);
+    x->set_comment_id(id);
+    x->set_decision(d);
+  };
+  add(a, held, v1::DECISION_APPROVE);
+  add(a, "99999", v1::DECISION_APPROVE);
+  add("bad id", "1", v1::DECISION_REJECT);
+  add(a, held, v1::DECISION_UNSPECIFIED);
+  auto res = mod_->ModerateComments(req);
+  ASSERT_TRUE(res.ok());
+  ASSERT_EQ(res->results_size(), 4);
+  EXPECT_EQ(res->results(0).code(), 0);
+  EXPECT_EQ(res->results(0).status(), v1::COMMENT_STATUS_PUBLISHED);
+  EXPECT_EQ(res->results(1).code(), static_cast<int>(absl::StatusCode::kNotFound));
+  EXPECT_EQ(res->results(2).code(),
+            static_cast<int>(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(res->results(3).code(),
+            static_cast<int>(absl::StatusCode::kInvalidArgument));
+  v1::ModerateCommentsRequest empty;
+  EXPECT_EQ(mod_->ModerateComments(empty).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ModerationServerTest, BannedUsersCannotPost) {
+  const std::string a = Article();
+  ASSERT_TRUE(mod_->BanUser("troll", "repeated abuse").ok());
+  auto refused = Post(a, "hello", "troll");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(Post(a, "hello", "someone-else").ok());
+  ASSERT_TRUE(mod_->UnbanUser("troll").ok());
+  EXPECT_TRUE(Post(a, "hello again", "troll").ok());
+  EXPECT_EQ(mod_->BanUser("").code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ModerationServerTest, AuditLogRecordsWhoWhatWhenWhy) {
+  const std::string a = Article();
+  const std::string id = Post(a, "spamword audit")->comment().comment_id();
+  ASSERT_TRUE(mod_->Decide(a, id, v1::DECISION_REJECT, "spam link").ok());
+  ASSERT_TRUE(mod_->SetArticlePolicy(a, v1::POLICY_CLOSED).ok());
+  ModerationClient bob({.target = *target_, .bearer_token = kOtherToken});
+  ASSERT_TRUE(bob.BanUser("audited-user", "spammer").ok());
+
+  v1::ListAuditLogRequest req;
+  req.set_page_size(2);
+  auto page = mod_->ListAuditLog(req);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->entries_size(), 2);
+  EXPECT_EQ(page->entries(0).action(), "ban");
+  EXPECT_EQ(page->entries(0).moderator(), "bob");
+  EXPECT_EQ(page->entries(0).target(), "audited-user");
+  EXPECT_EQ(page->entries(0).reason(), "spammer");
+  EXPECT_GT(page->entries(0).time().seconds(), 1600000000);
+  EXPECT_EQ(page->entries(1).action(), "set_policy");
+  EXPECT_EQ(page->entries(1).moderator(), "alice");
+  req.set_page_token(page->next_page_token());
+  auto next = mod_->ListAuditLog(req);
+  ASSERT_GE(next->entries_size(), 1);
+  EXPECT_EQ(next->entries(0).action(), "reject");
+  EXPECT_EQ(next->entries(0).target(), a + "/" + id);
+  EXPECT_EQ(next->entries(0).reason(), "spam link");
+}
+
+TEST_F(ModerationServerTest, KeywordsListAndValidate) {
+  v1::ListKeywordsRequest req;
+  req.set_page_size(2);
+  std::vector<std::string> words;
+  int64_t total = 0;
+  do {
+    auto page = mod_->ListKeywords(req);
+    ASSERT_TRUE(page.ok()) << page.status();
+    total = page->total_size();
+    for (const auto& k : page->keywords()) words.push_back(k.word());
+    req.set_page_token(page->next_page_token());
+  } while (!req.page_token().empty());
+  EXPECT_GE(total, 4);
+  EXPECT_TRUE(std::is_sorted(words.begin(), words.end()));
+  EXPECT_NE(std::find(words.begin(), words.end(), "博彩"), words.end());
+
+  v1::UpdateKeywordsRequest bad;
+  auto* k = bad.add_add();
+  k->set_word("...");
+  k->set_category("x");
+  k->set_action(v1::MODERATION_ACTION_BLOCK);
+  auto refused = mod_->UpdateKeywords(bad);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("add[0]"));
+  k->set_word("fine");
+  k->set_action(v1::MODERATION_ACTION_ALLOW);
+  EXPECT_EQ(mod_->UpdateKeywords(bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::UpdateKeywordsRequest none;
+  EXPECT_EQ(mod_->UpdateKeywords(none).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ModerationServerTest, EveryModerationCallNeedsAToken) {
+  ModerationClient anonymous({.target = *target_});
+  ModerationClient stranger(
+      {.target = *target_, .bearer_token = "not-a-known-token-at-all"});
+  for (ModerationClient* c : {&anonymous, &stranger}) {
+    const absl::StatusCode want = c == &anonymous
+                                      ? absl::StatusCode::kUnauthenticated
+                                      : absl::StatusCode::kPermissionDenied;
+    EXPECT_EQ(c->ListQueue({}).status().code(), want);
+    EXPECT_EQ(c->ModerateComments({}).status().code(), want);
+    EXPECT_EQ(c->InspectComment("a", "1").status().code(), want);
+    EXPECT_EQ(c->ClearQueue({}).status().code(), want);
+    EXPECT_EQ(c->SetArticlePolicy("a", v1::POLICY_CLOSED).status().code(),
+              want);
+    EXPECT_EQ(c->GetArticlePolicy("a").status().code(), want);
+    EXPECT_EQ(c->UpdateKeywords({}).status().code(), want);
+    EXPECT_EQ(c->ListKeywords({}).status().code(), want);
+    EXPECT_EQ(c->BanUser("x").code(), want);
+    EXPECT_EQ(c->UnbanUser("x").code(), want);
+    EXPECT_EQ(c->ListAuditLog({}).status().code(), want);
+  }
+  // Nothing the strangers tried took effect.
+  EXPECT_EQ(mod_->GetArticlePolicy("a")->policy(), v1::POLICY_POST_MODERATION);
+}
+
+// Two replicas over one Redis: a keyword added through one is applied by the
+// other within a second; removing it frees the text again.
+TEST(ModerationReplicasTest, KeywordUpdatesReachEveryReplica) {
+  ModerationFixture fixture;
+  testing::CommentServerProcess& one = fixture.StartServer();
+  testing::CommentServerProcess& two = fixture.StartServer();
+  ModerationClient mod({.target = one.target(), .bearer_token = kToken});
+  Client reader({.target = two.target()});
+  v1::PostCommentRequest post;
+  post.set_article_id("replicas");
+  post.set_author_id("u");
+  post.set_body("buy cheapwatches today");
+  EXPECT_EQ(reader.PostComment(post)->comment().status(),
+            v1::COMMENT_STATUS_PUBLISHED);
+
+  v1::UpdateKeywordsRequest add;
+  auto* k = add.add_add();
+  k->set_word("cheapwatches");
+  k->set_category("spam");
+  k->set_action(v1::MODERATION_ACTION_BLOCK);
+  ASSERT_TRUE(mod.UpdateKeywords(add).ok());
+  const absl::Time start = absl::Now();
+  v1::CommentStatus status = v1::COMMENT_STATUS_PUBLISHED;
+  while (status != v1::COMMENT_STATUS_REJECTED &&
+         absl::Now() - start < absl::Seconds(5)) {
+    absl::SleepFor(absl::Milliseconds(50));
+    status = reader.PostComment(post)->comment().status();
+  }
+  EXPECT_EQ(status, v1::COMMENT_STATUS_REJECTED);
+
+  v1::UpdateKeywordsRequest remove;
+  remove.add_remove("cheapwatches");
+  ASSERT_TRUE(mod.UpdateKeywords(remove).ok());
+  const absl::Time again = absl::Now();
+  while (status != v1::COMMENT_STATUS_PUBLISHED &&
+         absl::Now() - again < absl::Seconds(5)) {
+    absl::SleepFor(absl::Milliseconds(50));
+    status = reader.PostComment(post)->comment().status();
+  }
+  EXPECT_EQ(status, v1::COMMENT_STATUS_PUBLISHED);
+}
+
+TEST(ModerationReplicasTest, DefaultPolicyPreHoldsEverything) {
+  ModerationFixture fixture;
+  testing::CommentServerProcess& server =
+      fixture.StartServer({"--default_policy=pre"});
+  Client reader({.target = server.target()});
+  v1::PostCommentRequest post;
+  post.set_article_id("pre-default");
+  post.set_author_id("u");
+  post.set_body("clean words");
+  auto r = reader.PostComment(post);
+  EXPECT_EQ(r->comment().status(), v1::COMMENT_STATUS_PENDING);
+  EXPECT_TRUE(r->moderation().pre_moderation());
+}
+
+TEST(ModerationReplicasTest, BadModerationFlagsStopTheServer) {
+  ModerationFixture fixture;
+  testing::CommentServerProcess server;
+  EXPECT_FALSE(server.Start(fixture.redis().url(), {"--default_policy=maybe"}));
+  testing::CommentServerProcess no_tokens;
+  EXPECT_FALSE(no_tokens.Start(fixture.redis().url(),
+                               {"--moderator_tokens=/nonexistent"}));
+}
+
+}  // namespace
+}  // namespace comments
