@@ -6,7 +6,7 @@ COMMENTS_PACKAGES=(
   libabsl-dev libhiredis-dev libevent-dev libssl-dev
   libicu-dev libopencc-dev opencc libvectorscan-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  redis-server redis-tools
+  redis-server redis-tools openssl
 )
 
 comments_install_deps() {

@@ -1,6 +1,8 @@
 // Moderation end to end: the real comment-server over a real redis-server,
 // through the client library.
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -563,6 +565,86 @@ TEST(ModerationReplicasTest, BadModerationFlagsStopTheServer) {
   testing::CommentServerProcess no_tokens;
   EXPECT_FALSE(no_tokens.Start(fixture.redis().url(),
                                {"--moderator_tokens=/nonexistent"}));
+}
+
+}  // namespace
+}  // namespace comments
+
+namespace comments {
+namespace {
+
+// A throwaway CA with a server and a client certificate, made with the
+// openssl command line.
+class TestPki {
+ public:
+  explicit TestPki(const std::string& dir) : dir_(dir) {
+    const std::string ext = dir + "/ext.cnf";
+    std::ofstream(ext) << "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
+    ok_ = Run("req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem "
+              "-days 1 -subj /CN=test-ca") &&
+          Issue("server", ext) && Issue("client", ext);
+  }
+  bool ok() const { return ok_; }
+  std::string Path(const std::string& name) const {
+    return dir_ + "/" + name;
+  }
+  std::string Read(const std::string& name) const {
+    std::ifstream in(Path(name));
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+ private:
+  bool Run(const std::string& args) const {
+    const std::string command =
+        "cd '" + dir_ + "' && openssl " + args + " >/dev/null 2>&1";
+    return std::system(command.c_str()) == 0;
+  }
+  bool Issue(const std::string& who, const std::string& ext) const {
+    return Run("req -newkey rsa:2048 -nodes -keyout " + who + ".key -out " +
+               who + ".csr -subj /CN=localhost") &&
+           Run("x509 -req -in " + who + ".csr -CA ca.pem -CAkey ca.key "
+               "-CAcreateserial -days 1 -out " + who + ".pem -extfile " + ext);
+  }
+
+  std::string dir_;
+  bool ok_ = false;
+};
+
+TEST(ModerationTlsTest, TlsAndMutualTls) {
+  ModerationFixture fixture;
+  TestPki pki(fixture.redis().dir());
+  ASSERT_TRUE(pki.ok());
+  grpc::SslCredentialsOptions trust;
+  trust.pem_root_certs = pki.Read("ca.pem");
+
+  testing::CommentServerProcess& tls = fixture.StartServer(
+      {"--tls_cert=" + pki.Path("server.pem"),
+       "--tls_key=" + pki.Path("server.key")});
+  ModerationClient secure({.target = tls.target(),
+                           .credentials = grpc::SslCredentials(trust),
+                           .bearer_token = kToken});
+  EXPECT_TRUE(secure.GetArticlePolicy("tls").ok());
+  ModerationClient plain({.target = tls.target(),
+                          .deadline = absl::Seconds(2),
+                          .bearer_token = kToken});
+  EXPECT_FALSE(plain.GetArticlePolicy("tls").ok());
+
+  testing::CommentServerProcess& mutual = fixture.StartServer(
+      {"--tls_cert=" + pki.Path("server.pem"),
+       "--tls_key=" + pki.Path("server.key"),
+       "--tls_client_ca=" + pki.Path("ca.pem")});
+  ModerationClient no_cert({.target = mutual.target(),
+                            .deadline = absl::Seconds(2),
+                            .credentials = grpc::SslCredentials(trust),
+                            .bearer_token = kToken});
+  EXPECT_FALSE(no_cert.GetArticlePolicy("tls").ok());
+  grpc::SslCredentialsOptions with_cert = trust;
+  with_cert.pem_private_key = pki.Read("client.key");
+  with_cert.pem_cert_chain = pki.Read("client.pem");
+  ModerationClient mtls({.target = mutual.target(),
+                         .credentials = grpc::SslCredentials(with_cert),
+                         .bearer_token = kToken});
+  EXPECT_TRUE(mtls.GetArticlePolicy("tls").ok());
 }
 
 }  // namespace

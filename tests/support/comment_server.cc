@@ -1,8 +1,9 @@
 #include "tests/support/comment_server.h"
 
-#include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <filesystem>
+#include <thread>
 
 namespace comments::testing {
 
@@ -14,14 +15,11 @@ bool CommentServerProcess::Start(const std::string& redis_url,
                                    "--page_token_secret=test-secret"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   if (!process_.Start(argv, log_path())) return false;
-  auto channel =
-      grpc::CreateChannel(target(), grpc::InsecureChannelCredentials());
+  // The server binds its socket once it is ready to serve (TLS or not).
   // Up to 10 s, but give up as soon as the process has exited.
-  for (int i = 0; i < 100 && process_.Running(); ++i) {
-    if (channel->WaitForConnected(std::chrono::system_clock::now() +
-                                  std::chrono::milliseconds(100))) {
-      return true;
-    }
+  for (int i = 0; i < 1000 && process_.Running(); ++i) {
+    if (std::filesystem::exists(socket_)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;
 }
