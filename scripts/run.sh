@@ -24,8 +24,18 @@ cleanup() {
 trap cleanup EXIT INT TERM
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
+# A moderator token for this machine, made once and kept in var/.
+tokens="$COMMENTS_ROOT/var/moderator-tokens"
+if [ ! -f "$tokens" ]; then
+  umask 077
+  echo "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n') admin" > "$tokens"
+fi
+token="$(awk '!/^#/ && NF {print $1; exit}' "$tokens")"
+
 "$build/service/comment-server" --listen="127.0.0.1:$port" \
-  --redis="redis://127.0.0.1:$redis_port" &
+  --redis="redis://127.0.0.1:$redis_port" \
+  --lexicon="$COMMENTS_ROOT/moderation/data/default_lexicon.tsv" \
+  --moderator_tokens="$tokens" &
 server_pid=$!
 sleep 1
 ctl="$build/client/commentctl --target=127.0.0.1:$port"
@@ -38,6 +48,14 @@ The comment service is up: gRPC on 127.0.0.1:$port, Redis on 127.0.0.1:$redis_po
   $ctl like demo-article 1 reader-2
   $ctl list demo-article --order=hot
   $ctl stats demo-article
+  $ctl post demo-article reader-3 '人生就是博官网，注册就送'     # blocked: gambling
+
+Moderators (token in var/moderator-tokens):
+  export COMMENTS_MODERATOR_TOKEN=$token
+  $ctl policy demo-article pre
+  $ctl queue pending
+  $ctl approve demo-article 4
+  $ctl audit
 
 Ctrl-C stops the service and Redis.
 MSG
