@@ -9,7 +9,9 @@
 namespace comments::testing {
 
 // A child process the test owns: started with argv, stopped (SIGTERM, then
-// SIGKILL after a while) when destroyed. Not thread-safe.
+// SIGKILL after a while) when destroyed, and killed by the kernel if the
+// thread that started it dies first (PR_SET_PDEATHSIG), so a crashed test
+// leaves no server behind. Not thread-safe.
 class Subprocess final {
  public:
   Subprocess() = default;
