@@ -29,6 +29,9 @@ ABSL_FLAG(int, body_chars, 200, "Characters per body");
 ABSL_FLAG(bool, chinese, false, "Bodies of CJK characters (3 bytes each)");
 ABSL_FLAG(int, reply_every, 0, "Every Nth comment replies to the one before (0: none)");
 ABSL_FLAG(int, threads, 8, "Concurrent writers");
+ABSL_FLAG(std::string, policy, "post",
+          "post: publish; pre: hold every comment in the article's pending "
+          "queue (a server started afterwards indexes them across articles)");
 
 namespace {
 
@@ -87,6 +90,7 @@ int main(int argc, char** argv) {
         c.article_id = article;
         c.author_id = absl::StrCat("user-", i % 5000);
         c.author_name = absl::StrCat("读者", i % 5000);
+        c.default_policy = absl::GetFlag(FLAGS_policy);
         c.body = Body(absl::GetFlag(FLAGS_body_chars),
                       absl::GetFlag(FLAGS_chinese), i);
         if (reply_every > 0 && i % reply_every == 0) c.parent_id = last_id;

@@ -1,7 +1,10 @@
 #include "client/client.h"
 
+#include <random>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
 #include "client/internal/unary_call.h"
 
 namespace comments {
@@ -21,6 +24,13 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
                                  : grpc::InsecureChannelCredentials());
 }
 
+// 128 random bits, hex.
+std::string NewIdempotencyKey() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return absl::StrCat(absl::Hex(random(), absl::kZeroPad16),
+                      absl::Hex(random(), absl::kZeroPad16));
+}
+
 }  // namespace
 
 Client::Client(const ClientOptions& options)
@@ -33,7 +43,13 @@ bool Client::WaitForConnected(absl::Duration timeout) {
 }
 
 absl::StatusOr<v1::PostCommentResponse> Client::PostComment(
-    const v1::PostCommentRequest& request) {
+    const v1::PostCommentRequest& original) {
+  // With a key, a retry after a lost answer returns the first comment
+  // instead of posting it twice.
+  v1::PostCommentRequest request = original;
+  if (request.idempotency_key().empty()) {
+    request.set_idempotency_key(NewIdempotencyKey());
+  }
   return client_internal::UnaryCall<v1::PostCommentResponse>(
       *stub_, &v1::CommentService::Stub::PostComment, request, options_);
 }
@@ -119,6 +135,67 @@ absl::StatusOr<v1::ReportCommentResponse> Client::ReportComment(
   request.set_reason(reason);
   return client_internal::UnaryCall<v1::ReportCommentResponse>(
       *stub_, &v1::CommentService::Stub::ReportComment, request, options_);
+}
+
+absl::StatusOr<CommentBlock> Client::FetchCommentBlock(
+    const std::string& article_id, int page_size) {
+  v1::GetArticleStatsRequest stats_request;
+  stats_request.set_article_id(article_id);
+  v1::ListCommentsRequest hot_request;
+  hot_request.set_article_id(article_id);
+  hot_request.set_order(v1::ORDER_HOT);
+  hot_request.set_page_size(page_size);
+  v1::ListCommentsRequest newest_request = hot_request;
+  newest_request.set_order(v1::ORDER_NEWEST);
+
+  const absl::Time deadline = absl::Now() + options_.deadline;
+  CommentBlock block;
+  grpc::ClientContext contexts[3];
+  grpc::Status statuses[3];
+  absl::BlockingCounter pending(3);
+  for (grpc::ClientContext& context : contexts) {
+    client_internal::Prepare(context, options_, deadline);
+  }
+  auto done = [&](int i) {
+    return [&, i](grpc::Status status) {
+      statuses[i] = std::move(status);
+      pending.DecrementCount();
+    };
+  };
+  stub_->async()->GetArticleStats(&contexts[0], &stats_request, &block.stats,
+                                  done(0));
+  stub_->async()->ListComments(&contexts[1], &hot_request, &block.hot,
+                               done(1));
+  stub_->async()->ListComments(&contexts[2], &newest_request, &block.newest,
+                               done(2));
+  pending.Wait();
+  // A part that found the service unavailable gets the usual retries, one
+  // by one, in the time left.
+  ClientOptions rest = options_;
+  rest.deadline = deadline - absl::Now();
+  for (int i = 0; i < 3; ++i) {
+    if (statuses[i].ok()) continue;
+    if (statuses[i].error_code() != grpc::StatusCode::UNAVAILABLE ||
+        rest.deadline <= absl::ZeroDuration()) {
+      return FromGrpcStatus(statuses[i]);
+    }
+    absl::Status retried;
+    if (i == 0) {
+      auto stats = client_internal::UnaryCall<v1::ArticleStats>(
+          *stub_, &v1::CommentService::Stub::GetArticleStats, stats_request,
+          rest);
+      if (stats.ok()) block.stats = *std::move(stats);
+      retried = stats.status();
+    } else {
+      auto page = client_internal::UnaryCall<v1::ListCommentsResponse>(
+          *stub_, &v1::CommentService::Stub::ListComments,
+          i == 1 ? hot_request : newest_request, rest);
+      if (page.ok()) (i == 1 ? block.hot : block.newest) = *std::move(page);
+      retried = page.status();
+    }
+    if (!retried.ok()) return retried;
+  }
+  return block;
 }
 
 ModerationClient::ModerationClient(const ClientOptions& options)

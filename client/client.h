@@ -9,7 +9,12 @@
 //
 // Every call returns absl::Status / absl::StatusOr carrying the service's
 // gRPC status code and message unchanged (see comments.proto for which code
-// means what). Each call has a deadline (ClientOptions::deadline).
+// means what). Each call has a deadline (ClientOptions::deadline) that
+// covers all its attempts: a call answered UNAVAILABLE (server or Redis
+// down) is tried again with exponential backoff and jitter while attempts
+// and time remain. Every call of this library is safe to retry: PostComment
+// always carries an idempotency key, and the client makes one (random, 128
+// bits) when the request has none. See docs/client.md.
 //
 // Thread-safe: one Client may be shared by all threads; it holds one
 // channel, which multiplexes calls over one connection.
@@ -38,6 +43,19 @@ struct ClientOptions {
   // Sent as `authorization: Bearer <token>` with every call when not empty
   // (ModerationService needs it).
   std::string bearer_token;
+  // Attempts per call (1: no retry) on UNAVAILABLE, waiting a random
+  // 50-100% of the backoff between attempts; the backoff starts at
+  // `initial_backoff` and doubles up to `max_backoff`.
+  int max_attempts = 4;
+  absl::Duration initial_backoff = absl::Milliseconds(50);
+  absl::Duration max_backoff = absl::Seconds(1);
+};
+
+// What an article's comment block needs, fetched at once.
+struct CommentBlock {
+  v1::ArticleStats stats;
+  v1::ListCommentsResponse hot;
+  v1::ListCommentsResponse newest;
 };
 
 class Client final {
@@ -71,6 +89,12 @@ class Client final {
   absl::StatusOr<v1::ReportCommentResponse> ReportComment(
       const std::string& article_id, const std::string& comment_id,
       const std::string& user_id, const std::string& reason = "");
+
+  // The stats and the first page of hot and of newest comments, fetched
+  // concurrently (the three calls are in flight together). Fails with the
+  // first error of the three.
+  absl::StatusOr<CommentBlock> FetchCommentBlock(const std::string& article_id,
+                                                 int page_size = 20);
 
  private:
   const ClientOptions options_;

@@ -3,6 +3,10 @@
 #include <hiredis.h>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <thread>
 
 namespace comments::testing {
@@ -38,6 +42,9 @@ bool RedisServer::Start() {
     if (Pings(socket_)) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  std::ifstream log(dir_.path() + "/redis.log");
+  std::fprintf(stderr, "redis-server did not come up; its log:\n%s\n",
+               std::string(std::istreambuf_iterator<char>(log), {}).c_str());
   return false;
 }
 

@@ -1,0 +1,124 @@
+// The client library against a real server made to fail: retries on
+// UNAVAILABLE, idempotent posting, and the concurrent comment-block fetch.
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "client/client.h"
+#include "gtest/gtest.h"
+#include "tests/support/comment_server.h"
+#include "tests/support/redis_server.h"
+
+namespace comments {
+namespace {
+
+v1::PostCommentRequest Post(const std::string& article,
+                            const std::string& body) {
+  v1::PostCommentRequest r;
+  r.set_article_id(article);
+  r.set_author_id("u");
+  r.set_body(body);
+  return r;
+}
+
+TEST(ClientRetryTest, RidesOutRedisRestartWithoutDuplicates) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url(), {"--store_timeout=500ms"}));
+  Client client({.target = server.target(),
+                 .deadline = absl::Seconds(20),
+                 .max_attempts = 100,
+                 .initial_backoff = absl::Milliseconds(20),
+                 .max_backoff = absl::Milliseconds(200)});
+  ASSERT_TRUE(client.PostComment(Post("retry", "before")).ok());
+
+  redis.Stop();
+  // Fails with UNAVAILABLE until Redis is back, then succeeds, once.
+  absl::StatusOr<v1::PostCommentResponse> posted;
+  std::thread poster(
+      [&] { posted = client.PostComment(Post("retry", "during")); });
+  absl::SleepFor(absl::Milliseconds(600));
+  // From this thread: a test child dies with the thread that started it.
+  EXPECT_TRUE(redis.Start());  // Empty: the test Redis keeps no data.
+  poster.join();
+  ASSERT_TRUE(posted.ok()) << posted.status();
+  EXPECT_EQ(client.GetArticleStats("retry")->comment_count(), 1);
+}
+
+TEST(ClientRetryTest, StoppedServerIsUnavailableAfterRetries) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  auto server = std::make_unique<testing::CommentServerProcess>();
+  ASSERT_TRUE(server->Start(redis.url()));
+  const std::string target = server->target();
+  Client client({.target = target,
+                 .deadline = absl::Seconds(20),
+                 .max_attempts = 100,
+                 .initial_backoff = absl::Milliseconds(20),
+                 .max_backoff = absl::Milliseconds(200)});
+  ASSERT_TRUE(client.GetArticleStats("restart").ok());
+  server->Stop();
+  Client impatient({.target = target,
+                    .deadline = absl::Milliseconds(500),
+                    .max_attempts = 3});
+  EXPECT_EQ(impatient.GetArticleStats("restart").status().code(),
+            absl::StatusCode::kUnavailable);
+  Client no_retry(
+      {.target = target, .deadline = absl::Seconds(1), .max_attempts = 1});
+  EXPECT_EQ(no_retry.GetArticleStats("restart").status().code(),
+            absl::StatusCode::kUnavailable);
+}
+
+TEST(ClientRetryTest, NonRetryableErrorsAreNotRetried) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url()));
+  Client client({.target = server.target(), .max_attempts = 100});
+  EXPECT_EQ(client.PostComment(Post("bad id", "x")).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(client.GetComment("a", "12345").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(ClientRetryTest, CallerKeysStillDeduplicate) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url()));
+  Client client({.target = server.target()});
+  v1::PostCommentRequest r = Post("keys", "same");
+  r.set_idempotency_key("caller-key");
+  const std::string first = client.PostComment(r)->comment().comment_id();
+  EXPECT_EQ(client.PostComment(r)->comment().comment_id(), first);
+  // Without a key, each call is a new comment (the client's own key differs
+  // per call, not per retry).
+  r.clear_idempotency_key();
+  EXPECT_NE(client.PostComment(r)->comment().comment_id(),
+            client.PostComment(r)->comment().comment_id());
+  EXPECT_EQ(client.GetArticleStats("keys")->comment_count(), 3);
+}
+
+TEST(ClientRetryTest, FetchCommentBlockGetsAllThree) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url()));
+  Client client({.target = server.target()});
+  std::string first, second;
+  first = client.PostComment(Post("block", "one"))->comment().comment_id();
+  second = client.PostComment(Post("block", "two"))->comment().comment_id();
+  ASSERT_TRUE(client.LikeComment("block", first, "fan").ok());
+  absl::StatusOr<CommentBlock> block = client.FetchCommentBlock("block", 10);
+  ASSERT_TRUE(block.ok()) << block.status();
+  EXPECT_EQ(block->stats.comment_count(), 2);
+  EXPECT_EQ(block->stats.participant_count(), 2);
+  ASSERT_EQ(block->hot.comments_size(), 2);
+  EXPECT_EQ(block->hot.comments(0).comment_id(), first);
+  EXPECT_EQ(block->newest.comments(0).comment_id(), second);
+  EXPECT_EQ(client.FetchCommentBlock("bad id").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace comments
