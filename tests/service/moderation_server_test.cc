@@ -358,6 +358,32 @@ TEST_F(ModerationServerTest, ClearQueueByArticleThenAll) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(ModerationServerTest, ClearReportedQueue) {
+  const std::string a = Article();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(Post(a, absl::StrCat("reported ", i))->comment().comment_id());
+    for (const char* who : {"x", "y", "z"}) {
+      ASSERT_TRUE(client_->ReportComment(a, ids.back(), who).ok());
+    }
+  }
+  const std::string kept = Post(a, "not reported")->comment().comment_id();
+  EXPECT_EQ(QueueIds(v1::QUEUE_REPORTED, a).size(), 3u);
+  v1::ClearQueueRequest clear;
+  clear.set_queue(v1::QUEUE_REPORTED);
+  clear.set_decision(v1::DECISION_REJECT);
+  clear.set_article_id(a);
+  clear.set_reason("brigading");
+  EXPECT_EQ(*mod_->ClearQueue(clear), 3);
+  EXPECT_THAT(Newest(a), ElementsAre(kept));
+  EXPECT_EQ(Count(a), 1);
+  EXPECT_TRUE(QueueIds(v1::QUEUE_REPORTED, a).empty());
+  for (const std::string& id : ids) {
+    EXPECT_EQ(mod_->InspectComment(a, id)->comment().status(),
+              v1::COMMENT_STATUS_REJECTED);
+  }
+}
+
 TEST_F(ModerationServerTest, ClearQueueWorksInBatches) {
   const std::string a = Article();
   ASSERT_TRUE(mod_->SetArticlePolicy(a, v1::POLICY_PRE_MODERATION).ok());
