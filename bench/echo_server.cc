@@ -18,7 +18,7 @@
 #include "comments/v1/comments.grpc.pb.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50052", "gRPC address");
-ABSL_FLAG(int, max_threads, 64, "Threads serving calls (as comment-server)");
+ABSL_FLAG(int, max_threads, 1024, "Threads serving calls (as comment-server)");
 ABSL_FLAG(int, body_chars, 60, "Characters per comment body in the page");
 
 namespace {
@@ -68,6 +68,17 @@ class EchoService final : public comments::v1::CommentService::Service {
     out->set_article_id(in->article_id());
     out->set_comment_count(1000);
     out->set_participant_count(500);
+    return grpc::Status::OK;
+  }
+  grpc::Status BatchGetArticleStats(
+      grpc::ServerContext*, const comments::v1::BatchGetArticleStatsRequest* in,
+      comments::v1::BatchGetArticleStatsResponse* out) override {
+    for (const std::string& id : in->article_ids()) {
+      comments::v1::ArticleStats* s = out->add_stats();
+      s->set_article_id(id);
+      s->set_comment_count(1000);
+      s->set_participant_count(500);
+    }
     return grpc::Status::OK;
   }
 

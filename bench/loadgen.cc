@@ -83,6 +83,7 @@ class Slot {
   void Start() { Issue(); }
   const std::vector<double>& latencies_ms() const { return latencies_ms_; }
   int64_t errors() const { return errors_; }
+  const std::string& first_error() const { return first_error_; }
 
  private:
   struct Call {
@@ -188,6 +189,10 @@ class Slot {
             absl::ToDoubleMilliseconds(absl::Now() - call->start));
       } else {
         ++errors_;
+        if (first_error_.empty()) {
+          first_error_ = absl::StrCat(status.error_code(), " ",
+                                      status.error_message());
+        }
       }
     }
     delete call;
@@ -202,6 +207,7 @@ class Slot {
   absl::BlockingCounter* finished_;
   std::vector<double> latencies_ms_;
   int64_t errors_ = 0;
+  std::string first_error_;
 };
 
 double Percentile(std::vector<double>& sorted, double p) {
@@ -271,10 +277,12 @@ int main(int argc, char** argv) {
     finished.Wait();
     std::vector<double> all;
     int64_t errors = 0;
+    std::string first_error;
     for (const auto& slot : slots) {
       all.insert(all.end(), slot->latencies_ms().begin(),
                  slot->latencies_ms().end());
       errors += slot->errors();
+      if (first_error.empty()) first_error = slot->first_error();
     }
     std::sort(all.begin(), all.end());
     std::printf("%s%-12s %6d %10.0f %8.2f %8.2f %8.2f %7lld",
@@ -284,6 +292,7 @@ int main(int argc, char** argv) {
                 Percentile(all, 0.99), Percentile(all, 0.999),
                 static_cast<long long>(errors));
     for (double c : cpu) std::printf(" %9.0f", c);
+    if (!first_error.empty()) std::printf("  first error: %s", first_error.c_str());
     std::printf("\n");
     std::fflush(stdout);
   }

@@ -38,7 +38,7 @@ struct ServerOptions {
   // share it. Must not be empty.
   std::string page_token_secret;
   // Threads serving calls; each may block on Redis for one call.
-  int max_threads = 64;
+  int max_threads = 1024;
 
   // Moderation (docs/moderation.md).
   // Policy of articles that have none: "post" or "pre".

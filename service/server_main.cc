@@ -28,7 +28,9 @@ ABSL_FLAG(absl::Duration, store_timeout, absl::Seconds(2),
 ABSL_FLAG(std::string, page_token_secret, "",
           "Key signing page tokens; replicas must share it. Defaults to a "
           "fixed development key, with a warning");
-ABSL_FLAG(int, max_threads, 64, "Threads serving calls");
+ABSL_FLAG(int, max_threads, 1024,
+          "Threads serving calls; each may wait on Redis, so it bounds the "
+          "calls in flight (more are refused with RESOURCE_EXHAUSTED)");
 ABSL_FLAG(std::string, default_policy, "post",
           "Moderation of articles without a policy: post (publish, hold what "
           "the lexicon flags) or pre (hold everything)");
