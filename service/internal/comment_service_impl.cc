@@ -159,9 +159,9 @@ absl::Status CommentServiceImpl::List(const v1::ListCommentsRequest& request,
       return s;
     }
   }
-  if (request.page_size() < 0) {
-    return absl::InvalidArgumentError("page_size must not be negative");
-  }
+  absl::StatusOr<int> limit = ResolvePageSize(
+      request.page_size(), options_.default_page_size, options_.max_page_size);
+  if (!limit.ok()) return limit.status();
   ListQuery query;
   switch (request.order()) {
     case v1::ORDER_UNSPECIFIED:
@@ -179,10 +179,7 @@ absl::Status CommentServiceImpl::List(const v1::ListCommentsRequest& request,
   }
   query.article_id = request.article_id();
   query.parent_id = request.parent_id();
-  // AIP-158: a page size over the maximum is lowered to it.
-  query.limit = request.page_size() == 0
-                    ? options_.default_page_size
-                    : std::min(request.page_size(), options_.max_page_size);
+  query.limit = *limit;
   PageCursor expected;
   expected.article_id = query.article_id;
   expected.parent_id = query.parent_id;

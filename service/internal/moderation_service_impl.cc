@@ -43,15 +43,6 @@ absl::Status ValidateDecision(v1::Decision decision,
   return absl::OkStatus();
 }
 
-// page_size: 0 means the default; above the maximum it is lowered.
-absl::StatusOr<int> PageSize(int32_t requested, int default_size,
-                             int max_size) {
-  if (requested < 0) {
-    return absl::InvalidArgumentError("page_size must not be negative");
-  }
-  return requested == 0 ? default_size : std::min<int>(requested, max_size);
-}
-
 std::string QueueName(v1::Queue queue) {
   return queue == v1::QUEUE_REPORTED ? "reported" : "pending";
 }
@@ -179,7 +170,7 @@ absl::Status ModerationServiceImpl::DoListQueue(
     if (absl::Status s = ValidateArticleId(article); !s.ok()) return s;
   }
   absl::StatusOr<int> limit =
-      PageSize(request.page_size(), kDefaultQueuePage, kMaxQueuePage);
+      ResolvePageSize(request.page_size(), kDefaultQueuePage, kMaxQueuePage);
   if (!limit.ok()) return limit.status();
   PageCursor expected =
       ListCursor("queue", article.empty() ? "*" : article, request.queue());
@@ -521,7 +512,7 @@ absl::Status ModerationServiceImpl::DoListKeywords(
     const v1::ListKeywordsRequest& request, absl::Time deadline,
     v1::ListKeywordsResponse& response) {
   absl::StatusOr<int> limit =
-      PageSize(request.page_size(), kDefaultKeywordPage, kMaxKeywordPage);
+      ResolvePageSize(request.page_size(), kDefaultKeywordPage, kMaxKeywordPage);
   if (!limit.ok()) return limit.status();
   PageCursor expected = ListCursor("keywords", "*", 0);
   std::string after;
@@ -552,7 +543,7 @@ absl::Status ModerationServiceImpl::DoListAudit(
     const v1::ListAuditLogRequest& request, absl::Time deadline,
     v1::ListAuditLogResponse& response) {
   absl::StatusOr<int> limit =
-      PageSize(request.page_size(), kDefaultAuditPage, kMaxAuditPage);
+      ResolvePageSize(request.page_size(), kDefaultAuditPage, kMaxAuditPage);
   if (!limit.ok()) return limit.status();
   PageCursor expected = ListCursor("audit", "*", 0);
   std::string before;

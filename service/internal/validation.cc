@@ -3,6 +3,8 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -100,6 +102,12 @@ bool IsWellFormedCommentId(absl::string_view id) {
     if (!absl::ascii_isdigit(c)) return false;
   }
   return true;
+}
+
+absl::StatusOr<int> ResolvePageSize(int32_t requested, int default_size,
+                                    int max_size) {
+  if (requested < 0) return Invalid("page_size", "must not be negative");
+  return requested == 0 ? default_size : std::min<int>(requested, max_size);
 }
 
 absl::StatusOr<std::string> NormalizeBody(absl::string_view body,

@@ -38,6 +38,11 @@ bool IsWellFormedCommentId(absl::string_view id);
 absl::StatusOr<std::string> NormalizeBody(absl::string_view body,
                                           int max_chars);
 
+// AIP-158: page_size 0 means `default_size`, above `max_size` it is lowered
+// to it, negative is INVALID_ARGUMENT.
+absl::StatusOr<int> ResolvePageSize(int32_t requested, int default_size,
+                                    int max_size);
+
 inline constexpr int kMaxReasonChars = 500;
 
 // A moderator's or reporter's reason: trimmed, at most kMaxReasonChars code
