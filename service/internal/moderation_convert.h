@@ -42,6 +42,16 @@ inline moderation::LexiconEntry ToLexiconEntry(const v1::Keyword& keyword) {
   entry.word = keyword.word();
   entry.category = keyword.category();
   entry.action = FromProtoAction(keyword.action());
+  switch (keyword.scope()) {
+    case v1::KEYWORD_SCOPE_WHOLE_WORD:
+      entry.mode = moderation::WordMode::kWholeWord;
+      break;
+    case v1::KEYWORD_SCOPE_ANYWHERE:
+      entry.mode = moderation::WordMode::kAnywhere;
+      break;
+    default:
+      entry.mode = moderation::WordMode::kAuto;
+  }
   return entry;
 }
 
@@ -50,6 +60,16 @@ inline v1::Keyword ToKeyword(const moderation::LexiconEntry& entry) {
   keyword.set_word(entry.word);
   keyword.set_category(entry.category);
   keyword.set_action(ToProtoAction(entry.action));
+  switch (entry.mode) {
+    case moderation::WordMode::kWholeWord:
+      keyword.set_scope(v1::KEYWORD_SCOPE_WHOLE_WORD);
+      break;
+    case moderation::WordMode::kAnywhere:
+      keyword.set_scope(v1::KEYWORD_SCOPE_ANYWHERE);
+      break;
+    default:
+      break;
+  }
   return keyword;
 }
 

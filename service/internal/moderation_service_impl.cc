@@ -480,6 +480,10 @@ absl::Status ModerationServiceImpl::DoUpdateKeywords(
       return absl::InvalidArgumentError(
           absl::StrCat(field, ".action must be MASK, REVIEW or BLOCK"));
     }
+    if (!v1::KeywordScope_IsValid(k.scope())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".scope is not a known KeywordScope"));
+    }
     k.set_word(*word);
     k.set_category(*category);
     // The engine must be able to match it (a word of only punctuation

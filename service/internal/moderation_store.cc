@@ -49,13 +49,18 @@ v1::ModerationAction ActionFromWord(absl::string_view word) {
   return v1::MODERATION_ACTION_BLOCK;
 }
 
+// Stored as "category TAB action[ TAB scope]".
 v1::Keyword DecodeKeyword(const std::string& word, absl::string_view value) {
   v1::Keyword keyword;
   keyword.set_word(word);
-  std::pair<absl::string_view, absl::string_view> parts =
-      absl::StrSplit(value, absl::MaxSplits('\t', 1));
-  keyword.set_category(std::string(parts.first));
-  keyword.set_action(ActionFromWord(parts.second));
+  std::vector<absl::string_view> parts = absl::StrSplit(value, '\t');
+  keyword.set_category(std::string(parts[0]));
+  keyword.set_action(ActionFromWord(parts.size() > 1 ? parts[1] : ""));
+  int scope = 0;
+  if (parts.size() > 2 && absl::SimpleAtoi(parts[2], &scope) &&
+      v1::KeywordScope_IsValid(scope)) {
+    keyword.set_scope(static_cast<v1::KeywordScope>(scope));
+  }
   return keyword;
 }
 
@@ -207,7 +212,10 @@ absl::StatusOr<ModerationStore::KeywordsState> ModerationStore::UpdateKeywords(
   for (const v1::Keyword& k : add) {
     args.push_back(k.word());
     args.push_back(k.category());
-    args.push_back(ActionWord(k.action()));
+    args.push_back(k.scope() == v1::KEYWORD_SCOPE_UNSPECIFIED
+                       ? ActionWord(k.action())
+                       : absl::StrCat(ActionWord(k.action()), "\t",
+                                      static_cast<int>(k.scope())));
   }
   args.insert(args.end(), remove.begin(), remove.end());
   absl::StatusOr<RedisReply> reply = UpdateKeywordsScript().Run(

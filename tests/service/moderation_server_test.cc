@@ -558,6 +558,34 @@ TEST(ModerationReplicasTest, KeywordUpdatesReachEveryReplica) {
   }
   EXPECT_EQ(status, v1::COMMENT_STATUS_REJECTED);
 
+  // A scope override: "anywhere" also matches inside longer words.
+  v1::UpdateKeywordsRequest scoped;
+  auto* inside = scoped.add_add();
+  inside->set_word("rolex");
+  inside->set_category("spam");
+  inside->set_action(v1::MODERATION_ACTION_REVIEW);
+  inside->set_scope(v1::KEYWORD_SCOPE_ANYWHERE);
+  ASSERT_TRUE(mod.UpdateKeywords(scoped).ok());
+  v1::PostCommentRequest glued = post;
+  glued.set_body("superrolexdeals");
+  v1::CommentStatus glued_status = v1::COMMENT_STATUS_PUBLISHED;
+  for (int i = 0; i < 100 && glued_status != v1::COMMENT_STATUS_PENDING; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    glued_status = reader.PostComment(glued)->comment().status();
+  }
+  EXPECT_EQ(glued_status, v1::COMMENT_STATUS_PENDING);
+  v1::ListKeywordsRequest list;
+  list.set_page_size(1000);
+  bool listed = false;
+  absl::StatusOr<v1::ListKeywordsResponse> keywords = mod.ListKeywords(list);
+  ASSERT_TRUE(keywords.ok()) << keywords.status();
+  for (const auto& k : keywords->keywords()) {
+    if (k.word() == "rolex") {
+      listed = k.scope() == v1::KEYWORD_SCOPE_ANYWHERE;
+    }
+  }
+  EXPECT_TRUE(listed);
+
   v1::UpdateKeywordsRequest remove;
   remove.add_remove("cheapwatches");
   ASSERT_TRUE(mod.UpdateKeywords(remove).ok());
