@@ -1,12 +1,13 @@
 // comment-seed: fills one article with generated comments straight through
-// the store (the same Lua scripts the server runs), then reports the Redis
-// memory each comment costs.
+// the store (the same Lua scripts the server runs, pipelined --batch at a
+// time), then reports the Redis memory each comment costs.
 //
 //   comment-seed --redis=unix:///tmp/r.sock --article=big --count=1000000
 //
 // Memory is read from INFO memory (used_memory) before and after, so run it
 // against a Redis holding nothing else that changes meanwhile.
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <string>
@@ -29,6 +30,7 @@ ABSL_FLAG(int, body_chars, 200, "Characters per body");
 ABSL_FLAG(bool, chinese, false, "Bodies of CJK characters (3 bytes each)");
 ABSL_FLAG(int, reply_every, 0, "Every Nth comment replies to the one before (0: none)");
 ABSL_FLAG(int, threads, 8, "Concurrent writers");
+ABSL_FLAG(int, batch, 200, "Comments per pipelined round trip");
 ABSL_FLAG(std::string, policy, "post",
           "post: publish; pre: hold every comment in the article's pending "
           "queue (a server started afterwards indexes them across articles)");
@@ -85,26 +87,45 @@ int main(int argc, char** argv) {
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&] {
       std::string last_id;
-      for (int i = next++; i < count; i = next++) {
-        comments::NewComment c;
-        c.article_id = article;
-        c.author_id = absl::StrCat("user-", i % 5000);
-        c.author_name = absl::StrCat("读者", i % 5000);
-        c.default_policy = absl::GetFlag(FLAGS_policy);
-        c.body = Body(absl::GetFlag(FLAGS_body_chars),
-                      absl::GetFlag(FLAGS_chinese), i);
-        if (reply_every > 0 && i % reply_every == 0) c.parent_id = last_id;
-        auto r = store.Post(c, absl::Now() + absl::Seconds(10));
-        if (!r.ok()) {
-          ++failures;
+      const int batch = std::max(1, absl::GetFlag(FLAGS_batch));
+      std::vector<comments::NewComment> pending;
+      while (true) {
+        const int first = next.fetch_add(batch);
+        if (first >= count) break;
+        pending.clear();
+        for (int i = first; i < std::min(count, first + batch); ++i) {
+          comments::NewComment c;
+          c.article_id = article;
+          c.author_id = absl::StrCat("user-", i % 5000);
+          c.author_name = absl::StrCat("读者", i % 5000);
+          c.default_policy = absl::GetFlag(FLAGS_policy);
+          c.body = Body(absl::GetFlag(FLAGS_body_chars),
+                        absl::GetFlag(FLAGS_chinese), i);
+          // A reply needs its parent stored first: it ends the batch.
+          if (reply_every > 0 && i % reply_every == 0 && !last_id.empty()) {
+            c.parent_id = last_id;
+          }
+          pending.push_back(std::move(c));
+        }
+        auto results = store.PostMany(pending, absl::Now() + absl::Seconds(30));
+        if (!results.ok()) {
+          failures += pending.size();
           continue;
         }
-        last_id = r->stored.comment.comment_id();
-        // The fields a comment holds, at their plain size: ids and text as
-        // bytes, counts and time as 8 bytes each, status as 1.
-        raw_bytes += last_id.size() + article.size() + c.parent_id.size() +
-                     c.author_id.size() + c.author_name.size() +
-                     c.body.size() + 8 + 8 + 8 + 1;
+        for (size_t k = 0; k < pending.size(); ++k) {
+          const auto& r = (*results)[k];
+          if (!r.ok()) {
+            ++failures;
+            continue;
+          }
+          const comments::NewComment& c = pending[k];
+          last_id = r->stored.comment.comment_id();
+          // The fields a comment holds, at their plain size: ids and text
+          // as bytes, counts and time as 8 bytes each, status as 1.
+          raw_bytes += last_id.size() + article.size() + c.parent_id.size() +
+                       c.author_id.size() + c.author_name.size() +
+                       c.body.size() + 8 + 8 + 8 + 1;
+        }
       }
     });
   }

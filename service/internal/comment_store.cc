@@ -134,43 +134,77 @@ absl::StatusOr<RedisReply> CommentStore::RunWithChain(
   return absl::InternalError("comment store: parent chain did not settle");
 }
 
-absl::StatusOr<PostResult> CommentStore::Post(const NewComment& comment,
-                                              absl::Time deadline) {
+LuaScript::Call CommentStore::PostCall(const NewComment& comment,
+                                       const std::string& grandparent) const {
   const Keyspace keys(comment.article_id);
   const std::vector<std::string> hot = HotArgs();
-  // The chain that matters is the parent's: its rank changes.
-  absl::StatusOr<RedisReply> reply = RunWithChain(
-      comment.article_id, comment.parent_id,
-      [&](const std::string& grandparent, const std::string&) {
-        return PostCommentScript().Run(
-            *redis_,
-            {keys.Comments(), keys.Stats(), keys.Participants(),
-             keys.NewestIndex(comment.parent_id),
-             keys.HotIndex(comment.parent_id),
-             keys.Idempotency(comment.author_id, comment.idempotency_key),
-             keys.HotIndex(grandparent), keys.PendingQueue()},
-            {comment.parent_id, grandparent, comment.author_id,
-             comment.author_name, comment.body, comment.idempotency_key,
-             absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
-             hot[0], hot[1], comment.verdict, comment.default_policy,
-             comment.detail},
-            deadline);
-      });
-  if (!reply.ok()) return reply.status();
-  if (reply->type != RedisReply::Type::kArray || reply->elements.size() < 2 ||
-      !IsInt(reply->elements[0]) || !IsStr(reply->elements[1])) {
+  return {{keys.Comments(), keys.Stats(), keys.Participants(),
+           keys.NewestIndex(comment.parent_id),
+           keys.HotIndex(comment.parent_id),
+           keys.Idempotency(comment.author_id, comment.idempotency_key),
+           keys.HotIndex(grandparent), keys.PendingQueue()},
+          {comment.parent_id, grandparent, comment.author_id,
+           comment.author_name, comment.body, comment.idempotency_key,
+           absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
+           hot[0], hot[1], comment.verdict, comment.default_policy,
+           comment.detail}};
+}
+
+absl::StatusOr<PostResult> CommentStore::DecodePost(const NewComment& comment,
+                                                    const RedisReply& reply) {
+  if (reply.type != RedisReply::Type::kArray || reply.elements.size() < 2 ||
+      !IsInt(reply.elements[0]) || !IsStr(reply.elements[1])) {
     return Malformed("PostComment");
   }
   absl::StatusOr<StoredComment> stored =
-      DecodeComment(comment.article_id, *reply, 2);
+      DecodeComment(comment.article_id, reply, 2);
   if (!stored.ok()) return stored.status();
   parents_.Remember(comment.article_id, stored->comment.comment_id(),
                     stored->comment.parent_id());
   PostResult result;
-  result.created = reply->elements[0].integer == 1;
-  result.policy = reply->elements[1].str;
+  result.created = reply.elements[0].integer == 1;
+  result.policy = reply.elements[1].str;
   result.stored = *std::move(stored);
   return result;
+}
+
+absl::StatusOr<PostResult> CommentStore::Post(const NewComment& comment,
+                                              absl::Time deadline) {
+  // The chain that matters is the parent's: its rank changes.
+  absl::StatusOr<RedisReply> reply = RunWithChain(
+      comment.article_id, comment.parent_id,
+      [&](const std::string& grandparent, const std::string&) {
+        LuaScript::Call call = PostCall(comment, grandparent);
+        return PostCommentScript().Run(*redis_, call.keys, call.args,
+                                       deadline);
+      });
+  if (!reply.ok()) return reply.status();
+  return DecodePost(comment, *reply);
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> CommentStore::PostMany(
+    const std::vector<NewComment>& comments, absl::Time deadline) {
+  std::vector<LuaScript::Call> calls;
+  calls.reserve(comments.size());
+  for (const NewComment& c : comments) {
+    calls.push_back(PostCall(c, ParentGuess(c.article_id, c.parent_id)));
+  }
+  absl::StatusOr<std::vector<absl::StatusOr<RedisReply>>> replies =
+      PostCommentScript().RunMany(*redis_, calls, deadline);
+  if (!replies.ok()) return replies.status();
+  std::vector<absl::StatusOr<PostResult>> out;
+  out.reserve(comments.size());
+  for (size_t i = 0; i < comments.size(); ++i) {
+    const absl::StatusOr<RedisReply>& reply = (*replies)[i];
+    if (reply.ok()) {
+      out.push_back(DecodePost(comments[i], *reply));
+      continue;
+    }
+    ScriptError error = DecodeScriptError(reply.status());
+    out.push_back(error.chain ? Post(comments[i], deadline)
+                              : absl::StatusOr<PostResult>(error.status));
+  }
+  return out;
 }
 
 absl::StatusOr<v1::Comment> CommentStore::Get(const std::string& article_id,

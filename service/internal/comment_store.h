@@ -125,6 +125,11 @@ class CommentStore final {
 
   absl::StatusOr<PostResult> Post(const NewComment& comment,
                                   absl::Time deadline);
+  // Posts many comments in one round trip (for seeding and imports); each
+  // is atomic on its own and has its own result. Replies whose parent's
+  // place was guessed wrong are posted again one by one.
+  absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> PostMany(
+      const std::vector<NewComment>& comments, absl::Time deadline);
   absl::StatusOr<v1::Comment> Get(const std::string& article_id,
                                   const std::string& comment_id,
                                   absl::Time deadline);
@@ -176,6 +181,10 @@ class CommentStore final {
       const std::string& article_id, const std::string& subject,
       const std::function<absl::StatusOr<RedisReply>(
           const std::string& parent, const std::string& grandparent)>& run);
+  LuaScript::Call PostCall(const NewComment& comment,
+                           const std::string& grandparent) const;
+  absl::StatusOr<PostResult> DecodePost(const NewComment& comment,
+                                        const RedisReply& reply);
   LuaScript::Call DecideCall(const CommentRef& ref, bool approve,
                              const std::string& queue,
                              const std::string& parent,
