@@ -101,6 +101,30 @@ TEST_F(CommentStoreTest, DeleteUndoesEveryCountAndIndex) {
   EXPECT_EQ(store_->Get("a", top.comment_id(), Soon())->reply_count(), 0);
 }
 
+TEST_F(CommentStoreTest, PostManyPipelinesAndFixesWrongGuesses) {
+  const v1::Comment top = Post(*store_, "");
+  const v1::Comment reply = Post(*store_, top.comment_id());
+  std::unique_ptr<CommentStore> cold = NewStore();  // Knows no parents.
+  std::vector<NewComment> batch(3);
+  for (NewComment& c : batch) {
+    c.article_id = "a";
+    c.author_id = "bulk";
+    c.body = "bulk";
+  }
+  batch[1].parent_id = reply.comment_id();  // Its parent is itself a reply.
+  batch[2].parent_id = "999";               // No such parent.
+  absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> results =
+      cold->PostMany(batch, Soon());
+  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_EQ(results->size(), 3u);
+  ASSERT_TRUE((*results)[0].ok());
+  ASSERT_TRUE((*results)[1].ok()) << (*results)[1].status();
+  EXPECT_EQ((*results)[1]->stored.comment.parent_id(), reply.comment_id());
+  EXPECT_EQ((*results)[2].status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->Get("a", reply.comment_id(), Soon())->reply_count(), 1);
+  EXPECT_EQ((*store_->Stats({"a"}, Soon()))[0].comment_count(), 4);
+}
+
 TEST_F(CommentStoreTest, ScriptsReloadAfterScriptFlush) {
   Post(*store_, "");
   ASSERT_TRUE(redis_->Command({"SCRIPT", "FLUSH"}, Soon()).ok());
