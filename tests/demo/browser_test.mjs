@@ -6,7 +6,7 @@
 //   PORTAL_URL       http://127.0.0.1:PORT
 //   MODERATOR_TOKEN  a token of the service's moderator token file
 //   CHROMIUM         the browser binary (/usr/bin/chromium)
-//   SCREENSHOT_DIR   where portal.png and moderate.png are written
+//   SCREENSHOT_DIR   where portal.png, comments.png and moderate.png go
 // Exits 0 when every check passes, 1 with the failed check otherwise.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -83,7 +83,10 @@ try {
       (n) => document.querySelectorAll('#newest-list > li.comment').length > n, shown);
   assert.equal(new Set(await ids('newest-list')).size, Number(await text('#comment-count')));
 
-  await page.screenshot({ path: join(shots, 'portal.png'), fullPage: true });
+  // For a person to look at: the top of the page, and the comment block.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(shots, 'portal.png') });
+  await page.locator('#comments').screenshot({ path: join(shots, 'comments.png') });
 
   step('a comment the lexicon holds for review is not shown, and the reader is told');
   const held = `有事加微信详聊 ${Date.now()}`;
