@@ -50,8 +50,7 @@ absl::StatusOr<CommentBlock> CommentFeed::LoadBlock(
   absl::StatusOr<CommentPage> hot = LoadPage(v1::ORDER_HOT, hot_token);
   if (!hot.ok()) return hot.status();
   block.hot = *std::move(hot);
-  absl::StatusOr<CommentPage> newest =
-      LoadPage(v1::ORDER_NEWEST, newest_token);
+  absl::StatusOr<CommentPage> newest = LoadPage(v1::ORDER_NEWEST, newest_token);
   if (!newest.ok()) return newest.status();
   block.newest = *std::move(newest);
   return block;

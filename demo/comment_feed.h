@@ -56,8 +56,8 @@ class CommentFeed final {
                                        const std::string& page_token) const;
 
   // Stats and the hot and newest pages named by the two tokens.
-  absl::StatusOr<CommentBlock> LoadBlock(
-      const std::string& hot_token, const std::string& newest_token) const;
+  absl::StatusOr<CommentBlock> LoadBlock(const std::string& hot_token,
+                                         const std::string& newest_token) const;
 
   const FeedOptions& options() const { return options_; }
 

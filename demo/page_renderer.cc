@@ -121,10 +121,14 @@ std::string PostForm(const std::string& parent_id, const std::string& key) {
 
 const char* ActionName(v1::ModerationAction action) {
   switch (action) {
-    case v1::MODERATION_ACTION_MASK: return "打码";
-    case v1::MODERATION_ACTION_REVIEW: return "待审";
-    case v1::MODERATION_ACTION_BLOCK: return "屏蔽";
-    default: return "放行";
+    case v1::MODERATION_ACTION_MASK:
+      return "打码";
+    case v1::MODERATION_ACTION_REVIEW:
+      return "待审";
+    case v1::MODERATION_ACTION_BLOCK:
+      return "屏蔽";
+    default:
+      return "放行";
   }
 }
 
@@ -135,14 +139,13 @@ std::string WhyQueued(const v1::QueueItem& item) {
   std::vector<std::string> words;
   for (const v1::KeywordMatch& m : item.matches()) {
     categories.insert(m.category());
-    words.push_back(absl::StrCat(HtmlEscape(m.word()), "（",
-                                 ActionName(m.action()), "）"));
+    words.push_back(
+        absl::StrCat(HtmlEscape(m.word()), "（", ActionName(m.action()), "）"));
   }
   if (!categories.empty()) {
-    why.push_back(absl::StrCat(
-        "命中类别 <b class=\"categories\">",
-        HtmlEscape(absl::StrJoin(categories, ", ")), "</b>：",
-        absl::StrJoin(words, "、")));
+    why.push_back(absl::StrCat("命中类别 <b class=\"categories\">",
+                               HtmlEscape(absl::StrJoin(categories, ", ")),
+                               "</b>：", absl::StrJoin(words, "、")));
   }
   if (item.pre_moderation()) why.push_back("本文先审后发");
   if (item.report_count() > 0) {
@@ -170,11 +173,16 @@ Notice::Kind Notice::KindFromName(const std::string& name) {
 
 const char* Notice::NameOf(Kind kind) {
   switch (kind) {
-    case Kind::kOk: return "ok";
-    case Kind::kHeld: return "held";
-    case Kind::kRejected: return "rejected";
-    case Kind::kError: return "error";
-    default: return "";
+    case Kind::kOk:
+      return "ok";
+    case Kind::kHeld:
+      return "held";
+    case Kind::kRejected:
+      return "rejected";
+    case Kind::kError:
+      return "error";
+    default:
+      return "";
   }
 }
 
@@ -194,7 +202,8 @@ std::string PageRenderer::CommentItem(const v1::Comment& comment,
       "<form class=\"inline\" method=\"post\" action=\"/like\">",
       Hidden("comment_id", comment.comment_id()),
       "<button class=\"like\" type=\"submit\">赞 <span class=\"like-count\">",
-      comment.like_count(), "</span></button></form> "
+      comment.like_count(),
+      "</span></button></form> "
       "<form class=\"inline\" method=\"post\" action=\"/report\">",
       Hidden("comment_id", comment.comment_id()),
       "<button class=\"report\" type=\"submit\">举报</button></form> ");
@@ -207,8 +216,7 @@ std::string PageRenderer::CommentItem(const v1::Comment& comment,
   return html;
 }
 
-std::string PageRenderer::CommentItems(const CommentPage& page,
-                                       v1::Order order,
+std::string PageRenderer::CommentItems(const CommentPage& page, v1::Order order,
                                        const std::string& post_key) const {
   std::string html;
   for (const CommentThread& thread : page.threads) {
@@ -236,9 +244,9 @@ std::string PageRenderer::CommentItems(const CommentPage& page,
 std::string PageRenderer::ArticlePage(const CommentBlock& block,
                                       const Notice& notice,
                                       const std::string& post_key) const {
-  std::string body = absl::StrCat(
-      "<article><p class=\"banner meta\">", HtmlEscape(article_.banner),
-      "</p><h1>", HtmlEscape(article_.title), "</h1>");
+  std::string body = absl::StrCat("<article><p class=\"banner meta\">",
+                                  HtmlEscape(article_.banner), "</p><h1>",
+                                  HtmlEscape(article_.title), "</h1>");
   for (const std::string& p : article_.paragraphs) {
     absl::StrAppend(&body, "<p>", HtmlEscape(p), "</p>");
   }
@@ -263,9 +271,9 @@ std::string PageRenderer::ArticlePage(const CommentBlock& block,
 std::string PageRenderer::QueueSection(
     const char* title, const char* queue_name,
     const v1::ListQueueResponse& queue) const {
-  std::string html = absl::StrCat(
-      "<section id=\"", queue_name, "\"><h2>", title,
-      " <span class=\"total\">(", queue.total_size(), ")</span></h2>");
+  std::string html = absl::StrCat("<section id=\"", queue_name, "\"><h2>",
+                                  title, " <span class=\"total\">(",
+                                  queue.total_size(), ")</span></h2>");
   if (queue.items().empty()) {
     absl::StrAppend(&html, "<p class=\"empty\">队列为空。</p></section>");
     return html;
@@ -291,23 +299,24 @@ std::string PageRenderer::QueueSection(
         "</button> <button class=\"reject\" name=\"decision\" "
         "value=\"reject\">拒绝</button></form></li>");
   }
-  absl::StrAppend(&html, "</ol>",
-                  queue.next_page_token().empty()
-                      ? ""
-                      : "<p class=\"meta\">只显示最早的一页；处理后刷新可见其余。</p>",
-                  "</section>");
+  absl::StrAppend(
+      &html, "</ol>",
+      queue.next_page_token().empty()
+          ? ""
+          : "<p class=\"meta\">只显示最早的一页；处理后刷新可见其余。</p>",
+      "</section>");
   return html;
 }
 
 std::string PageRenderer::ModeratorPage(const ModerationQueues& queues,
                                         const Notice& notice) const {
-  std::string body = absl::StrCat(
-      "<h1>评论审核</h1><p class=\"meta\">", HtmlEscape(article_.title),
-      "</p>", NoticeHtml(notice),
-      "<form method=\"post\" action=\"/moderate/logout\">"
-      "<button>退出</button></form>",
-      QueueSection("待审评论", "pending", queues.pending),
-      QueueSection("被举报评论", "reported", queues.reported));
+  std::string body =
+      absl::StrCat("<h1>评论审核</h1><p class=\"meta\">",
+                   HtmlEscape(article_.title), "</p>", NoticeHtml(notice),
+                   "<form method=\"post\" action=\"/moderate/logout\">"
+                   "<button>退出</button></form>",
+                   QueueSection("待审评论", "pending", queues.pending),
+                   QueueSection("被举报评论", "reported", queues.reported));
   return Layout("评论审核", body, /*with_script=*/false);
 }
 

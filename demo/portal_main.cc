@@ -7,12 +7,12 @@
 // connections (with --listen=HOST:0 the port is the one the kernel chose).
 // See docs/demo.md.
 
+#include <httplib.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <httplib.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -94,8 +94,9 @@ int main(int argc, char** argv) {
   ClientOptions options{.target = absl::GetFlag(FLAGS_target),
                         .deadline = absl::GetFlag(FLAGS_deadline)};
   Client client(options);
-  demo::CommentFeed feed(&client, {.article_id = absl::GetFlag(FLAGS_article_id),
-                                   .page_size = page_size});
+  demo::CommentFeed feed(
+      &client,
+      {.article_id = absl::GetFlag(FLAGS_article_id), .page_size = page_size});
   demo::PageRenderer renderer(*std::move(article));
   demo::PortalServer portal(&client, &feed, &renderer, options);
 

@@ -28,8 +28,8 @@ std::string RandomHex(int bytes) {
 std::string CookieValue(const httplib::Request& req, absl::string_view name) {
   for (absl::string_view part :
        absl::StrSplit(req.get_header_value("Cookie"), ';')) {
-    std::pair<absl::string_view, absl::string_view> kv =
-        absl::StrSplit(absl::StripAsciiWhitespace(part), absl::MaxSplits('=', 1));
+    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(
+        absl::StripAsciiWhitespace(part), absl::MaxSplits('=', 1));
     if (kv.first == name) {
       return httplib::detail::decode_url(std::string(kv.second), false);
     }
@@ -39,8 +39,8 @@ std::string CookieValue(const httplib::Request& req, absl::string_view name) {
 
 void SetCookie(httplib::Response& res, absl::string_view name,
                const std::string& value, absl::string_view attributes) {
-  res.set_header("Set-Cookie", absl::StrCat(name, "=", UrlEncode(value), "; ",
-                                            attributes));
+  res.set_header("Set-Cookie",
+                 absl::StrCat(name, "=", UrlEncode(value), "; ", attributes));
 }
 
 // The reader's id: the uid cookie, or a new one set on `res`.
@@ -65,10 +65,10 @@ void RedirectWithNotice(httplib::Response& res, const std::string& path,
                         Notice::Kind kind, const std::string& text,
                         const std::string& anchor = "") {
   res.status = 303;
-  res.set_header(
-      "Location",
-      absl::StrCat(path, "?notice=", Notice::NameOf(kind), "&msg=",
-                   UrlEncode(text), anchor.empty() ? "" : "#", anchor));
+  res.set_header("Location",
+                 absl::StrCat(path, "?notice=", Notice::NameOf(kind),
+                              "&msg=", UrlEncode(text),
+                              anchor.empty() ? "" : "#", anchor));
 }
 
 Notice NoticeOf(const httplib::Request& req) {
@@ -77,8 +77,8 @@ Notice NoticeOf(const httplib::Request& req) {
 }
 
 std::string Failure(const char* what, const absl::Status& status) {
-  return absl::StrCat(what, "：", absl::StatusCodeToString(status.code()),
-                      " ", status.message());
+  return absl::StrCat(what, "：", absl::StatusCodeToString(status.code()), " ",
+                      status.message());
 }
 
 bool IsAuthError(const absl::Status& status) {
@@ -93,8 +93,7 @@ Notice PostNotice(const v1::PostCommentResponse& posted) {
       return {Notice::Kind::kHeld,
               absl::StrCat("您的评论已提交，审核通过后显示。", why)};
     case v1::COMMENT_STATUS_REJECTED:
-      return {Notice::Kind::kRejected,
-              absl::StrCat("您的评论未能发表。", why)};
+      return {Notice::Kind::kRejected, absl::StrCat("您的评论未能发表。", why)};
     default:
       return {Notice::Kind::kOk, absl::StrCat("评论已发表。", why)};
   }
@@ -110,9 +109,18 @@ PortalServer::PortalServer(Client* client, const CommentFeed* feed,
       renderer_(renderer),
       moderation_(std::move(moderation)) {}
 
+ClientOptions PortalServer::ModeratorOptions(const std::string& token) const {
+  // A client per request, because the token is the signed-in moderator's:
+  // channels with equal arguments share one connection (BUILD-NOTES.md),
+  // so this costs no new connection.
+  ClientOptions options = moderation_;
+  options.bearer_token = token;
+  return options;
+}
+
 void PortalServer::Register(httplib::Server& http) {
-  using Handler = void (PortalServer::*)(const httplib::Request&,
-                                         httplib::Response&);
+  using Handler =
+      void (PortalServer::*)(const httplib::Request&, httplib::Response&);
   auto bind = [this](Handler h) {
     return [this, h](const httplib::Request& req, httplib::Response& res) {
       (this->*h)(req, res);
@@ -147,9 +155,8 @@ void PortalServer::ShowArticle(const httplib::Request& req,
 
 void PortalServer::ShowMore(const httplib::Request& req,
                             httplib::Response& res) {
-  const v1::Order order = req.get_param_value("order") == "hot"
-                              ? v1::ORDER_HOT
-                              : v1::ORDER_NEWEST;
+  const v1::Order order =
+      req.get_param_value("order") == "hot" ? v1::ORDER_HOT : v1::ORDER_NEWEST;
   absl::StatusOr<CommentPage> page =
       feed_->LoadPage(order, req.get_param_value("page_token"));
   if (!page.ok()) {
@@ -180,8 +187,8 @@ void PortalServer::Post(const httplib::Request& req, httplib::Response& res) {
 
 void PortalServer::Like(const httplib::Request& req, httplib::Response& res) {
   const std::string id = req.get_param_value("comment_id");
-  absl::StatusOr<v1::LikeCommentResponse> liked = client_->LikeComment(
-      feed_->options().article_id, id, ReaderId(req, res));
+  absl::StatusOr<v1::LikeCommentResponse> liked =
+      client_->LikeComment(feed_->options().article_id, id, ReaderId(req, res));
   if (!liked.ok()) {
     RedirectWithNotice(res, "/", Notice::Kind::kError,
                        Failure("点赞失败", liked.status()), "comments");
@@ -192,8 +199,7 @@ void PortalServer::Like(const httplib::Request& req, httplib::Response& res) {
                      "newest-c-" + UrlEncode(id));
 }
 
-void PortalServer::Report(const httplib::Request& req,
-                          httplib::Response& res) {
+void PortalServer::Report(const httplib::Request& req, httplib::Response& res) {
   absl::StatusOr<v1::ReportCommentResponse> reported = client_->ReportComment(
       feed_->options().article_id, req.get_param_value("comment_id"),
       ReaderId(req, res), req.get_param_value("reason"));
@@ -214,13 +220,12 @@ void PortalServer::ShowQueues(const httplib::Request& req,
   }
   const std::string token = CookieValue(req, kTokenCookie);
   if (token.empty()) {
-    SendHtml(res, 401,
-             renderer_->LoginPage({Notice::Kind::kError, "请先登录审核后台。"}));
+    SendHtml(
+        res, 401,
+        renderer_->LoginPage({Notice::Kind::kError, "请先登录审核后台。"}));
     return;
   }
-  ClientOptions options = moderation_;
-  options.bearer_token = token;
-  ModerationClient moderation(options);
+  ModerationClient moderation(ModeratorOptions(token));
   ModerationQueues queues;
   for (auto [queue, out] : {std::pair{v1::QUEUE_PENDING, &queues.pending},
                             std::pair{v1::QUEUE_REPORTED, &queues.reported}}) {
@@ -255,23 +260,19 @@ void PortalServer::Login(const httplib::Request& req, httplib::Response& res) {
   res.set_header("Location", "/moderate");
 }
 
-void PortalServer::Logout(const httplib::Request& req,
-                          httplib::Response& res) {
+void PortalServer::Logout(const httplib::Request& req, httplib::Response& res) {
   SetCookie(res, kTokenCookie, "", "Path=/moderate; Max-Age=0");
   res.status = 303;
   res.set_header("Location", "/moderate");
 }
 
-void PortalServer::Decide(const httplib::Request& req,
-                          httplib::Response& res) {
-  ClientOptions options = moderation_;
-  options.bearer_token = CookieValue(req, kTokenCookie);
+void PortalServer::Decide(const httplib::Request& req, httplib::Response& res) {
   const bool approve = req.get_param_value("decision") == "approve";
   const std::string id = req.get_param_value("comment_id");
   absl::StatusOr<v1::CommentStatus> decided =
-      ModerationClient(options).Decide(
-          req.get_param_value("article_id"), id,
-          approve ? v1::DECISION_APPROVE : v1::DECISION_REJECT);
+      ModerationClient(ModeratorOptions(CookieValue(req, kTokenCookie)))
+          .Decide(req.get_param_value("article_id"), id,
+                  approve ? v1::DECISION_APPROVE : v1::DECISION_REJECT);
   if (!decided.ok()) {
     RedirectWithNotice(res, "/moderate", Notice::Kind::kError,
                        Failure("操作失败", decided.status()));
@@ -282,8 +283,6 @@ void PortalServer::Decide(const httplib::Request& req,
 }
 
 void PortalServer::Clear(const httplib::Request& req, httplib::Response& res) {
-  ClientOptions options = moderation_;
-  options.bearer_token = CookieValue(req, kTokenCookie);
   const bool approve = req.get_param_value("decision") == "approve";
   v1::ClearQueueRequest request;
   request.set_queue(req.get_param_value("queue") == "reported"
@@ -291,15 +290,18 @@ void PortalServer::Clear(const httplib::Request& req, httplib::Response& res) {
                         : v1::QUEUE_PENDING);
   request.set_decision(approve ? v1::DECISION_APPROVE : v1::DECISION_REJECT);
   request.set_article_id(feed_->options().article_id);
-  absl::StatusOr<int64_t> cleared = ModerationClient(options).ClearQueue(request);
+  absl::StatusOr<int64_t> cleared =
+      ModerationClient(ModeratorOptions(CookieValue(req, kTokenCookie)))
+          .ClearQueue(request);
   if (!cleared.ok()) {
     RedirectWithNotice(res, "/moderate", Notice::Kind::kError,
                        Failure("操作失败", cleared.status()));
     return;
   }
-  RedirectWithNotice(res, "/moderate", Notice::Kind::kOk,
-                     absl::StrCat(approve ? "已全部通过，共 " : "已全部拒绝，共 ",
-                                  *cleared, " 条。"));
+  RedirectWithNotice(
+      res, "/moderate", Notice::Kind::kOk,
+      absl::StrCat(approve ? "已全部通过，共 " : "已全部拒绝，共 ", *cleared,
+                   " 条。"));
 }
 
 }  // namespace comments::demo

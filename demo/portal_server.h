@@ -1,9 +1,9 @@
 #ifndef COMMENTS_DEMO_PORTAL_SERVER_H_
 #define COMMENTS_DEMO_PORTAL_SERVER_H_
 
-#include <string>
-
 #include <httplib.h>
+
+#include <string>
 
 #include "client/client.h"
 #include "demo/comment_feed.h"
@@ -52,6 +52,8 @@ class PortalServer final {
   void Logout(const httplib::Request& req, httplib::Response& res);
   void Decide(const httplib::Request& req, httplib::Response& res);
   void Clear(const httplib::Request& req, httplib::Response& res);
+  // Options for a ModerationClient calling as the moderator with `token`.
+  ClientOptions ModeratorOptions(const std::string& token) const;
 
   Client* const client_;
   const CommentFeed* const feed_;

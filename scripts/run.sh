@@ -46,8 +46,9 @@ sleep 1
 # block; moderators sign in at /moderate with the token above.
 portal_port="${COMMENTS_PORTAL_PORT:-8080}"
 portal_url="http://127.0.0.1:$portal_port/"
+portal_article=zhushan-fd9a35c044ef1716
 "$build/demo/comment-portal" --listen="127.0.0.1:$portal_port" \
-  --target="127.0.0.1:$port" \
+  --target="127.0.0.1:$port" --article_id="$portal_article" \
   --article_file="$COMMENTS_ROOT/demo/data/000_fd9a35c044ef1716.txt" \
   --moderator_token_file="$tokens" >/dev/null &
 portal_pid=$!
@@ -58,7 +59,8 @@ The comment service is up: gRPC on 127.0.0.1:$port, Redis on 127.0.0.1:$redis_po
 (data and append-only file in var/redis).
 
 Open the demo portal page:   $portal_url
-  (try posting '有事加微信详聊' or '来玩博彩' to see moderation at work)
+  (try posting '有事加微信详聊' or '来玩博彩' to see moderation at work;
+  its comments are those of article $portal_article)
 Moderator page:              ${portal_url}moderate?token=$token
 
 Or from the shell:

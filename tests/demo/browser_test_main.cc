@@ -47,11 +47,11 @@ bool Seed(const std::string& target) {
       std::cerr << "seeding: " << posted.status() << "\n";
       return false;
     }
-    if (i <= 3 && !client
-                       .LikeComment(post.article_id(),
-                                    posted->comment().comment_id(),
-                                    "seed-liker")
-                       .ok()) {
+    if (i <= 3 &&
+        !client
+             .LikeComment(post.article_id(), posted->comment().comment_id(),
+                          "seed-liker")
+             .ok()) {
       return false;
     }
   }
@@ -63,16 +63,17 @@ bool Seed(const std::string& target) {
 int main() {
   if (!Executable(CHROMIUM_PATH) || !Executable(NODE_PATH) ||
       !Executable(NPM_PATH)) {
-    std::printf("SKIP: needs chromium, node and npm (scripts/deps.sh installs "
-                "them); found chromium='%s' node='%s' npm='%s'\n",
-                CHROMIUM_PATH, NODE_PATH, NPM_PATH);
+    std::printf(
+        "SKIP: needs chromium, node and npm (scripts/deps.sh installs "
+        "them); found chromium='%s' node='%s' npm='%s'\n",
+        CHROMIUM_PATH, NODE_PATH, NPM_PATH);
     return kSkip;
   }
   const std::string dir = BROWSER_TEST_DIR;
   if (!std::filesystem::exists(dir + "/node_modules/playwright-core")) {
-    const std::string npm = absl::StrCat(
-        "cd '", dir, "' && '", NPM_PATH,
-        "' ci --no-audit --no-fund --loglevel=error");
+    const std::string npm =
+        absl::StrCat("cd '", dir, "' && '", NPM_PATH,
+                     "' ci --no-audit --no-fund --loglevel=error");
     std::printf("installing playwright-core: %s\n", npm.c_str());
     std::fflush(stdout);
     if (std::system(npm.c_str()) != 0) {

@@ -21,21 +21,20 @@ bool DemoStack::Start() {
   }
   // A report threshold of 2 keeps the tests short; the lexicon is the one
   // scripts/run.sh gives the demo.
-  if (!server_.Start(redis_.url(),
-                     {"--lexicon=" DEFAULT_LEXICON,
-                      "--moderator_tokens=" + tokens,
-                      "--report_threshold=2"})) {
+  if (!server_.Start(redis_.url(), {"--lexicon=" DEFAULT_LEXICON,
+                                    "--moderator_tokens=" + tokens,
+                                    "--report_threshold=2"})) {
     std::cerr << "comment-server did not start; log: " << server_.log_path()
               << "\n";
     return false;
   }
   const std::string log = dir() + "/portal.log";
-  if (!portal_.Start({COMMENT_PORTAL_PATH, "--listen=127.0.0.1:0",
-                      "--target=" + server_.target(),
-                      "--article_file=" DEMO_ARTICLE_FILE,
-                      absl::StrCat("--article_id=", kArticleId),
-                      "--moderator_token_file=" + tokens},
-                     log)) {
+  if (!portal_.Start(
+          {COMMENT_PORTAL_PATH, "--listen=127.0.0.1:0",
+           "--target=" + server_.target(), "--article_file=" DEMO_ARTICLE_FILE,
+           absl::StrCat("--article_id=", kArticleId),
+           "--moderator_token_file=" + tokens},
+          log)) {
     return false;
   }
   // The portal prints its address once it has bound the port.

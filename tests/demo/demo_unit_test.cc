@@ -30,8 +30,9 @@ TEST(ArticleTest, ParsesTheSeedAndDropsItsChromeAndSpam) {
   absl::StatusOr<Article> article = ParseArticle(text.str());
   ASSERT_TRUE(article.ok()) << article.status();
   EXPECT_EQ(article->banner, "新闻广告热线:0719-4224351");
-  EXPECT_EQ(article->title,
-            "【辉煌十三五•奋进十四五•筑梦新竹山】党建引领决战脱贫攻坚助力乡村振兴");
+  EXPECT_EQ(
+      article->title,
+      "【辉煌十三五•奋进十四五•筑梦新竹山】党建引领决战脱贫攻坚助力乡村振兴");
   EXPECT_EQ(article->paragraphs.back(), "村党群服务中心。");
   for (const std::string& p : article->paragraphs) {
     EXPECT_THAT(p, AllOf(Not(HasSubstr("评论")), Not(HasSubstr("尊龙"))));
@@ -54,8 +55,8 @@ TEST(PageRendererTest, EscapesCommentsAndNotices) {
   thread.comment.set_body("<script>alert(1)</script>\nline2");
   block.newest.threads.push_back(thread);
   block.newest.next_page_token = "tok+/=";
-  const std::string html = renderer.ArticlePage(
-      block, {Notice::Kind::kHeld, "<b>held</b>"}, "key");
+  const std::string html =
+      renderer.ArticlePage(block, {Notice::Kind::kHeld, "<b>held</b>"}, "key");
   EXPECT_THAT(html,
               AllOf(HasSubstr("&lt;script&gt;alert(1)&lt;/script&gt;<br>line2"),
                     HasSubstr("&lt;i&gt;n&lt;/i&gt;"), HasSubstr("7&quot;x"),

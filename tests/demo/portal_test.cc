@@ -1,10 +1,10 @@
 // The demo portal end to end: redis-server, comment-server and
 // comment-portal processes, checked through HTTP as a browser without JS
 // would use them (plain form POSTs, redirects, cookies).
+#include <httplib.h>
+
 #include <regex>
 #include <string>
-
-#include <httplib.h>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -14,9 +14,9 @@ namespace comments {
 namespace {
 
 using ::testing::AllOf;
+using testing::DemoStack;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::DemoStack;
 
 class PortalTest : public ::testing::Test {
  protected:
@@ -50,10 +50,10 @@ class PortalTest : public ::testing::Test {
   std::string PostComment(const std::string& body, const std::string& uid,
                           const std::string& parent = "",
                           const std::string& name = "") {
-    return Submit("/post",
-                  {{"body", body}, {"name", name}, {"parent_id", parent},
-                   {"key", ""}},
-                  "uid=" + uid);
+    return Submit(
+        "/post",
+        {{"body", body}, {"name", name}, {"parent_id", parent}, {"key", ""}},
+        "uid=" + uid);
   }
 
   static std::string ModCookie() {
@@ -92,21 +92,23 @@ TEST_F(PortalTest, ShowsTheArticleWithAnEmptyCommentBlock) {
   EXPECT_EQ(res->status, 200);
   EXPECT_THAT(res->get_header_value("Content-Type"), HasSubstr("utf-8"));
   EXPECT_THAT(res->get_header_value("Set-Cookie"), HasSubstr("uid=reader-"));
-  EXPECT_THAT(res->body,
-              AllOf(HasSubstr("<h1>【辉煌十三五•奋进十四五•筑梦新竹山】"
-                              "党建引领决战脱贫攻坚助力乡村振兴</h1>"),
-                    HasSubstr("竹山县作为秦巴山片区扶贫开发主战场"),
-                    HasSubstr(Stats(0, 0)), HasSubstr("还没有评论"),
-                    HasSubstr("最热评论"), HasSubstr("最新评论"),
-                    // The seed page's injected spam and old footer are gone.
-                    Not(HasSubstr("人生就是博")), Not(HasSubstr("尊龙")),
-                    // No external assets.
-                    Not(HasSubstr("src=\"http")), Not(HasSubstr("href=\"http"))));
+  EXPECT_THAT(
+      res->body,
+      AllOf(HasSubstr("<h1>【辉煌十三五•奋进十四五•筑梦新竹山】"
+                      "党建引领决战脱贫攻坚助力乡村振兴</h1>"),
+            HasSubstr("竹山县作为秦巴山片区扶贫开发主战场"),
+            HasSubstr(Stats(0, 0)), HasSubstr("还没有评论"),
+            HasSubstr("最热评论"), HasSubstr("最新评论"),
+            // The seed page's injected spam and old footer are gone.
+            Not(HasSubstr("人生就是博")), Not(HasSubstr("尊龙")),
+            // No external assets.
+            Not(HasSubstr("src=\"http")), Not(HasSubstr("href=\"http"))));
 }
 
 TEST_F(PortalTest, PostedCommentsAreCountedAndListed) {
-  EXPECT_THAT(PostComment("写得好，支持家乡发展！", "reader-a", "", "竹山网友甲"),
-              AllOf(HasSubstr("notice=ok"), HasSubstr("#comments")));
+  EXPECT_THAT(
+      PostComment("写得好，支持家乡发展！", "reader-a", "", "竹山网友甲"),
+      AllOf(HasSubstr("notice=ok"), HasSubstr("#comments")));
   PostComment("第二条评论", "reader-b");
   const std::string html = Page();
   EXPECT_THAT(html, AllOf(HasSubstr(Stats(2, 2)), HasSubstr("竹山网友甲"),
@@ -205,18 +207,21 @@ TEST_F(PortalTest, ModeratorApprovesAndClears) {
 
   EXPECT_THAT(Submit("/moderate/decide",
                      {{"article_id", DemoStack::kArticleId},
-                      {"comment_id", "1"}, {"decision", "approve"}},
+                      {"comment_id", "1"},
+                      {"decision", "approve"}},
                      ModCookie()),
               HasSubstr("notice=ok"));
-  EXPECT_THAT(Page(), AllOf(HasSubstr(Stats(1, 1)), HasSubstr("有事加微信详聊")));
+  EXPECT_THAT(Page(),
+              AllOf(HasSubstr(Stats(1, 1)), HasSubstr("有事加微信详聊")));
 
-  EXPECT_THAT(Submit("/moderate/clear",
-                     {{"queue", "pending"}, {"decision", "reject"}},
-                     ModCookie()),
-              HasSubstr("notice=ok"));
+  EXPECT_THAT(
+      Submit("/moderate/clear", {{"queue", "pending"}, {"decision", "reject"}},
+             ModCookie()),
+      HasSubstr("notice=ok"));
   html = Get("/moderate", ModCookie());
   EXPECT_THAT(html, HasSubstr("待审评论 <span class=\"total\">(0)"));
-  EXPECT_THAT(Page(), AllOf(HasSubstr(Stats(1, 1)), Not(HasSubstr("彩金多多"))));
+  EXPECT_THAT(Page(),
+              AllOf(HasSubstr(Stats(1, 1)), Not(HasSubstr("彩金多多"))));
 }
 
 TEST_F(PortalTest, LoadMoreShowsTheNextPage) {
@@ -227,8 +232,9 @@ TEST_F(PortalTest, LoadMoreShowsTheNextPage) {
   EXPECT_EQ(Ids(html, "newest-list").size(), 10u);
   std::smatch m;
   ASSERT_TRUE(std::regex_search(
-      html, m, std::regex("data-fragment=\"(/comments\\?order=newest&amp;"
-                          "page_token=[^\"]+)\"")));
+      html, m,
+      std::regex("data-fragment=\"(/comments\\?order=newest&amp;"
+                 "page_token=[^\"]+)\"")));
   std::string fragment = m[1];
   fragment.replace(fragment.find("&amp;"), 5, "&");
   const std::string more = Get(fragment, "uid=reader-a");
