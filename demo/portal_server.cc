@@ -59,21 +59,30 @@ void SendHtml(httplib::Response& res, int status, const std::string& html) {
   res.set_content(html, "text/html; charset=utf-8");
 }
 
-// POST-redirect-GET: the notice travels in the query string, so a reload
-// of the page it lands on sends nothing again.
+constexpr char kNoticeCookie[] = "notice";
+
+// POST-redirect-GET. The notice travels in a one-shot cookie, not in the
+// query string: a link anyone can craft ("/?msg=本站已迁往…") must not be
+// able to put words in the portal's mouth, and a reload must not repeat it.
 void RedirectWithNotice(httplib::Response& res, const std::string& path,
                         Notice::Kind kind, const std::string& text,
                         const std::string& anchor = "") {
+  SetCookie(res, kNoticeCookie, absl::StrCat(Notice::NameOf(kind), ":", text),
+            "Path=/; Max-Age=60; HttpOnly; SameSite=Lax");
   res.status = 303;
   res.set_header("Location",
-                 absl::StrCat(path, "?notice=", Notice::NameOf(kind),
-                              "&msg=", UrlEncode(text),
-                              anchor.empty() ? "" : "#", anchor));
+                 absl::StrCat(path, anchor.empty() ? "" : "#", anchor));
 }
 
-Notice NoticeOf(const httplib::Request& req) {
-  return {Notice::KindFromName(req.get_param_value("notice")),
-          req.get_param_value("msg")};
+// The notice left by the last redirect, which it consumes.
+Notice TakeNotice(const httplib::Request& req, httplib::Response& res) {
+  const std::string cookie = CookieValue(req, kNoticeCookie);
+  if (cookie.empty()) return {};
+  SetCookie(res, kNoticeCookie, "", "Path=/; Max-Age=0");
+  const size_t colon = cookie.find(':');
+  if (colon == std::string::npos) return {};
+  return {Notice::KindFromName(cookie.substr(0, colon)),
+          cookie.substr(colon + 1)};
 }
 
 std::string Failure(const char* what, const absl::Status& status) {
@@ -150,7 +159,7 @@ void PortalServer::ShowArticle(const httplib::Request& req,
     return;
   }
   SendHtml(res, 200,
-           renderer_->ArticlePage(*block, NoticeOf(req), RandomHex(12)));
+           renderer_->ArticlePage(*block, TakeNotice(req, res), RandomHex(12)));
 }
 
 void PortalServer::ShowMore(const httplib::Request& req,
@@ -250,7 +259,7 @@ void PortalServer::ShowQueues(const httplib::Request& req,
     }
     *out = *std::move(listed);
   }
-  SendHtml(res, 200, renderer_->ModeratorPage(queues, NoticeOf(req)));
+  SendHtml(res, 200, renderer_->ModeratorPage(queues, TakeNotice(req, res)));
 }
 
 void PortalServer::Login(const httplib::Request& req, httplib::Response& res) {

@@ -24,11 +24,12 @@ namespace comments::demo {
 //   POST /moderate/decide      article_id, comment_id, decision
 //   POST /moderate/clear       queue, decision
 //
-// Readers are told apart by a random `uid` cookie the portal sets (a demo
-// has no accounts). A moderator's token lives in an HttpOnly, SameSite=Strict
-// cookie and goes to the service as the bearer token of each call; the
-// portal does not check it itself, the service does. Thread-safe: handlers
-// share only thread-safe collaborators.
+// After a form, the page it redirects to says what happened (a one-shot
+// `notice` cookie). Readers are told apart by a random `uid` cookie the portal
+// sets (a demo has no accounts). A moderator's token lives in an HttpOnly,
+// SameSite=Strict cookie and goes to the service as the bearer token of each
+// call; the portal does not check it itself, the service does. Thread-safe:
+// handlers share only thread-safe collaborators.
 class PortalServer final {
  public:
   // All pointers must outlive the server. `moderation` holds the target and

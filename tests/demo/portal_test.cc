@@ -17,6 +17,7 @@ using ::testing::AllOf;
 using testing::DemoStack;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 class PortalTest : public ::testing::Test {
  protected:
@@ -38,18 +39,39 @@ class PortalTest : public ::testing::Test {
     return Get("/", "uid=" + uid);
   }
 
-  // A form POST; returns the redirect's Location (a 303 is required).
-  std::string Submit(const std::string& path, const httplib::Params& form,
-                     const std::string& cookie) {
+  // Where a form sends the browser, and the notice it leaves for that page.
+  struct Redirect {
+    std::string location;
+    // The notice cookie as set ("held%3A...") and decoded ("held:...").
+    std::string cookie;
+    std::string notice;
+  };
+
+  // A form POST; a 303 is required.
+  Redirect Submit(const std::string& path, const httplib::Params& form,
+                  const std::string& cookie) {
     httplib::Result res = http_->Post(path.c_str(), {{"Cookie", cookie}}, form);
     EXPECT_TRUE(res) << path;
-    if (!res) return "";
+    if (!res) return {};
     EXPECT_EQ(res->status, 303) << path << "\n" << res->body;
-    return res->get_header_value("Location");
+    Redirect r{res->get_header_value("Location")};
+    for (size_t i = 0; i < res->get_header_value_count("Set-Cookie"); ++i) {
+      const std::string c = res->get_header_value("Set-Cookie", i);
+      if (c.rfind("notice=", 0) != 0) continue;
+      r.cookie = c.substr(7, c.find(';') - 7);
+      r.notice = httplib::detail::decode_url(r.cookie, false);
+    }
+    return r;
   }
-  std::string PostComment(const std::string& body, const std::string& uid,
-                          const std::string& parent = "",
-                          const std::string& name = "") {
+  // The page a redirect lands on, as reader `uid` whose browser kept the
+  // notice cookie.
+  std::string Follow(const Redirect& r, const std::string& uid) {
+    return Get(r.location.substr(0, r.location.find('#')),
+               "uid=" + uid + "; notice=" + r.cookie);
+  }
+  Redirect PostComment(const std::string& body, const std::string& uid,
+                       const std::string& parent = "",
+                       const std::string& name = "") {
     return Submit(
         "/post",
         {{"body", body}, {"name", name}, {"parent_id", parent}, {"key", ""}},
@@ -106,9 +128,10 @@ TEST_F(PortalTest, ShowsTheArticleWithAnEmptyCommentBlock) {
 }
 
 TEST_F(PortalTest, PostedCommentsAreCountedAndListed) {
-  EXPECT_THAT(
-      PostComment("写得好，支持家乡发展！", "reader-a", "", "竹山网友甲"),
-      AllOf(HasSubstr("notice=ok"), HasSubstr("#comments")));
+  const Redirect posted =
+      PostComment("写得好，支持家乡发展！", "reader-a", "", "竹山网友甲");
+  EXPECT_EQ(posted.location, "/#comments");
+  EXPECT_THAT(posted.notice, StartsWith("ok:评论已发表。"));
   PostComment("第二条评论", "reader-b");
   const std::string html = Page();
   EXPECT_THAT(html, AllOf(HasSubstr(Stats(2, 2)), HasSubstr("竹山网友甲"),
@@ -127,8 +150,11 @@ TEST_F(PortalTest, EscapesEveryUserText) {
                               " &amp; &quot;q&quot;"),
                     HasSubstr("&lt;img src=x onerror=alert(1)&gt;"),
                     Not(HasSubstr("<script>alert")), Not(HasSubstr("<img"))));
-  // The notice in the query string is escaped too.
-  EXPECT_THAT(Get("/?notice=ok&msg=%3Cscript%3Ex", "uid=reader-a"),
+  // The notice is escaped too, and only the cookie sets it: a crafted link
+  // cannot make the portal say anything.
+  EXPECT_THAT(Get("/?notice=error&msg=x", "uid=reader-a"),
+              Not(HasSubstr("id=\"notice\"")));
+  EXPECT_THAT(Get("/", "uid=reader-a; notice=ok%3A%3Cscript%3Ex"),
               AllOf(HasSubstr("&lt;script&gt;x"), Not(HasSubstr("<script>x"))));
 }
 
@@ -141,41 +167,43 @@ TEST_F(PortalTest, RepliesLikesAndReports) {
   EXPECT_EQ(Ids(html, "newest-list"), (std::vector<std::string>{"1", "2"}))
       << "the reply is nested under its parent, not a top-level comment";
 
-  EXPECT_THAT(Submit("/like", {{"comment_id", "1"}}, "uid=reader-c"),
-              AllOf(HasSubstr("notice=ok"), HasSubstr("#newest-c-1")));
+  const Redirect liked = Submit("/like", {{"comment_id", "1"}}, "uid=reader-c");
+  EXPECT_EQ(liked.location, "/#newest-c-1");
+  EXPECT_THAT(liked.notice, StartsWith("ok:"));
   Submit("/like", {{"comment_id", "1"}}, "uid=reader-c");  // Once per user.
   html = Page();
   EXPECT_THAT(html, AllOf(HasSubstr("<span class=\"like-count\">1</span>"),
                           HasSubstr(Stats(3, 2))));
 
   EXPECT_THAT(Submit("/report", {{"comment_id", "1"}, {"reason", "灌水"}},
-                     "uid=reader-c"),
-              HasSubstr("notice=ok"));
+                     "uid=reader-c")
+                  .notice,
+              StartsWith("ok:"));
   Submit("/report", {{"comment_id", "1"}}, "uid=reader-d");
   html = Get("/moderate", ModCookie());
   EXPECT_THAT(html, AllOf(HasSubstr("被举报评论 <span class=\"total\">(1)"),
                           HasSubstr("<b class=\"report-count\">2</b> 人举报"),
                           HasSubstr("灌水")));
 
-  EXPECT_THAT(Submit("/like", {{"comment_id", "99"}}, "uid=reader-c"),
-              HasSubstr("notice=error"));
+  EXPECT_THAT(Submit("/like", {{"comment_id", "99"}}, "uid=reader-c").notice,
+              StartsWith("error:"));
 }
 
 TEST_F(PortalTest, TellsWhenACommentIsHeldOrRejected) {
-  const std::string held = PostComment("有事加微信详聊", "reader-a");
-  EXPECT_THAT(held, HasSubstr("notice=held"));
-  EXPECT_THAT(Get(held, "uid=reader-a"),
+  const Redirect held = PostComment("有事加微信详聊", "reader-a");
+  EXPECT_THAT(held.notice, StartsWith("held:"));
+  EXPECT_THAT(Follow(held, "reader-a"),
               AllOf(HasSubstr("class=\"notice held\""),
                     HasSubstr("您的评论已提交，审核通过后显示。"),
                     HasSubstr("awaiting review"), HasSubstr(Stats(0, 0))));
 
-  const std::string rejected = PostComment("来玩博彩，稳赚", "reader-a");
-  EXPECT_THAT(rejected, HasSubstr("notice=rejected"));
-  EXPECT_THAT(Get(rejected, "uid=reader-a"),
+  const Redirect rejected = PostComment("来玩博彩，稳赚", "reader-a");
+  EXPECT_THAT(rejected.notice, StartsWith("rejected:"));
+  EXPECT_THAT(Follow(rejected, "reader-a"),
               AllOf(HasSubstr("您的评论未能发表。"), HasSubstr("gambling"),
                     Not(HasSubstr("来玩博彩"))));
 
-  EXPECT_THAT(PostComment("   ", "reader-a"), HasSubstr("notice=error"));
+  EXPECT_THAT(PostComment("   ", "reader-a").notice, StartsWith("error:"));
 }
 
 TEST_F(PortalTest, ModeratorPageNeedsAValidToken) {
@@ -183,8 +211,9 @@ TEST_F(PortalTest, ModeratorPageNeedsAValidToken) {
   EXPECT_THAT(Get("/moderate", "mod_token=wrong", 403),
               AllOf(HasSubstr("令牌无效"), Not(HasSubstr("待审评论"))));
   EXPECT_THAT(Submit("/moderate/clear",
-                     {{"queue", "pending"}, {"decision", "approve"}}, ""),
-              HasSubstr("notice=error"));
+                     {{"queue", "pending"}, {"decision", "approve"}}, "")
+                  .notice,
+              StartsWith("error:"));
 
   httplib::Result res = http_->Get(
       (std::string("/moderate?token=") + DemoStack::kModeratorToken).c_str());
@@ -209,15 +238,17 @@ TEST_F(PortalTest, ModeratorApprovesAndClears) {
                      {{"article_id", DemoStack::kArticleId},
                       {"comment_id", "1"},
                       {"decision", "approve"}},
-                     ModCookie()),
-              HasSubstr("notice=ok"));
+                     ModCookie())
+                  .notice,
+              StartsWith("ok:"));
   EXPECT_THAT(Page(),
               AllOf(HasSubstr(Stats(1, 1)), HasSubstr("有事加微信详聊")));
 
   EXPECT_THAT(
       Submit("/moderate/clear", {{"queue", "pending"}, {"decision", "reject"}},
-             ModCookie()),
-      HasSubstr("notice=ok"));
+             ModCookie())
+          .notice,
+      StartsWith("ok:"));
   html = Get("/moderate", ModCookie());
   EXPECT_THAT(html, HasSubstr("待审评论 <span class=\"total\">(0)"));
   EXPECT_THAT(Page(),
