@@ -22,9 +22,10 @@
 #include "absl/time/time.h"
 #include "client/client.h"
 #include "demo/article.h"
+#include "demo/article_page.h"
 #include "demo/comment_feed.h"
 #include "demo/html.h"
-#include "demo/page_renderer.h"
+#include "demo/moderator_page.h"
 #include "demo/portal_server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:8080", "HOST:PORT to serve HTTP on");
@@ -97,8 +98,10 @@ int main(int argc, char** argv) {
   demo::CommentFeed feed(
       &client,
       {.article_id = absl::GetFlag(FLAGS_article_id), .page_size = page_size});
-  demo::PageRenderer renderer(*std::move(article));
-  demo::PortalServer portal(&client, &feed, &renderer, options);
+  demo::ModeratorPageRenderer moderator_page(article->title);
+  demo::ArticlePageRenderer article_page(*std::move(article));
+  demo::PortalServer portal(&client, &feed, &article_page, &moderator_page,
+                            options);
 
   httplib::Server http;
   portal.Register(http);

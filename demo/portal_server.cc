@@ -111,11 +111,13 @@ Notice PostNotice(const v1::PostCommentResponse& posted) {
 }  // namespace
 
 PortalServer::PortalServer(Client* client, const CommentFeed* feed,
-                           const PageRenderer* renderer,
+                           const ArticlePageRenderer* article_page,
+                           const ModeratorPageRenderer* moderator_page,
                            ClientOptions moderation)
     : client_(client),
       feed_(feed),
-      renderer_(renderer),
+      article_page_(article_page),
+      moderator_page_(moderator_page),
       moderation_(std::move(moderation)) {}
 
 ClientOptions PortalServer::ModeratorOptions(const std::string& token) const {
@@ -154,12 +156,13 @@ void PortalServer::ShowArticle(const httplib::Request& req,
       req.get_param_value("hot_page"), req.get_param_value("newest_page"));
   if (!block.ok()) {
     SendHtml(res, absl::IsInvalidArgument(block.status()) ? 400 : 503,
-             renderer_->MessagePage("评论暂时无法显示",
-                                    Failure("评论服务", block.status())));
+             article_page_->MessagePage("评论暂时无法显示",
+                                        Failure("评论服务", block.status())));
     return;
   }
-  SendHtml(res, 200,
-           renderer_->ArticlePage(*block, TakeNotice(req, res), RandomHex(12)));
+  SendHtml(
+      res, 200,
+      article_page_->ArticlePage(*block, TakeNotice(req, res), RandomHex(12)));
 }
 
 void PortalServer::ShowMore(const httplib::Request& req,
@@ -172,7 +175,7 @@ void PortalServer::ShowMore(const httplib::Request& req,
     res.status = absl::IsInvalidArgument(page.status()) ? 400 : 503;
     return;
   }
-  SendHtml(res, 200, renderer_->CommentItems(*page, order, RandomHex(12)));
+  SendHtml(res, 200, article_page_->CommentItems(*page, order, RandomHex(12)));
 }
 
 void PortalServer::Post(const httplib::Request& req, httplib::Response& res) {
@@ -229,9 +232,9 @@ void PortalServer::ShowQueues(const httplib::Request& req,
   }
   const std::string token = CookieValue(req, kTokenCookie);
   if (token.empty()) {
-    SendHtml(
-        res, 401,
-        renderer_->LoginPage({Notice::Kind::kError, "请先登录审核后台。"}));
+    SendHtml(res, 401,
+             moderator_page_->LoginPage(
+                 {Notice::Kind::kError, "请先登录审核后台。"}));
     return;
   }
   ModerationClient moderation(ModeratorOptions(token));
@@ -246,20 +249,23 @@ void PortalServer::ShowQueues(const httplib::Request& req,
         moderation.ListQueue(request);
     if (IsAuthError(listed.status())) {
       SetCookie(res, kTokenCookie, "", "Path=/moderate; Max-Age=0");
-      SendHtml(res, 403,
-               renderer_->LoginPage({Notice::Kind::kError,
-                                     Failure("令牌无效", listed.status())}));
+      SendHtml(
+          res, 403,
+          moderator_page_->LoginPage(
+              {Notice::Kind::kError, Failure("令牌无效", listed.status())}));
       return;
     }
     if (!listed.ok()) {
-      SendHtml(res, 503,
-               renderer_->MessagePage("审核队列暂时无法显示",
-                                      Failure("审核服务", listed.status())));
+      SendHtml(
+          res, 503,
+          article_page_->MessagePage("审核队列暂时无法显示",
+                                     Failure("审核服务", listed.status())));
       return;
     }
     *out = *std::move(listed);
   }
-  SendHtml(res, 200, renderer_->ModeratorPage(queues, TakeNotice(req, res)));
+  SendHtml(res, 200,
+           moderator_page_->ModeratorPage(queues, TakeNotice(req, res)));
 }
 
 void PortalServer::Login(const httplib::Request& req, httplib::Response& res) {

@@ -6,8 +6,9 @@
 #include <string>
 
 #include "client/client.h"
+#include "demo/article_page.h"
 #include "demo/comment_feed.h"
-#include "demo/page_renderer.h"
+#include "demo/moderator_page.h"
 
 namespace comments::demo {
 
@@ -35,7 +36,9 @@ class PortalServer final {
   // All pointers must outlive the server. `moderation` holds the target and
   // deadline for moderator calls; its bearer_token is ignored.
   PortalServer(Client* client, const CommentFeed* feed,
-               const PageRenderer* renderer, ClientOptions moderation);
+               const ArticlePageRenderer* article_page,
+               const ModeratorPageRenderer* moderator_page,
+               ClientOptions moderation);
   PortalServer(const PortalServer&) = delete;
   PortalServer& operator=(const PortalServer&) = delete;
 
@@ -58,7 +61,8 @@ class PortalServer final {
 
   Client* const client_;
   const CommentFeed* const feed_;
-  const PageRenderer* const renderer_;
+  const ArticlePageRenderer* const article_page_;
+  const ModeratorPageRenderer* const moderator_page_;
   const ClientOptions moderation_;
 };
 

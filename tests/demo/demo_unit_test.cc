@@ -4,8 +4,8 @@
 #include <sstream>
 
 #include "demo/article.h"
+#include "demo/article_page.h"
 #include "demo/html.h"
-#include "demo/page_renderer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -44,8 +44,8 @@ TEST(ArticleTest, RefusesTextWithoutABody) {
   EXPECT_FALSE(ParseArticle("banner\ntitle\n评论一下\nfooter").ok());
 }
 
-TEST(PageRendererTest, EscapesCommentsAndNotices) {
-  PageRenderer renderer(Article{"banner", "<title>", {"p"}});
+TEST(ArticlePageRendererTest, EscapesCommentsAndNotices) {
+  ArticlePageRenderer renderer(Article{"banner", "<title>", {"p"}});
   CommentBlock block;
   block.stats.set_comment_count(1);
   block.stats.set_participant_count(1);
