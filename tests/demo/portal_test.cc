@@ -244,11 +244,17 @@ TEST_F(PortalTest, ModeratorApprovesAndClears) {
   EXPECT_THAT(Page(),
               AllOf(HasSubstr(Stats(1, 1)), HasSubstr("有事加微信详聊")));
 
-  EXPECT_THAT(
-      Submit("/moderate/clear", {{"queue", "pending"}, {"decision", "reject"}},
-             ModCookie())
-          .notice,
-      StartsWith("ok:"));
+  EXPECT_EQ(Submit("/moderate/decide",
+                   {{"article_id", DemoStack::kArticleId},
+                    {"comment_id", "2"},
+                    {"decision", "reject"}},
+                   ModCookie())
+                .notice,
+            "ok:已拒绝 #2");
+  EXPECT_EQ(Submit("/moderate/clear",
+                   {{"queue", "pending"}, {"decision", "reject"}}, ModCookie())
+                .notice,
+            "ok:已全部拒绝，共 1 条。");
   html = Get("/moderate", ModCookie());
   EXPECT_THAT(html, HasSubstr("待审评论 <span class=\"total\">(0)"));
   EXPECT_THAT(Page(),
