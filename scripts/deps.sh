@@ -7,12 +7,22 @@ COMMENTS_PACKAGES=(
   libicu-dev libopencc-dev opencc libvectorscan-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools openssl
+  # The demo portal (demo/) and its browser test (tests/demo/): the HTTP
+  # library, Debian's Chromium (the test never downloads a browser) and CJK
+  # fonts so that the page renders in its screenshots.
+  libcpp-httplib-dev chromium fonts-noto-cjk
 )
 
 comments_install_deps() {
   local missing=()
   local p
-  for p in "${COMMENTS_PACKAGES[@]}"; do
+  local wanted=("${COMMENTS_PACKAGES[@]}")
+  # node and npm run the browser test; a machine may already have them
+  # from elsewhere (e.g. NodeSource, whose nodejs conflicts with Debian's
+  # npm), so Debian's are installed only when there is no node at all.
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+    wanted+=(nodejs npm)
+  for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
       missing+=("$p")
   done

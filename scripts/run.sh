@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and starts a local Redis (data and AOF in
-# var/redis) and comment-server on 127.0.0.1:50051. Ctrl-C stops both.
-# Environment: COMMENTS_PORT (50051), COMMENTS_REDIS_PORT (6379).
+# var/redis), comment-server on 127.0.0.1:50051 and the demo portal page
+# (comment-portal) on http://127.0.0.1:8080/. Ctrl-C stops all three.
+# Environment: COMMENTS_PORT (50051), COMMENTS_REDIS_PORT (6379),
+# COMMENTS_PORTAL_PORT (8080).
 set -euo pipefail
 COMMENTS_ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 source "$COMMENTS_ROOT/scripts/deps.sh"
@@ -18,6 +20,7 @@ redis-server "$COMMENTS_ROOT/deploy/redis.conf" --port "$redis_port" \
   --dir "$var" --daemonize yes --pidfile "$var/redis.pid" \
   --logfile "$var/redis.log"
 cleanup() {
+  [ -n "${portal_pid:-}" ] && kill "$portal_pid" 2>/dev/null && wait "$portal_pid" 2>/dev/null
   [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   redis-cli -p "$redis_port" shutdown >/dev/null 2>&1 || true
 }
@@ -38,11 +41,29 @@ token="$(awk '!/^#/ && NF {print $1; exit}' "$tokens")"
   --moderator_tokens="$tokens" &
 server_pid=$!
 sleep 1
+
+# The demo portal page over the service: the seed article and its comment
+# block; moderators sign in at /moderate with the token above.
+portal_port="${COMMENTS_PORTAL_PORT:-8080}"
+portal_url="http://127.0.0.1:$portal_port/"
+portal_article=zhushan-fd9a35c044ef1716
+"$build/demo/comment-portal" --listen="127.0.0.1:$portal_port" \
+  --target="127.0.0.1:$port" --article_id="$portal_article" \
+  --article_file="$COMMENTS_ROOT/demo/data/000_fd9a35c044ef1716.txt" \
+  --moderator_token_file="$tokens" >/dev/null &
+portal_pid=$!
 ctl="$build/client/commentctl --target=127.0.0.1:$port"
 cat <<MSG
 
 The comment service is up: gRPC on 127.0.0.1:$port, Redis on 127.0.0.1:$redis_port
-(data and append-only file in var/redis). Try it:
+(data and append-only file in var/redis).
+
+Open the demo portal page:   $portal_url
+  (try posting '有事加微信详聊' or '来玩博彩' to see moderation at work;
+  its comments are those of article $portal_article)
+Moderator page:              ${portal_url}moderate?token=$token
+
+Or from the shell:
 
   $ctl post demo-article reader-1 '写得好，支持家乡发展！' --name=竹山网友
   $ctl like demo-article 1 reader-2
@@ -57,6 +78,6 @@ Moderators (token in var/moderator-tokens):
   $ctl approve demo-article 4
   $ctl audit
 
-Ctrl-C stops the service and Redis.
+Ctrl-C stops the portal, the service and Redis.
 MSG
 wait "$server_pid"
