@@ -15,14 +15,26 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
                       status.error_message());
 }
 
-namespace {
-
 std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
-  return grpc::CreateChannel(options.target,
-                             options.credentials != nullptr
-                                 ? options.credentials
-                                 : grpc::InsecureChannelCredentials());
+  // gRPC's own reconnect backoff (1 s growing to 2 min by default) would
+  // keep a channel down long after the server is back; tie it to ours.
+  grpc::ChannelArguments args;
+  args.SetInt(
+      GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(options.initial_backoff)));
+  args.SetInt(
+      GRPC_ARG_MIN_RECONNECT_BACKOFF_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(options.initial_backoff)));
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
+              static_cast<int>(absl::ToInt64Milliseconds(options.max_backoff)));
+  return grpc::CreateCustomChannel(options.target,
+                                   options.credentials != nullptr
+                                       ? options.credentials
+                                       : grpc::InsecureChannelCredentials(),
+                                   args);
 }
+
+namespace {
 
 // 128 random bits, hex.
 std::string NewIdempotencyKey() {
@@ -34,8 +46,12 @@ std::string NewIdempotencyKey() {
 }  // namespace
 
 Client::Client(const ClientOptions& options)
+    : Client(options, MakeChannel(options)) {}
+
+Client::Client(const ClientOptions& options,
+               std::shared_ptr<grpc::Channel> channel)
     : options_(options),
-      channel_(MakeChannel(options)),
+      channel_(std::move(channel)),
       stub_(v1::CommentService::NewStub(channel_)) {}
 
 bool Client::WaitForConnected(absl::Duration timeout) {
@@ -164,8 +180,7 @@ absl::StatusOr<CommentBlock> Client::FetchCommentBlock(
   };
   stub_->async()->GetArticleStats(&contexts[0], &stats_request, &block.stats,
                                   done(0));
-  stub_->async()->ListComments(&contexts[1], &hot_request, &block.hot,
-                               done(1));
+  stub_->async()->ListComments(&contexts[1], &hot_request, &block.hot, done(1));
   stub_->async()->ListComments(&contexts[2], &newest_request, &block.newest,
                                done(2));
   pending.Wait();
@@ -199,8 +214,12 @@ absl::StatusOr<CommentBlock> Client::FetchCommentBlock(
 }
 
 ModerationClient::ModerationClient(const ClientOptions& options)
+    : ModerationClient(options, MakeChannel(options)) {}
+
+ModerationClient::ModerationClient(const ClientOptions& options,
+                                   std::shared_ptr<grpc::Channel> channel)
     : options_(options),
-      channel_(MakeChannel(options)),
+      channel_(std::move(channel)),
       stub_(v1::ModerationService::NewStub(channel_)) {}
 
 #define COMMENTS_MODERATION_CALL(Method, Request, Response)               \

@@ -58,9 +58,16 @@ struct CommentBlock {
   v1::ListCommentsResponse newest;
 };
 
+// A channel for `options` (target and credentials), to share between a
+// Client and a ModerationClient.
+std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options);
+
 class Client final {
  public:
   explicit Client(const ClientOptions& options);
+  // Uses `channel` (e.g. shared with a ModerationClient) instead of making
+  // one; `options.target` and `credentials` are then unused.
+  Client(const ClientOptions& options, std::shared_ptr<grpc::Channel> channel);
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
@@ -107,6 +114,8 @@ class Client final {
 class ModerationClient final {
  public:
   explicit ModerationClient(const ClientOptions& options);
+  ModerationClient(const ClientOptions& options,
+                   std::shared_ptr<grpc::Channel> channel);
   ModerationClient(const ModerationClient&) = delete;
   ModerationClient& operator=(const ModerationClient&) = delete;
 

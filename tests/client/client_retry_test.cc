@@ -69,6 +69,34 @@ TEST(ClientRetryTest, StoppedServerIsUnavailableAfterRetries) {
             absl::StatusCode::kUnavailable);
 }
 
+TEST(ClientRetryTest, RidesOutServerRestart) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url()));
+  // Reader and moderator calls over one shared channel.
+  const ClientOptions options{.target = server.target(),
+                              .deadline = absl::Seconds(20),
+                              .max_attempts = 100,
+                              .initial_backoff = absl::Milliseconds(20),
+                              .max_backoff = absl::Milliseconds(200)};
+  std::shared_ptr<grpc::Channel> channel = MakeChannel(options);
+  Client client(options, channel);
+  ASSERT_TRUE(client.PostComment(Post("restart", "before")).ok());
+  server.Stop();
+  absl::StatusOr<v1::PostCommentResponse> posted;
+  std::thread poster(
+      [&] { posted = client.PostComment(Post("restart", "during")); });
+  absl::SleepFor(absl::Milliseconds(500));
+  ASSERT_TRUE(server.Start(redis.url()));  // Same socket, same Redis.
+  poster.join();
+  ASSERT_TRUE(posted.ok()) << posted.status();
+  EXPECT_EQ(client.GetArticleStats("restart")->comment_count(), 2);
+  ModerationClient moderator(options, channel);
+  EXPECT_EQ(moderator.GetArticlePolicy("restart").status().code(),
+            absl::StatusCode::kUnauthenticated);  // This client has no token.
+}
+
 TEST(ClientRetryTest, NonRetryableErrorsAreNotRetried) {
   testing::RedisServer redis;
   ASSERT_TRUE(redis.Start());

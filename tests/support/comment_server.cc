@@ -14,6 +14,8 @@ bool CommentServerProcess::Start(const std::string& redis_url,
                                    "--redis=" + redis_url,
                                    "--page_token_secret=test-secret"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+  std::error_code ignored;
+  std::filesystem::remove(socket_, ignored);  // A restart binds anew.
   if (!process_.Start(argv, log_path())) return false;
   // The server binds its socket once it is ready to serve (TLS or not).
   // Up to 10 s, but give up as soon as the process has exited.

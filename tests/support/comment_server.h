@@ -15,7 +15,8 @@ class CommentServerProcess final {
   CommentServerProcess() : socket_(dir_.path() + "/grpc.sock") {}
 
   // Starts the server against `redis_url` with extra flags, and waits until
-  // its socket accepts calls. Returns false when it does not come up.
+  // its socket accepts calls. Returns false when it does not come up. After
+  // Stop, starting again serves the same target.
   bool Start(const std::string& redis_url,
              const std::vector<std::string>& extra_flags = {});
 
