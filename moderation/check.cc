@@ -129,9 +129,11 @@ Verdict Lexicon::Check(std::string_view text) const {
 
   const internal::AhoCorasick& ac = *lex.matcher;
   uint32_t state = internal::AhoCorasick::kRoot;
-  for (size_t j = 0; j < units.size(); ++j) {
-    const uint32_t sym = units[j].sym;
-    state = sym == 0 ? internal::AhoCorasick::kRoot : ac.Step(state, sym);
+  const Unit* const unit = units.data();  // Not re-read through the TLS.
+  const size_t unit_count = units.size();
+  for (size_t j = 0; j < unit_count; ++j) {
+    state = ac.Step(state, unit[j].sym);
+    if (ac.Report(state) == internal::AhoCorasick::kNone) continue;
     for (uint32_t s = ac.Report(state); s != internal::AhoCorasick::kNone;
          s = ac.NextReport(s)) {
       const uint32_t* id;
@@ -164,7 +166,7 @@ Verdict Lexicon::Check(std::string_view text) const {
       }
     }
   }
-  if (contact.phone != Action::kAllow) {
+  if (contact.phone != Action::kAllow && info.digits >= 11) {
     scratch.spans.clear();
     internal::FindPhones(units, lex.digit_value, &scratch.spans);
     AddSpans(scratch.spans, detector_id(kPhone), contact.phone, &raw);

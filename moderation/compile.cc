@@ -64,7 +64,11 @@ class Alphabet final {
       if ((e & internal::kNoise) && !(e & (internal::kSoft | internal::kStar))) {
         return e;
       }
-      return (e & ~internal::kValueMask) | Find(e & internal::kValueMask);
+      const uint32_t sym = Find(e & internal::kValueMask);
+      const bool numeral = sym >= internal::kFirstChineseDigitSym &&
+                           sym < internal::kReservedSyms;
+      return (e & ~internal::kValueMask) | sym |
+             (numeral ? internal::kNumeral : 0);
     };
     std::vector<uint32_t> entries = normalization.entries();
     for (uint32_t& e : entries) {

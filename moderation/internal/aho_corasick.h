@@ -32,6 +32,7 @@ class AhoCorasick final {
 
   uint32_t Step(uint32_t state, uint32_t sym) const {
     while (state != kRoot) {
+      if (sym == 0) return kRoot;
       const uint32_t next = Find(state, sym);
       if (next != kNone) return next;
       state = fail_[state];

@@ -22,7 +22,8 @@ inline constexpr uint8_t kUnitLatin = 1;  // An ASCII letter.
 inline constexpr uint8_t kUnitDigit = 2;  // An ASCII digit.
 inline constexpr uint8_t kUnitSoft = 4;   // '@', '$', '!' (pending).
 inline constexpr uint8_t kUnitStar = 8;   // '*' (pending).
-inline constexpr uint8_t kUnitBreak = 16; // A noise gap longer than max_gap.
+inline constexpr uint8_t kUnitNumeral = 16;  // A Chinese numeral.
+inline constexpr uint8_t kUnitBreak = 32; // A noise gap longer than max_gap.
 
 struct Unit {
   uint32_t sym;    // The table's value: symbol id or normalized code point.
@@ -42,6 +43,8 @@ inline constexpr uint8_t kGapOther = 2;
 struct ScanInfo {
   bool invalid_utf8 = false;  // Some bytes decoded as U+FFFD.
   bool any_latin = false;     // Some code point normalized to a-z.
+  uint32_t digits = 0;        // Digit and Chinese numeral units (about:
+                              // a folded or rewritten unit may count).
 };
 
 // Replaces `*units` with the units of `text`. `max_gap`: noise code points
