@@ -133,7 +133,7 @@ Verdict Lexicon::Check(std::string_view text) const {
   const size_t unit_count = units.size();
   for (size_t j = 0; j < unit_count; ++j) {
     state = ac.Step(state, unit[j].sym);
-    if (ac.Report(state) == internal::AhoCorasick::kNone) continue;
+    if (!ac.HasOutput(state)) continue;
     for (uint32_t s = ac.Report(state); s != internal::AhoCorasick::kNone;
          s = ac.NextReport(s)) {
       const uint32_t* id;

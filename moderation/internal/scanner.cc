@@ -31,12 +31,29 @@ inline void Append(std::vector<Unit>* units, uint32_t sym, uint32_t index,
 // Appends a unit made from table entry `e` for the code point at `index`,
 // folding a repeated Latin letter into the previous unit. Returns true when
 // the unit makes the leetspeak pass necessary (a digit glued to a letter).
-inline bool Push(uint32_t e, uint32_t index, uint8_t gap,
-                 std::vector<Unit>* units, uint32_t* digits) {
+// The common case, kept small enough to inline: a character with no flags
+// (Chinese). A run of characters no word uses ("inert", symbol 0) becomes
+// one unit: the matcher would only reset on each, and short lexicons leave
+// most characters inert.
+inline void PushPlain(uint32_t sym, uint32_t index, uint8_t gap,
+                      std::vector<Unit>* units) {
+  if (sym == 0 && !units->empty()) {
+    Unit& back = units->back();
+    if ((back.sym | back.flags) == 0) {
+      back.end = index + 1;
+      return;
+    }
+  }
+  Append(units, sym, index, index + 1, 0, gap);
+}
+
+// Every other unit. Out of line: it is rare in Chinese text.
+[[gnu::noinline]] bool Push(uint32_t e, uint32_t index, uint8_t gap,
+                            std::vector<Unit>* units, uint32_t* digits) {
   const auto flags = static_cast<uint8_t>((e >> 23) & 0x1F);
   const uint32_t sym = e & kValueMask;
-  if (flags == 0) {  // The common case: a Chinese character.
-    Append(units, sym, index, index + 1, 0, gap);
+  if (flags == 0) {
+    PushPlain(sym, index, gap, units);
     return false;
   }
   if (flags & (kUnitDigit | kUnitNumeral)) ++*digits;
@@ -203,7 +220,9 @@ ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
       }
     }
     last_end = here + 1;
-    if (e & kExpansion) {
+    if ((e & ~kValueMask) == 0) {
+      PushPlain(e, here, gap, units);
+    } else if (e & kExpansion) {
       const uint32_t* b;
       const uint32_t* x;
       table.Expansion(e, &b, &x);

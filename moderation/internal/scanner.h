@@ -1,8 +1,9 @@
 // The scanner: original text -> the normalized units the matcher reads.
 //
 // One pass decodes the UTF-8, looks every code point up in a CharTable,
-// drops noise, expands multi-character forms and folds runs of the same
-// Latin letter into one unit ("fuuuck" -> f u(x3) c k). A unit remembers the
+// drops noise, expands multi-character forms, folds runs of the same Latin
+// letter into one unit ("fuuuck" -> f u(x3) c k) and runs of characters no
+// word contains (symbol 0, not Latin, not a digit) into one symbol-0 unit. A unit remembers the
 // original code points it came from, so spans map back exactly. Leetspeak
 // needs context (a digit or '!' only stands for a letter between Latin
 // letters), so when the first pass saw such a candidate a second, in-place
