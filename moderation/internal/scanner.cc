@@ -191,6 +191,12 @@ ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
   uint32_t last_end = 0;
   bool rewrite = false;
   char32_t last_noise = 0;
+  // While the last unit is a run of inert characters (symbol 0, no flags),
+  // one past its last code point; else 0. The run absorbs noise too.
+  uint32_t inert_end = 0;
+  // Held in a local: stores of uint8_t unit fields may alias anything, so
+  // the compiler would otherwise reload the table's data pointer per byte.
+  const uint32_t* const entries = table.entries().data();
   ScanInfo info;
   uint32_t seen = 0;  // All entries ORed: which kinds of character occur.
   while (p < end) {
@@ -202,13 +208,22 @@ ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
       p += n;
       info.invalid_utf8 |= (c == kReplacementChar && n == 1);
     }
-    const uint32_t e = table.Lookup(c);
-    seen |= e;
+    const uint32_t e = c < kTableSize ? entries[c] : table.Lookup(c);
     const uint32_t here = index++;
+    if (e == 0 && inert_end != 0) {  // Inside a run of inert characters.
+      inert_end = here + 1;
+      last_end = here + 1;
+      continue;
+    }
+    seen |= e;
     if (e & kNoise) {
       last_noise = c;
       if ((e & (kSoft | kStar)) == 0) continue;
       rewrite = true;
+    }
+    if (inert_end != 0) {  // The run ends: store its end once.
+      units->back().end = inert_end;
+      inert_end = 0;
     }
     uint8_t gap = kGapNone;
     if (here != last_end && !units->empty()) {
@@ -220,8 +235,11 @@ ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
       }
     }
     last_end = here + 1;
-    if ((e & ~kValueMask) == 0) {
-      PushPlain(e, here, gap, units);
+    if (e == 0) {
+      Append(units, 0, here, here + 1, 0, gap);
+      inert_end = here + 1;
+    } else if ((e & ~kValueMask) == 0) {
+      Append(units, e, here, here + 1, 0, gap);
     } else if (e & kExpansion) {
       const uint32_t* b;
       const uint32_t* x;
@@ -231,6 +249,7 @@ ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
       rewrite |= Push(e, here, gap, units, &info.digits);
     }
   }
+  if (inert_end != 0) units->back().end = inert_end;
   if (rewrite) Rewrite(table, units);
   // Expansions may hold letters too ("ﬁ"); a rare false "yes" only costs
   // the URL detector a pass.
