@@ -40,8 +40,8 @@ bool IsLatin(const Unit& u) { return (u.flags & internal::kUnitLatin) != 0; }
 
 // A Latin letter standing alone between noise, as in "a s s i s t".
 bool Lone(const std::vector<Unit>& u, size_t i) {
-  const bool glued_left = i > 0 && IsLatin(u[i - 1]) &&
-                          internal::Adjacent(u[i - 1], u[i]);
+  const bool glued_left =
+      i > 0 && IsLatin(u[i - 1]) && internal::Adjacent(u[i - 1], u[i]);
   const bool glued_right = i + 1 < u.size() && IsLatin(u[i + 1]) &&
                            internal::Adjacent(u[i], u[i + 1]);
   return !glued_left && !glued_right;

@@ -27,18 +27,20 @@ constexpr int kNoGapLimit = 1 << 30;
 // Keywords that introduce a contact id; matched by the same automaton.
 // Only spellings that rarely mean anything else: a keyword is harmless on its
 // own, but a number after it is reported.
-constexpr const char* kQqKeywords[] = {"qq", "扣扣", "企鹅", "抠抠", "蔻蔻",
-                                       "q号"};
-constexpr const char* kWechatKeywords[] = {"微信", "wx", "vx", "weixin",
+constexpr const char* kQqKeywords[] = {"qq",   "扣扣", "企鹅",
+                                       "抠抠", "蔻蔻", "q号"};
+constexpr const char* kWechatKeywords[] = {"微信",   "wx",   "vx",   "weixin",
                                            "wechat", "薇信", "威信", "徽信",
-                                           "v信", "wei信"};
+                                           "v信",    "wei信"};
 
 // Dense symbol ids for normalized code points, with the reserved ones.
 class Alphabet final {
  public:
   Alphabet() {
-    for (uint32_t d = 0; d < 10; ++d) ids_['0' + d] = internal::kFirstDigitSym + d;
-    for (uint32_t l = 0; l < 26; ++l) ids_['a' + l] = internal::kFirstLetterSym + l;
+    for (uint32_t d = 0; d < 10; ++d)
+      ids_['0' + d] = internal::kFirstDigitSym + d;
+    for (uint32_t l = 0; l < 26; ++l)
+      ids_['a' + l] = internal::kFirstLetterSym + l;
     ids_[internal::kWildcardCodePoint] = internal::kWildcardSym;
     uint32_t next = internal::kFirstChineseDigitSym;
     for (char32_t c : internal::kChineseDigits) ids_[c] = next++;
@@ -61,7 +63,8 @@ class Alphabet final {
   // The normalization table with each value replaced by its symbol id.
   CharTable Derive(const CharTable& normalization) const {
     auto map = [this](uint32_t e) {
-      if ((e & internal::kNoise) && !(e & (internal::kSoft | internal::kStar))) {
+      if ((e & internal::kNoise) &&
+          !(e & (internal::kSoft | internal::kStar))) {
         return e;
       }
       const uint32_t sym = Find(e & internal::kValueMask);
@@ -137,7 +140,8 @@ class PatternSet final {
           variant[k] = internal::kWildcardSym;
           variant_units[k].run = 1;
         }
-        if (letters) Add(variant, variant_units, entry, true, PatternKind::kEntry);
+        if (letters)
+          Add(variant, variant_units, entry, true, PatternKind::kEntry);
       }
     }
   }
@@ -191,8 +195,8 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
           Where(e, i), ": word is longer than ", kMaxWordUnits, " characters"));
     }
     const bool ascii = IsAsciiWord(units);
-    const bool whole_word = e.mode == WordMode::kWholeWord ||
-                            (e.mode == WordMode::kAuto && ascii);
+    const bool whole_word =
+        e.mode == WordMode::kWholeWord || (e.mode == WordMode::kAuto && ascii);
     const auto entry = static_cast<uint32_t>(i);
     patterns.Add(syms, units, entry, whole_word, PatternKind::kEntry);
     if (ascii && syms.size() >= 3) {

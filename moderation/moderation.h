@@ -55,9 +55,9 @@ absl::StatusOr<Action> ParseAction(std::string_view name, bool allow_ok);
 
 // How a lexicon entry matches.
 enum class WordMode : uint8_t {
-  kAuto = 0,      // Latin-only words: whole word; anything else: anywhere.
-  kWholeWord = 1, // Not preceded or followed by a Latin letter.
-  kAnywhere = 2,  // Also inside longer words ("ass" in "classic").
+  kAuto = 0,       // Latin-only words: whole word; anything else: anywhere.
+  kWholeWord = 1,  // Not preceded or followed by a Latin letter.
+  kAnywhere = 2,   // Also inside longer words ("ass" in "classic").
 };
 
 // One moderator-maintained keyword. A value type.

@@ -16,11 +16,15 @@ namespace {
 // Frequent characters of everyday Chinese, the clean text's alphabet.
 constexpr char kCommon[] =
     "的一是不了人我在有他这为之大来以个中上们到说国和地也子时道出而要于就下得可"
-    "你年生自会那后能对着事其里所去行过家十用发天如然作方成者多日都三小军二无同么"
-    "经法当起与好看学进种将还分此心前面又定见只主没公从知使现样开最问很新想两外些"
+    "你年生自会那后能对着事其里所去行过家十用发天如然作方成者多日都三小军二无同"
+    "么"
+    "经法当起与好看学进种将还分此心前面又定见只主没公从知使现样开最问很新想两外"
+    "些"
     "点动长期然与实力体制政高合产重加美全表水理化手意区间性民内正应向情部走业机"
-    "今天气城市朋友喜欢觉得真的太棒支持希望国家发展社会经济文化历史教育孩子学校老"
-    "师工作生活时间问题方面原因结果影响环境技术公司产品服务价格质量消费市场新闻报"
+    "今天气城市朋友喜欢觉得真的太棒支持希望国家发展社会经济文化历史教育孩子学校"
+    "老"
+    "师工作生活时间问题方面原因结果影响环境技术公司产品服务价格质量消费市场新闻"
+    "报"
     "道记者评论网友观点大家感谢分享视频图片比赛球队电影音乐故事";
 constexpr const char* kPunctuation[] = {"，", "。", "！", "？", "、", "…"};
 constexpr const char* kNoise[] = {" ", "😀", "\u200b", ".", "❤", "-"};
@@ -39,7 +43,8 @@ std::vector<std::string> Characters(const char* utf8) {
 }
 
 const std::vector<std::string>& Common() {
-  static const auto* const chars = new std::vector<std::string>(Characters(kCommon));
+  static const auto* const chars =
+      new std::vector<std::string>(Characters(kCommon));
   return *chars;
 }
 
@@ -64,7 +69,8 @@ std::vector<LexiconEntry> MakeLexicon(size_t count) {
     LexiconEntry e;
     const int n = length(rng);
     if (percent(rng) < 3) {
-      for (int i = 0; i < n + 2; ++i) e.word += static_cast<char>('a' + rng() % 26);
+      for (int i = 0; i < n + 2; ++i)
+        e.word += static_cast<char>('a' + rng() % 26);
     } else {
       for (int i = 0; i < n; ++i) {
         if (percent(rng) < 35) {
@@ -94,13 +100,15 @@ std::vector<std::string> MakeCorpus(const std::vector<LexiconEntry>& lexicon,
   for (size_t l = 0; l < lines; ++l) {
     std::string line;
     const int n = length(rng);
-    const int hit_at = permille(rng) < hit_permille ? static_cast<int>(rng() % n) : -1;
+    const int hit_at =
+        permille(rng) < hit_permille ? static_cast<int>(rng() % n) : -1;
     for (int i = 0; i < n; ++i) {
       if (i == hit_at) {
         const std::string& word = lexicon[entry(rng)].word;
         if (rng() % 3 == 0) {  // Evaded: noise between the characters.
           const char* noise = kNoise[rng() % std::size(kNoise)];
-          for (const std::string& c : Characters(word.c_str())) line += c + noise;
+          for (const std::string& c : Characters(word.c_str()))
+            line += c + noise;
         } else {
           line += word;
         }

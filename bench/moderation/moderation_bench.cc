@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "benchmark/benchmark.h"
 #include "bench/moderation/corpus.h"
+#include "benchmark/benchmark.h"
 #include "moderation/moderation.h"
 
 namespace moderation::bench {
@@ -134,8 +134,13 @@ void BM_HolderGet(benchmark::State& state) {
   }
 }
 
-BENCHMARK(BM_Engine)->Arg(100)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Vectorscan)->Arg(100)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Engine)->Arg(100)->Arg(10000)->Arg(100000)->Unit(
+    benchmark::kMillisecond);
+BENCHMARK(BM_Vectorscan)
+    ->Arg(100)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HolderGet)->Threads(1)->Threads(2);
 
 }  // namespace

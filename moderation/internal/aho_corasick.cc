@@ -76,7 +76,8 @@ AhoCorasick::AhoCorasick(const std::vector<std::vector<uint32_t>>& patterns,
   for (uint32_t i = 1; i < n; ++i) {
     const uint32_t old = order[i];
     const uint32_t p = renumber[parent[old]];
-    const uint32_t fail = p == kRoot ? kRoot : Step(nodes_[p].fail & ~kHasOutput, via[old]);
+    const uint32_t fail =
+        p == kRoot ? kRoot : Step(nodes_[p].fail & ~kHasOutput, via[old]);
     report_[i] = !ends[old].empty() ? i : report_[fail];
     nodes_[i].fail = fail | (report_[i] != kNone ? kHasOutput : 0);
   }

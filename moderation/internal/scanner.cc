@@ -110,9 +110,10 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
   const size_t n = u.size();
   size_t w = 0;
   for (size_t r = 0; r < n; ++r) {
-    const bool left_latin = w > 0 && IsLatin(u[w - 1]) && Adjacent(u[w - 1], u[r]);
-    const bool left_glued = w > 0 && Adjacent(u[w - 1], u[r]) &&
-                            (u[w - 1].flags & kUnitBreak) == 0;
+    const bool left_latin =
+        w > 0 && IsLatin(u[w - 1]) && Adjacent(u[w - 1], u[r]);
+    const bool left_glued =
+        w > 0 && Adjacent(u[w - 1], u[r]) && (u[w - 1].flags & kUnitBreak) == 0;
     if (u[r].flags & (kUnitSoft | kUnitStar)) {
       const uint8_t kind = u[r].flags & (kUnitSoft | kUnitStar);
       size_t last = r;  // The run of identical pending symbols.
@@ -123,9 +124,8 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
       const bool right_latin = GluedLatin(u, last + 1, u[last]);
       bool convert = false;
       if (kind == kUnitStar) {
-        const bool single_left =
-            left_latin && !(w > 1 && IsLatin(u[w - 2]) &&
-                            Adjacent(u[w - 2], u[w - 1]));
+        const bool single_left = left_latin && !(w > 1 && IsLatin(u[w - 2]) &&
+                                                 Adjacent(u[w - 2], u[w - 1]));
         const bool single_right =
             right_latin && !GluedLatin(u, last + 2, u[last + 1]);
         convert = left_latin && right_latin &&
@@ -182,7 +182,7 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
 }  // namespace
 
 ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
-          std::vector<Unit>* units) {
+              std::vector<Unit>* units) {
   units->clear();
   if (units->capacity() < text.size()) units->reserve(text.size());
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
@@ -244,7 +244,8 @@ ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
       const uint32_t* b;
       const uint32_t* x;
       table.Expansion(e, &b, &x);
-      for (; b < x; ++b, gap = kGapNone) rewrite |= Push(*b, here, gap, units, &info.digits);
+      for (; b < x; ++b, gap = kGapNone)
+        rewrite |= Push(*b, here, gap, units, &info.digits);
     } else {
       rewrite |= Push(e, here, gap, units, &info.digits);
     }

@@ -81,8 +81,9 @@ inline bool IsValidUtf8(std::string_view s) {
   while (p < end) {
     char32_t c;
     const int n = DecodeUtf8(p, end, &c);
-    if (c == kReplacementChar && n == 1) return false;  // A valid U+FFFD
-                                                         // takes 3 bytes.
+    if (c == kReplacementChar && n == 1)
+      return false;  // A valid U+FFFD
+                     // takes 3 bytes.
     p += n;
   }
   return true;

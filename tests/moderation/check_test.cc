@@ -50,8 +50,8 @@ TEST_F(CheckTest, NoiseBetweenCharacters) {
 }
 
 TEST_F(CheckTest, GapLongerThanMaxGapSplitsWords) {
-  EXPECT_TRUE(Hits(*lexicon_, "博........彩"));      // 8: allowed.
-  EXPECT_FALSE(Hits(*lexicon_, "博.........彩"));    // 9: too far.
+  EXPECT_TRUE(Hits(*lexicon_, "博........彩"));    // 8: allowed.
+  EXPECT_FALSE(Hits(*lexicon_, "博.........彩"));  // 9: too far.
 }
 
 TEST_F(CheckTest, UnicodeFolding) {
@@ -70,9 +70,9 @@ TEST_F(CheckTest, TraditionalChinese) {
 }
 
 TEST_F(CheckTest, RepeatedLettersAndLeetspeak) {
-  for (const char* text : {"fuuuuck", "ffffuck", "sh1t", "sh!t", "f*ck",
-                           "f**k", "sh*t", "f.u.c.k", "f u c k", "f*u*c*k",
-                           "$hit", "@ss", "a$$", "c*nt", "h0ly sh1t"}) {
+  for (const char* text :
+       {"fuuuuck", "ffffuck", "sh1t", "sh!t", "f*ck", "f**k", "sh*t", "f.u.c.k",
+        "f u c k", "f*u*c*k", "$hit", "@ss", "a$$", "c*nt", "h0ly sh1t"}) {
     EXPECT_TRUE(Hits(*lexicon_, text)) << text;
   }
 }
@@ -85,9 +85,9 @@ TEST_F(CheckTest, DoubledLetterMustStayDoubled) {
 
 TEST_F(CheckTest, LatinWholeWordByDefault) {
   for (const char* text :
-       {"Scunthorpe", "classic", "assistant", "passage", "shitake",
-        "cocktail", "a s s i s t a n t", "a.s.s.i.s.t", "mass", "bass guitar",
-        "assassin", "embarrassment", "shuttlecock", "Essex" /* any: sex */}) {
+       {"Scunthorpe", "classic", "assistant", "passage", "shitake", "cocktail",
+        "a s s i s t a n t", "a.s.s.i.s.t", "mass", "bass guitar", "assassin",
+        "embarrassment", "shuttlecock", "Essex" /* any: sex */}) {
     const bool expect = std::string(text) == "Essex";
     EXPECT_EQ(Hits(*lexicon_, text), expect) << text;
   }
@@ -129,7 +129,8 @@ TEST_F(CheckTest, InvalidUtf8IsToleratedAndRepaired) {
 }
 
 TEST_F(CheckTest, OverlappingEntriesAllReported) {
-  auto lexicon = CompileTsv("博彩\tg\tblock\n博彩网\tg\treview\n彩网\tg\tmask\n");
+  auto lexicon =
+      CompileTsv("博彩\tg\tblock\n博彩网\tg\treview\n彩网\tg\tmask\n");
   EXPECT_THAT(Spans(*lexicon, "博彩网"),
               ElementsAre("博彩@0-2", "博彩网@0-3", "彩网@1-3"));
 }
