@@ -34,6 +34,8 @@ TEST(PhoneTest, MobileNumbersInAnyDigitForm) {
               ElementsAre("<phone>@0-21"));
   EXPECT_THAT(Spans(*lexicon, "一三八一二三四五六七八"),
               ElementsAre("<phone>@0-11"));
+  EXPECT_THAT(Spans(*lexicon, "幺叁捌 壹贰叁肆 伍陆柒捌"),
+              ElementsAre("<phone>@0-13"));
   EXPECT_THAT(Spans(*lexicon, "+86 13812345678"), ElementsAre("<phone>@1-15"));
   EXPECT_THAT(Spans(*lexicon, "13812345678 13912345678"),
               ElementsAre("<phone>@0-11", "<phone>@12-23"));
