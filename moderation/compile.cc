@@ -34,6 +34,7 @@ constexpr const char* kWechatKeywords[] = {"微信",   "wx",   "vx",   "weixin",
                                            "v信",    "wei信"};
 
 // Dense symbol ids for normalized code points, with the reserved ones.
+// Not thread-safe: lives inside one Compile call.
 class Alphabet final {
  public:
   Alphabet() {
@@ -106,6 +107,9 @@ bool IsAsciiWord(const std::vector<Unit>& units) {
   return latin;
 }
 
+// The patterns of one lexicon (entries, their wildcard variants, contact
+// keywords) and their symbols, for the automaton. Not thread-safe: lives
+// inside one Compile call.
 class PatternSet final {
  public:
   explicit PatternSet(Lexicon::Impl* impl) : impl_(impl) {}

@@ -165,7 +165,7 @@ class Lexicon final {
   // Approximate heap bytes owned by this lexicon (tables and automaton).
   size_t MemoryUsage() const;
 
-  class Impl;
+  class Impl;  // Public only so compile.cc's helpers can fill it in.
 
  private:
   explicit Lexicon(std::unique_ptr<Impl> impl);

@@ -49,6 +49,8 @@ struct Pattern {
 inline constexpr uint32_t kNoRuns = UINT32_MAX;
 }  // namespace internal
 
+// Plain data, written only by Compile and immutable once the Lexicon is
+// published; Check reads it from any number of threads.
 class Lexicon::Impl {
  public:
   std::vector<LexiconEntry> entries;

@@ -117,6 +117,8 @@ bool MayLookLatin(char32_t c) {
   }
 }
 
+// Computes every table entry. Not thread-safe; used once, under the
+// function-local static in NormalizationTable().
 class TableBuilder final {
  public:
   TableBuilder(const icu::Normalizer2* nfkc_cf, const icu::Normalizer2* nfd,
