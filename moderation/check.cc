@@ -74,10 +74,32 @@ bool WholeWord(const std::vector<Unit>& u, size_t first, size_t last) {
   return true;
 }
 
+// Per-thread buffers reused across calls, so checking allocates nothing
+// per character. One huge text must not pin its buffers for the thread's
+// life: past kKeepUnits they are released after the call.
 struct Scratch {
   std::vector<Unit> units;
   std::vector<RawMatch> raw;
   std::vector<Span> spans;
+};
+constexpr size_t kKeepUnits = size_t{1} << 16;
+
+class ScratchTrimmer final {
+ public:
+  explicit ScratchTrimmer(Scratch* scratch) : scratch_(scratch) {}
+  ScratchTrimmer(const ScratchTrimmer&) = delete;
+  ScratchTrimmer& operator=(const ScratchTrimmer&) = delete;
+  ~ScratchTrimmer() {
+    if (scratch_->units.capacity() > kKeepUnits) {
+      std::vector<Unit>().swap(scratch_->units);
+    }
+    if (scratch_->raw.capacity() > kKeepUnits) {
+      std::vector<RawMatch>().swap(scratch_->raw);
+    }
+  }
+
+ private:
+  Scratch* scratch_;
 };
 
 void AddSpans(const std::vector<Span>& spans, uint32_t id, Action action,
@@ -116,6 +138,7 @@ std::string Mask(std::string_view text, const std::vector<RawMatch>& raw) {
 
 Verdict Lexicon::Check(std::string_view text) const {
   thread_local Scratch scratch;
+  const ScratchTrimmer trimmer(&scratch);
   std::vector<Unit>& units = scratch.units;
   std::vector<RawMatch>& raw = scratch.raw;
   raw.clear();

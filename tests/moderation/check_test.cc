@@ -144,6 +144,18 @@ TEST_F(CheckTest, ReportedMatchesAreCappedButAllMasked) {
   EXPECT_EQ(v.masked, "＊＊＊＊＊＊");
 }
 
+TEST_F(CheckTest, LongTextThenShortText) {
+  std::string text;
+  for (int i = 0; i < 100000; ++i) text += "今天 天气不错，";
+  text += "博彩";
+  const Verdict v = lexicon_->Check(text);
+  ASSERT_EQ(v.matches.size(), 1u);
+  EXPECT_EQ(v.matches[0].start, 800000u);
+  EXPECT_EQ(v.matches[0].end, 800002u);
+  // The thread's buffers were released; the next call still works.
+  EXPECT_THAT(Spans(*lexicon_, "博彩"), ElementsAre("博彩@0-2"));
+}
+
 TEST(CompileTest, RejectsBadEntriesAndOptions) {
   std::vector<LexiconEntry> entries = {{"!!!", "x", Action::kBlock}};
   entries[0].line = 7;
