@@ -28,6 +28,10 @@ inline constexpr uint8_t kUnitNumeral = 16;  // A Chinese numeral.
 inline constexpr uint8_t kUnitBreak = 32;    // A noise gap longer than max_gap.
 
 struct Unit {
+  // Left uninitialized on purpose: the scanner uses a vector of units as
+  // raw storage, and growing it must not zero memory it is about to write.
+  Unit() {}  // NOLINT(modernize-use-equals-default): that would zero.
+
   uint32_t sym;    // The table's value: symbol id or normalized code point.
   uint32_t start;  // First original code point (index).
   uint32_t end;    // One past the last original code point.
