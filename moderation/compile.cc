@@ -94,6 +94,25 @@ std::string Where(const LexiconEntry& e, size_t index) {
                     : absl::StrCat("entry ", index + 1);
 }
 
+// The entry rules Compile and ValidateLexiconEntry share; `length` is the
+// word's length after normalization, in units.
+absl::Status CheckEntry(const LexiconEntry& e, size_t index, size_t length) {
+  if (e.action == Action::kAllow) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        Where(e, index), ": action must be mask, review or block"));
+  }
+  if (length == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        Where(e, index), ": word \"", e.word, "\" has no letter or digit"));
+  }
+  if (length > kMaxWordUnits) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Where(e, index), ": word is longer than ", kMaxWordUnits,
+                     " characters"));
+  }
+  return absl::OkStatus();
+}
+
 bool IsAsciiWord(const std::vector<Unit>& units) {
   bool latin = false;
   for (const Unit& u : units) {
@@ -185,19 +204,8 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
   std::vector<uint32_t> syms;
   for (size_t i = 0; i < entries.size(); ++i) {
     const LexiconEntry& e = entries[i];
-    if (e.action == Action::kAllow) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(Where(e, i), ": action must be mask, review or block"));
-    }
     normalize(e.word, &syms);
-    if (syms.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          Where(e, i), ": word \"", e.word, "\" has no letter or digit"));
-    }
-    if (syms.size() > kMaxWordUnits) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          Where(e, i), ": word is longer than ", kMaxWordUnits, " characters"));
-    }
+    if (absl::Status s = CheckEntry(e, i, syms.size()); !s.ok()) return s;
     const bool ascii = IsAsciiWord(units);
     const bool whole_word =
         e.mode == WordMode::kWholeWord || (e.mode == WordMode::kAuto && ascii);
@@ -228,6 +236,15 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
   impl->matcher = std::make_unique<internal::AhoCorasick>(patterns.symbols(),
                                                           alphabet.size());
   return std::shared_ptr<const Lexicon>(new Lexicon(std::move(impl)));
+}
+
+absl::Status ValidateLexiconEntry(const LexiconEntry& entry) {
+  const absl::StatusOr<CharTable>& normalization =
+      internal::NormalizationTable();
+  if (!normalization.ok()) return normalization.status();
+  std::vector<Unit> units;
+  internal::Scan(*normalization, entry.word, kNoGapLimit, &units);
+  return CheckEntry(entry, 0, units.size());
 }
 
 Lexicon::Lexicon(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -172,6 +172,12 @@ class Lexicon final {
   std::unique_ptr<Impl> impl_;
 };
 
+// Checks one entry by the rules of Lexicon::Compile, without compiling: a
+// reload can drop the bad entries of a large lexicon in microseconds each
+// instead of compiling every entry on its own. Returns OK, InvalidArgument
+// (same messages as Compile) or FailedPrecondition (Unicode data missing).
+absl::Status ValidateLexiconEntry(const LexiconEntry& entry);
+
 // Holds the current lexicon for a service that reloads it.
 // Thread safety: every method may be called from any thread. Get and Check
 // take a reference with an atomic shared_ptr load (no lock shared with

@@ -176,6 +176,22 @@ TEST(CompileTest, RejectsBadEntriesAndOptions) {
   EXPECT_FALSE(Lexicon::Compile({}, bad).ok());
 }
 
+TEST(CompileTest, ValidateEntryAgreesWithCompile) {
+  const std::vector<LexiconEntry> cases = {
+      {"博彩", "g", Action::kBlock},
+      {"!!!", "g", Action::kBlock},
+      {"ok", "g", Action::kAllow},
+      {"f*ck", "g", Action::kMask},
+      {std::string(200, 'x') + "y", "g", Action::kMask}};
+  for (const LexiconEntry& e : cases) {
+    EXPECT_EQ(ValidateLexiconEntry(e).ok(),
+              Lexicon::Compile({e}, EngineOptions()).ok())
+        << e.word;
+  }
+  EXPECT_TRUE(ValidateLexiconEntry(cases[0]).ok());
+  EXPECT_FALSE(ValidateLexiconEntry(cases[1]).ok());
+}
+
 TEST(CompileTest, EmptyLexiconStillRunsDetectors) {
   auto lexicon = Lexicon::Compile({}, EngineOptions());
   ASSERT_TRUE(lexicon.ok());
