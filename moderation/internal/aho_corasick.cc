@@ -71,6 +71,19 @@ AhoCorasick::AhoCorasick(const std::vector<std::vector<uint32_t>>& patterns,
     i = j;
   }
 
+  // The filter of branching states' transitions: ~8 bits per edge.
+  int bits = 12;
+  while ((size_t{1} << bits) < 8 * edges_.size() && bits < 26) ++bits;
+  filter_.assign((size_t{1} << bits) / 64, 0);
+  filter_shift_ = 64 - bits;
+  for (uint32_t i = 1; i < n; ++i) {
+    const uint32_t p = renumber[parent[order[i]]];
+    if (p != kRoot && (nodes_[p].count_or_child & kMulti)) {
+      const uint64_t bit = FilterBit(p, via[order[i]]);
+      filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
+    }
+  }
+
   // 4. Failure links and reports, parents before children.
   report_.assign(n, kNone);
   for (uint32_t i = 1; i < n; ++i) {
@@ -96,6 +109,7 @@ AhoCorasick::AhoCorasick(const std::vector<std::vector<uint32_t>>& patterns,
 
 size_t AhoCorasick::MemoryUsage() const {
   return nodes_.capacity() * sizeof(Node) + edges_.capacity() * sizeof(Edge) +
+         filter_.capacity() * sizeof(uint64_t) +
          (root_.capacity() + report_.capacity() + output_index_.capacity() +
           outputs_.capacity()) *
              sizeof(uint32_t);

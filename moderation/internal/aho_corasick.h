@@ -40,7 +40,9 @@ class AhoCorasick final {
       if (sym == 0) return kRoot;
       const Node& node = nodes_[state];
       if (node.count_or_child & kMulti) {
-        const uint32_t next = FindEdge(node, sym);
+        // The filter is small enough to stay in cache; the edge tables of
+        // the busiest states are not, and most lookups there miss.
+        const uint32_t next = MayHave(state, sym) ? FindEdge(node, sym) : kNone;
         if (next != kNone) return next;
       } else if (node.sym_or_begin == sym) {
         return node.count_or_child;
@@ -89,6 +91,17 @@ class AhoCorasick final {
 
   static uint32_t Slot(uint32_t sym) { return sym * 0x9E3779B1u >> 7; }
 
+  // A Bloom filter (one hash) over the (state, symbol) transitions of
+  // branching states.
+  uint64_t FilterBit(uint32_t state, uint32_t sym) const {
+    return ((uint64_t{state} << 21 | sym) * 0x9E3779B97F4A7C15ull) >>
+           filter_shift_;
+  }
+  bool MayHave(uint32_t state, uint32_t sym) const {
+    const uint64_t bit = FilterBit(state, sym);
+    return (filter_[bit >> 6] >> (bit & 63)) & 1;
+  }
+
   // Linear probing; an empty slot has symbol 0, which no edge uses.
   uint32_t FindEdge(const Node& node, uint32_t sym) const {
     const Edge* table = edges_.data() + node.sym_or_begin;
@@ -101,6 +114,8 @@ class AhoCorasick final {
   std::vector<uint32_t> root_;  // Dense, by symbol.
   std::vector<Node> nodes_;
   std::vector<Edge> edges_;
+  std::vector<uint64_t> filter_;
+  int filter_shift_ = 64;
   std::vector<uint32_t> report_;
   std::vector<uint32_t> output_index_;  // Per state, into outputs_.
   std::vector<uint32_t> outputs_;       // Pattern ids.
