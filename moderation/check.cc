@@ -40,8 +40,8 @@ bool IsLatin(const Unit& u) { return (u.flags & internal::kUnitLatin) != 0; }
 
 // A Latin letter standing alone between noise, as in "a s s i s t".
 bool Lone(const std::vector<Unit>& u, size_t i) {
-  const bool glued_left = i > 0 && IsLatin(u[i - 1]) &&
-                          internal::Adjacent(u[i - 1], u[i]);
+  const bool glued_left =
+      i > 0 && IsLatin(u[i - 1]) && internal::Adjacent(u[i - 1], u[i]);
   const bool glued_right = i + 1 < u.size() && IsLatin(u[i + 1]) &&
                            internal::Adjacent(u[i], u[i + 1]);
   return !glued_left && !glued_right;
@@ -74,10 +74,32 @@ bool WholeWord(const std::vector<Unit>& u, size_t first, size_t last) {
   return true;
 }
 
+// Per-thread buffers reused across calls, so checking allocates nothing
+// per character. One huge text must not pin its buffers for the thread's
+// life: past kKeepUnits they are released after the call.
 struct Scratch {
   std::vector<Unit> units;
   std::vector<RawMatch> raw;
   std::vector<Span> spans;
+};
+constexpr size_t kKeepUnits = size_t{1} << 16;
+
+class ScratchTrimmer final {
+ public:
+  explicit ScratchTrimmer(Scratch* scratch) : scratch_(scratch) {}
+  ScratchTrimmer(const ScratchTrimmer&) = delete;
+  ScratchTrimmer& operator=(const ScratchTrimmer&) = delete;
+  ~ScratchTrimmer() {
+    if (scratch_->units.capacity() > kKeepUnits) {
+      std::vector<Unit>().swap(scratch_->units);
+    }
+    if (scratch_->raw.capacity() > kKeepUnits) {
+      std::vector<RawMatch>().swap(scratch_->raw);
+    }
+  }
+
+ private:
+  Scratch* scratch_;
 };
 
 void AddSpans(const std::vector<Span>& spans, uint32_t id, Action action,
@@ -116,6 +138,7 @@ std::string Mask(std::string_view text, const std::vector<RawMatch>& raw) {
 
 Verdict Lexicon::Check(std::string_view text) const {
   thread_local Scratch scratch;
+  const ScratchTrimmer trimmer(&scratch);
   std::vector<Unit>& units = scratch.units;
   std::vector<RawMatch>& raw = scratch.raw;
   raw.clear();
@@ -129,9 +152,11 @@ Verdict Lexicon::Check(std::string_view text) const {
 
   const internal::AhoCorasick& ac = *lex.matcher;
   uint32_t state = internal::AhoCorasick::kRoot;
-  for (size_t j = 0; j < units.size(); ++j) {
-    const uint32_t sym = units[j].sym;
-    state = sym == 0 ? internal::AhoCorasick::kRoot : ac.Step(state, sym);
+  const Unit* const unit = units.data();  // Not re-read through the TLS.
+  const size_t unit_count = units.size();
+  for (size_t j = 0; j < unit_count; ++j) {
+    state = ac.Step(state, unit[j].sym);
+    if (!ac.HasOutput(state)) continue;
     for (uint32_t s = ac.Report(state); s != internal::AhoCorasick::kNone;
          s = ac.NextReport(s)) {
       const uint32_t* id;
@@ -164,7 +189,7 @@ Verdict Lexicon::Check(std::string_view text) const {
       }
     }
   }
-  if (contact.phone != Action::kAllow) {
+  if (contact.phone != Action::kAllow && info.digits >= 11) {
     scratch.spans.clear();
     internal::FindPhones(units, lex.digit_value, &scratch.spans);
     AddSpans(scratch.spans, detector_id(kPhone), contact.phone, &raw);

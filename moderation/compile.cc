@@ -27,18 +27,21 @@ constexpr int kNoGapLimit = 1 << 30;
 // Keywords that introduce a contact id; matched by the same automaton.
 // Only spellings that rarely mean anything else: a keyword is harmless on its
 // own, but a number after it is reported.
-constexpr const char* kQqKeywords[] = {"qq", "扣扣", "企鹅", "抠抠", "蔻蔻",
-                                       "q号"};
-constexpr const char* kWechatKeywords[] = {"微信", "wx", "vx", "weixin",
+constexpr const char* kQqKeywords[] = {"qq",   "扣扣", "企鹅",
+                                       "抠抠", "蔻蔻", "q号"};
+constexpr const char* kWechatKeywords[] = {"微信",   "wx",   "vx",   "weixin",
                                            "wechat", "薇信", "威信", "徽信",
-                                           "v信", "wei信"};
+                                           "v信",    "wei信"};
 
 // Dense symbol ids for normalized code points, with the reserved ones.
+// Not thread-safe: lives inside one Compile call.
 class Alphabet final {
  public:
   Alphabet() {
-    for (uint32_t d = 0; d < 10; ++d) ids_['0' + d] = internal::kFirstDigitSym + d;
-    for (uint32_t l = 0; l < 26; ++l) ids_['a' + l] = internal::kFirstLetterSym + l;
+    for (uint32_t d = 0; d < 10; ++d)
+      ids_['0' + d] = internal::kFirstDigitSym + d;
+    for (uint32_t l = 0; l < 26; ++l)
+      ids_['a' + l] = internal::kFirstLetterSym + l;
     ids_[internal::kWildcardCodePoint] = internal::kWildcardSym;
     uint32_t next = internal::kFirstChineseDigitSym;
     for (char32_t c : internal::kChineseDigits) ids_[c] = next++;
@@ -61,10 +64,15 @@ class Alphabet final {
   // The normalization table with each value replaced by its symbol id.
   CharTable Derive(const CharTable& normalization) const {
     auto map = [this](uint32_t e) {
-      if ((e & internal::kNoise) && !(e & (internal::kSoft | internal::kStar))) {
+      if ((e & internal::kNoise) &&
+          !(e & (internal::kSoft | internal::kStar))) {
         return e;
       }
-      return (e & ~internal::kValueMask) | Find(e & internal::kValueMask);
+      const uint32_t sym = Find(e & internal::kValueMask);
+      const bool numeral = sym >= internal::kFirstChineseDigitSym &&
+                           sym < internal::kReservedSyms;
+      return (e & ~internal::kValueMask) | sym |
+             (numeral ? internal::kNumeral : 0);
     };
     std::vector<uint32_t> entries = normalization.entries();
     for (uint32_t& e : entries) {
@@ -86,6 +94,25 @@ std::string Where(const LexiconEntry& e, size_t index) {
                     : absl::StrCat("entry ", index + 1);
 }
 
+// The entry rules Compile and ValidateLexiconEntry share; `length` is the
+// word's length after normalization, in units.
+absl::Status CheckEntry(const LexiconEntry& e, size_t index, size_t length) {
+  if (e.action == Action::kAllow) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        Where(e, index), ": action must be mask, review or block"));
+  }
+  if (length == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        Where(e, index), ": word \"", e.word, "\" has no letter or digit"));
+  }
+  if (length > kMaxWordUnits) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Where(e, index), ": word is longer than ", kMaxWordUnits,
+                     " characters"));
+  }
+  return absl::OkStatus();
+}
+
 bool IsAsciiWord(const std::vector<Unit>& units) {
   bool latin = false;
   for (const Unit& u : units) {
@@ -99,6 +126,9 @@ bool IsAsciiWord(const std::vector<Unit>& units) {
   return latin;
 }
 
+// The patterns of one lexicon (entries, their wildcard variants, contact
+// keywords) and their symbols, for the automaton. Not thread-safe: lives
+// inside one Compile call.
 class PatternSet final {
  public:
   explicit PatternSet(Lexicon::Impl* impl) : impl_(impl) {}
@@ -133,7 +163,8 @@ class PatternSet final {
           variant[k] = internal::kWildcardSym;
           variant_units[k].run = 1;
         }
-        if (letters) Add(variant, variant_units, entry, true, PatternKind::kEntry);
+        if (letters)
+          Add(variant, variant_units, entry, true, PatternKind::kEntry);
       }
     }
   }
@@ -173,22 +204,11 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
   std::vector<uint32_t> syms;
   for (size_t i = 0; i < entries.size(); ++i) {
     const LexiconEntry& e = entries[i];
-    if (e.action == Action::kAllow) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(Where(e, i), ": action must be mask, review or block"));
-    }
     normalize(e.word, &syms);
-    if (syms.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          Where(e, i), ": word \"", e.word, "\" has no letter or digit"));
-    }
-    if (syms.size() > kMaxWordUnits) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          Where(e, i), ": word is longer than ", kMaxWordUnits, " characters"));
-    }
+    if (absl::Status s = CheckEntry(e, i, syms.size()); !s.ok()) return s;
     const bool ascii = IsAsciiWord(units);
-    const bool whole_word = e.mode == WordMode::kWholeWord ||
-                            (e.mode == WordMode::kAuto && ascii);
+    const bool whole_word =
+        e.mode == WordMode::kWholeWord || (e.mode == WordMode::kAuto && ascii);
     const auto entry = static_cast<uint32_t>(i);
     patterns.Add(syms, units, entry, whole_word, PatternKind::kEntry);
     if (ascii && syms.size() >= 3) {
@@ -216,6 +236,15 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
   impl->matcher = std::make_unique<internal::AhoCorasick>(patterns.symbols(),
                                                           alphabet.size());
   return std::shared_ptr<const Lexicon>(new Lexicon(std::move(impl)));
+}
+
+absl::Status ValidateLexiconEntry(const LexiconEntry& entry) {
+  const absl::StatusOr<CharTable>& normalization =
+      internal::NormalizationTable();
+  if (!normalization.ok()) return normalization.status();
+  std::vector<Unit> units;
+  internal::Scan(*normalization, entry.word, kNoGapLimit, &units);
+  return CheckEntry(entry, 0, units.size());
 }
 
 Lexicon::Lexicon(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

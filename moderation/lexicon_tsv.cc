@@ -25,7 +25,8 @@ constexpr std::string_view kActionNames[] = {"allow", "mask", "review",
                                              "block"};
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == '\r' || s.back() == ' '))
+    s.remove_suffix(1);
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   return s;
 }
@@ -33,8 +34,9 @@ std::string_view Trim(std::string_view s) {
 absl::StatusOr<WordMode> ParseOptions(std::string_view options) {
   if (options == "match=word") return WordMode::kWholeWord;
   if (options == "match=any") return WordMode::kAnywhere;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown option \"", Av(options), "\" (expected match=word or match=any)"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown option \"", Av(options),
+                   "\" (expected match=word or match=any)"));
 }
 
 }  // namespace
@@ -66,8 +68,7 @@ absl::StatusOr<std::vector<LexiconEntry>> ParseLexiconTsv(
           absl::StrCat(Av(source_name), ":", line_number, ": ", Av(what)));
     };
     if (!internal::IsValidUtf8(line)) return error("invalid UTF-8");
-    std::vector<absl::string_view> fields =
-        absl::StrSplit(Av(line), '\t');
+    std::vector<absl::string_view> fields = absl::StrSplit(Av(line), '\t');
     if (fields.size() < 3 || fields.size() > 4) {
       return error(absl::StrCat(
           "expected word<TAB>category<TAB>action[<TAB>options], got ",
@@ -79,13 +80,11 @@ absl::StatusOr<std::vector<LexiconEntry>> ParseLexiconTsv(
     entry.line = line_number;
     if (entry.word.empty()) return error("empty word");
     if (entry.category.empty()) return error("empty category");
-    absl::StatusOr<Action> action =
-        ParseAction(Trim(Sv(fields[2])), false);
+    absl::StatusOr<Action> action = ParseAction(Trim(Sv(fields[2])), false);
     if (!action.ok()) return error(Sv(action.status().message()));
     entry.action = *action;
     if (fields.size() == 4) {
-      absl::StatusOr<WordMode> mode =
-          ParseOptions(Trim(Sv(fields[3])));
+      absl::StatusOr<WordMode> mode = ParseOptions(Trim(Sv(fields[3])));
       if (!mode.ok()) return error(Sv(mode.status().message()));
       entry.mode = *mode;
     }
@@ -101,7 +100,7 @@ absl::StatusOr<std::vector<LexiconEntry>> LoadLexiconFile(
     const int err = errno;
     const std::string message =
         absl::StrCat("cannot read lexicon ", path, ": ", std::strerror(err));
-    return err == ENOENT ? absl::NotFoundError(message)
+    return err == ENOENT   ? absl::NotFoundError(message)
            : err == EACCES ? absl::PermissionDeniedError(message)
                            : absl::UnavailableError(message);
   }

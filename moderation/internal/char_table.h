@@ -39,6 +39,10 @@ inline constexpr uint32_t kSoft = 1u << 25;
 // ("f*ck"); the value is the wildcard.
 inline constexpr uint32_t kStar = 1u << 26;
 
+// A Chinese numeral (lexicon tables only): lets Check skip the phone
+// detector on text without any digit.
+inline constexpr uint32_t kNumeral = 1u << 27;
+
 // Code points at or above this are not in the table: plane 14 (tags,
 // variation selectors) is noise, everything else a letter of its own.
 inline constexpr char32_t kTableSize = 0x30000;

@@ -21,10 +21,11 @@ bool IsLatinUnit(const Unit& u) { return (u.flags & kUnitLatin) != 0; }
 // Top-level domains seen in Chinese spam. Short common words ("me", "is")
 // are left out on purpose: "hello.me" in prose is not a link.
 constexpr std::string_view kTlds[] = {
-    "com", "net", "org", "cn",   "top",  "xyz", "vip",  "cc",    "info",
-    "club", "site", "shop", "app", "io",  "co",  "tv",   "bet",   "win",
-    "live", "online", "link", "ltd", "biz", "ink", "pw", "ws", "la", "hk",
-    "tw",  "asia", "wang", "fun", "icu", "work", "cyou", "xin", "red"};
+    "com",  "net",  "org",  "cn",     "top",  "xyz",  "vip",  "cc",
+    "info", "club", "site", "shop",   "app",  "io",   "co",   "tv",
+    "bet",  "win",  "live", "online", "link", "ltd",  "biz",  "ink",
+    "pw",   "ws",   "la",   "hk",     "tw",   "asia", "wang", "fun",
+    "icu",  "work", "cyou", "xin",    "red"};
 
 bool IsTld(std::string_view label) {
   for (std::string_view tld : kTlds) {
@@ -110,18 +111,17 @@ void FindPhones(const std::vector<Unit>& units, const DigitValues& dv,
 bool FindIdAfter(const std::vector<Unit>& units, const DigitValues& dv,
                  size_t keyword_last, bool wechat, uint32_t* end) {
   const size_t n = units.size();
-  for (size_t first = keyword_last + 1;
-       first < n && first <= keyword_last + 3; ++first) {
+  for (size_t first = keyword_last + 1; first < n && first <= keyword_last + 3;
+       ++first) {
     if (units[first].flags & kUnitBreak) return false;
     const bool digit_first = DigitAt(units, dv, first) != kNone;
     if (!digit_first && !(wechat && IsLatinUnit(units[first]))) continue;
     size_t last = first;
     size_t length = units[first].run;
     // Ids may contain '_', '-', '.': one punctuation mark between units.
-    while (last + 1 < n &&
-           (Adjacent(units[last], units[last + 1]) ||
-            (units[last + 1].gap == kGapOther &&
-             units[last + 1].start == units[last].end + 1))) {
+    while (last + 1 < n && (Adjacent(units[last], units[last + 1]) ||
+                            (units[last + 1].gap == kGapOther &&
+                             units[last + 1].start == units[last].end + 1))) {
       const bool digit = DigitAt(units, dv, last + 1) != kNone;
       if (digit_first ? !digit : !(digit || IsLatinUnit(units[last + 1]))) {
         break;
@@ -129,10 +129,9 @@ bool FindIdAfter(const std::vector<Unit>& units, const DigitValues& dv,
       ++last;
       length += units[last].run;
     }
-    const bool ok = digit_first
-                        ? DigitAt(units, dv, first) != 0 && length >= 5 &&
-                              (wechat || length <= 11)
-                        : length >= 6 && length <= 20;
+    const bool ok = digit_first ? DigitAt(units, dv, first) != 0 &&
+                                      length >= 5 && (wechat || length <= 11)
+                                : length >= 6 && length <= 20;
     if (ok) *end = units[last].end;
     return ok;
   }
@@ -147,8 +146,8 @@ void FindUrls(const CharTable& table, std::string_view text,
   const size_t n = f.size();
   size_t i = 0;
   while (i < n) {
-    if (!IsLabelChar(f[i]) || (i > 0 && (IsLabelChar(f[i - 1]) ||
-                                         f[i - 1] == '.'))) {
+    if (!IsLabelChar(f[i]) ||
+        (i > 0 && (IsLabelChar(f[i - 1]) || f[i - 1] == '.'))) {
       ++i;
       continue;
     }

@@ -25,10 +25,12 @@ inline constexpr uint32_t kFirstChineseDigitSym = 38;
 // the table has already folded traditional forms), and their values.
 inline constexpr char32_t kChineseDigits[] = {
     U'零', U'〇', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八', U'九',
-    U'壹', U'贰', U'叁', U'肆', U'伍', U'陆', U'柒', U'捌', U'玖', U'两'};
-inline constexpr uint8_t kChineseDigitValues[] = {0, 0, 1, 2, 3, 4, 5, 6, 7, 8,
-                                                  9, 1, 2, 3, 4, 5, 6, 7, 8, 9,
-                                                  2};
+    U'壹', U'贰', U'叁', U'肆', U'伍', U'陆', U'柒', U'捌', U'玖', U'两',
+    U'幺', U'洞'};  // "幺" and "洞" are how 1 and 0 are read out in numbers.
+inline constexpr uint8_t kChineseDigitValues[] = {
+    0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 2, 1, 0};
+static_assert(sizeof(kChineseDigits) / sizeof(char32_t) ==
+              sizeof(kChineseDigitValues));
 inline constexpr uint32_t kReservedSyms =
     kFirstChineseDigitSym + sizeof(kChineseDigits) / sizeof(char32_t);
 inline constexpr uint8_t kNotDigit = 0xFF;
@@ -38,15 +40,17 @@ inline constexpr uint8_t kNotDigit = 0xFF;
 enum class PatternKind : uint8_t { kEntry, kQqKeyword, kWechatKeyword };
 
 struct Pattern {
-  uint32_t entry;        // Index into Impl::entries (kEntry only).
-  uint32_t runs;         // Offset into Impl::runs, or kNoRuns.
-  uint16_t length;       // In units.
+  uint32_t entry;   // Index into Impl::entries (kEntry only).
+  uint32_t runs;    // Offset into Impl::runs, or kNoRuns.
+  uint16_t length;  // In units.
   bool whole_word;
   PatternKind kind;
 };
 inline constexpr uint32_t kNoRuns = UINT32_MAX;
 }  // namespace internal
 
+// Plain data, written only by Compile and immutable once the Lexicon is
+// published; Check reads it from any number of threads.
 class Lexicon::Impl {
  public:
   std::vector<LexiconEntry> entries;

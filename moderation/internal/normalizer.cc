@@ -117,6 +117,8 @@ bool MayLookLatin(char32_t c) {
   }
 }
 
+// Computes every table entry. Not thread-safe; used once, under the
+// function-local static in NormalizationTable().
 class TableBuilder final {
  public:
   TableBuilder(const icu::Normalizer2* nfkc_cf, const icu::Normalizer2* nfd,
@@ -135,8 +137,8 @@ class TableBuilder final {
       if (out.size() == 1) {
         entries[c] = out[0];
       } else if (out.size() > 1) {
-        entries[c] = kExpansion | static_cast<uint32_t>(
-                                      expansion_index.size() - 1);
+        entries[c] =
+            kExpansion | static_cast<uint32_t>(expansion_index.size() - 1);
         expansion.insert(expansion.end(), out.begin(), out.end());
         expansion_index.push_back(static_cast<uint32_t>(expansion.size()));
       }
@@ -177,11 +179,16 @@ class TableBuilder final {
     if (!out.empty()) return out;
     if (folded.length() == 1) {
       switch (folded.charAt(0)) {
-        case u'@': return {kNoise | kSoft | 'a'};
-        case u'$': return {kNoise | kSoft | 's'};
-        case u'!': return {kNoise | kSoft | 'i'};
-        case u'*': return {kNoise | kStar | kWildcardCodePoint};
-        default: break;
+        case u'@':
+          return {kNoise | kSoft | 'a'};
+        case u'$':
+          return {kNoise | kSoft | 's'};
+        case u'!':
+          return {kNoise | kSoft | 'i'};
+        case u'*':
+          return {kNoise | kStar | kWildcardCodePoint};
+        default:
+          break;
       }
     }
     return {kNoise};
@@ -200,8 +207,7 @@ class TableBuilder final {
     const icu::UnicodeString decomposed =
         nfd_->normalize(icu::UnicodeString(static_cast<UChar32>(c)), status);
     if (U_SUCCESS(status) && decomposed.length() > 0 &&
-        decomposed.char32At(0) < 0x80 &&
-        u_isalpha(decomposed.char32At(0))) {
+        decomposed.char32At(0) < 0x80 && u_isalpha(decomposed.char32At(0))) {
       return static_cast<char32_t>(u_tolower(decomposed.char32At(0)));
     }
     // Look-alikes: Cyrillic "а", Greek "ο" -> "a", "o".

@@ -9,18 +9,50 @@ namespace {
 
 bool IsLatin(const Unit& u) { return (u.flags & kUnitLatin) != 0; }
 
+// Unit flags are the table flags shifted down: one shift on the hot path.
+static_assert(kLatin >> 23 == kUnitLatin && kDigit >> 23 == kUnitDigit &&
+              kSoft >> 23 == kUnitSoft && kStar >> 23 == kUnitStar &&
+              kNumeral >> 23 == kUnitNumeral);
+
+// The units written so far: the vector is used as raw storage (Unit's
+// constructor leaves it uninitialized, so growing it costs no memset) and
+// `n` counts the units in use; Scan trims the vector to `n` at the end.
+struct Sink {
+  std::vector<Unit>* units;
+  size_t n;
+
+  Unit* Next() {
+    if (n == units->size()) units->resize(2 * n + 64);
+    return units->data() + n++;
+  }
+  Unit& Back() { return (*units)[n - 1]; }
+};
+
+// Appends a unit field by field: building a Unit on the stack and copying
+// it made the compiler store bytes and reload 16, a store-forwarding stall
+// that cost a third of the scan.
+inline void Append(Sink* sink, uint32_t sym, uint32_t index, uint32_t end,
+                   uint8_t flags, uint8_t gap) {
+  Unit& u = *sink->Next();
+  u.sym = sym;
+  u.start = index;
+  u.end = end;
+  u.run = 1;
+  u.flags = flags;
+  u.gap = gap;
+}
+
 // Appends a unit made from table entry `e` for the code point at `index`,
 // folding a repeated Latin letter into the previous unit. Returns true when
 // the unit makes the leetspeak pass necessary (a digit glued to a letter).
-bool Push(uint32_t e, uint32_t index, uint8_t gap, std::vector<Unit>* units) {
-  const uint8_t flags =
-      static_cast<uint8_t>(((e & kLatin) ? kUnitLatin : 0) |
-                           ((e & kDigit) ? kUnitDigit : 0) |
-                           ((e & kSoft) ? kUnitSoft : 0) |
-                           ((e & kStar) ? kUnitStar : 0));
+// Out of line: all but plain characters come here, rare in Chinese text.
+[[gnu::noinline]] bool Push(uint32_t e, uint32_t index, uint8_t gap,
+                            Sink* sink, uint32_t* digits) {
+  const auto flags = static_cast<uint8_t>((e >> 23) & 0x1F);
   const uint32_t sym = e & kValueMask;
-  if (!units->empty()) {
-    Unit& back = units->back();
+  if (flags & (kUnitDigit | kUnitNumeral)) ++*digits;
+  if (sink->n > 0) {
+    Unit& back = sink->Back();
     // Same letter, glued or from the same code point ("ß" -> "ss").
     if ((flags & kUnitLatin) && IsLatin(back) && back.sym == sym &&
         (back.end == index || back.end == index + 1)) {
@@ -29,10 +61,10 @@ bool Push(uint32_t e, uint32_t index, uint8_t gap, std::vector<Unit>* units) {
       return false;
     }
   }
-  units->push_back(Unit{sym, index, index + 1, 1, flags, gap});
-  return (flags & kUnitDigit) && units->size() > 1 &&
-         IsLatin((*units)[units->size() - 2]) &&
-         Adjacent((*units)[units->size() - 2], units->back());
+  Append(sink, sym, index, index + 1, flags, gap);
+  if (!(flags & kUnitDigit) || sink->n < 2) return false;
+  const Unit& prev = (*sink->units)[sink->n - 2];
+  return IsLatin(prev) && Adjacent(prev, sink->Back());
 }
 
 // Digits are consecutive in both value spaces (code points, and the
@@ -72,9 +104,10 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
   const size_t n = u.size();
   size_t w = 0;
   for (size_t r = 0; r < n; ++r) {
-    const bool left_latin = w > 0 && IsLatin(u[w - 1]) && Adjacent(u[w - 1], u[r]);
-    const bool left_glued = w > 0 && Adjacent(u[w - 1], u[r]) &&
-                            (u[w - 1].flags & kUnitBreak) == 0;
+    const bool left_latin =
+        w > 0 && IsLatin(u[w - 1]) && Adjacent(u[w - 1], u[r]);
+    const bool left_glued =
+        w > 0 && Adjacent(u[w - 1], u[r]) && (u[w - 1].flags & kUnitBreak) == 0;
     if (u[r].flags & (kUnitSoft | kUnitStar)) {
       const uint8_t kind = u[r].flags & (kUnitSoft | kUnitStar);
       size_t last = r;  // The run of identical pending symbols.
@@ -85,9 +118,8 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
       const bool right_latin = GluedLatin(u, last + 1, u[last]);
       bool convert = false;
       if (kind == kUnitStar) {
-        const bool single_left =
-            left_latin && !(w > 1 && IsLatin(u[w - 2]) &&
-                            Adjacent(u[w - 2], u[w - 1]));
+        const bool single_left = left_latin && !(w > 1 && IsLatin(u[w - 2]) &&
+                                                 Adjacent(u[w - 2], u[w - 1]));
         const bool single_right =
             right_latin && !GluedLatin(u, last + 2, u[last + 1]);
         convert = left_latin && right_latin &&
@@ -144,14 +176,24 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
 }  // namespace
 
 ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
-          std::vector<Unit>* units) {
-  units->clear();
+              std::vector<Unit>* units) {
+  // Plain characters make at most one unit each; expansions grow on demand.
+  if (units->size() < text.size() + 1) units->resize(text.size() + 1);
+  Sink sink{units, 0};
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* const end = p + text.size();
   uint32_t index = 0;
   uint32_t last_end = 0;
   bool rewrite = false;
-  char32_t last_noise = 0;
+  uint8_t noise_gap = kGapOther;  // The kind of the last noise seen.
+  // The last unit is a run of inert characters (symbol 0, no flags), which
+  // the next inert character extends, noise in between included.
+  uint32_t tail_inert = 0;
+  uint32_t run_start = 0;
+  uint8_t run_gap = kGapNone;
+  // Held in a local: stores of uint8_t unit fields may alias anything, so
+  // the compiler would otherwise reload the table's data pointer per byte.
+  const uint32_t* const entries = table.entries().data();
   ScanInfo info;
   uint32_t seen = 0;  // All entries ORed: which kinds of character occur.
   while (p < end) {
@@ -163,33 +205,55 @@ ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
       p += n;
       info.invalid_utf8 |= (c == kReplacementChar && n == 1);
     }
-    const uint32_t e = table.Lookup(c);
-    seen |= e;
+    const uint32_t e = c < kTableSize ? entries[c] : table.Lookup(c);
     const uint32_t here = index++;
+    seen |= e;
     if (e & kNoise) {
-      last_noise = c;
+      noise_gap = c <= 0x20 || c == 0x3000 || c == 0xA0 ? kGapSpace : kGapOther;
       if ((e & (kSoft | kStar)) == 0) continue;
       rewrite = true;
     }
-    uint8_t gap = kGapNone;
-    if (here > last_end && !units->empty()) {
-      gap = last_noise <= 0x20 || last_noise == 0x3000 || last_noise == 0xA0
-                ? kGapSpace
-                : kGapOther;
-    }
-    if (here - last_end > static_cast<uint32_t>(max_gap) && !units->empty()) {
-      units->push_back(Unit{0, here, here, 1, kUnitBreak, gap});
+    const bool after_noise = here != last_end && sink.n > 0;
+    const uint8_t gap = after_noise ? noise_gap : kGapNone;
+    if (after_noise && here - last_end > static_cast<uint32_t>(max_gap) &&
+        !((e == 0) & tail_inert)) {
+      Append(&sink, 0, here, here, kUnitBreak, gap);
+      tail_inert = 0;
     }
     last_end = here + 1;
+    if ((e & ~kValueMask) == 0) {
+      // A plain character, written without branching on whether it extends
+      // an inert run: that branch is unpredictable in Chinese text and cost
+      // more than the rest of the loop.
+      const uint32_t merge = (e == 0) & tail_inert;
+      if (sink.n == units->size()) units->resize(2 * sink.n + 64);
+      Unit* u = units->data() + sink.n - merge;
+      run_start = merge ? run_start : here;
+      run_gap = merge ? run_gap : gap;
+      u->sym = e;
+      u->start = run_start;
+      u->end = here + 1;
+      u->run = 1;
+      u->flags = 0;
+      u->gap = run_gap;
+      sink.n += 1 - merge;
+      tail_inert = e == 0;
+      continue;
+    }
+    tail_inert = 0;
     if (e & kExpansion) {
       const uint32_t* b;
       const uint32_t* x;
       table.Expansion(e, &b, &x);
-      for (; b < x; ++b, gap = kGapNone) rewrite |= Push(*b, here, gap, units);
+      for (uint8_t g = gap; b < x; ++b, g = kGapNone) {
+        rewrite |= Push(*b, here, g, &sink, &info.digits);
+      }
+      // An expansion may end in an inert unit; never extend it.
     } else {
-      rewrite |= Push(e, here, gap, units);
+      rewrite |= Push(e, here, gap, &sink, &info.digits);
     }
   }
+  units->resize(sink.n);
   if (rewrite) Rewrite(table, units);
   // Expansions may hold letters too ("ﬁ"); a rare false "yes" only costs
   // the URL detector a pass.

@@ -1,12 +1,14 @@
 // The scanner: original text -> the normalized units the matcher reads.
 //
 // One pass decodes the UTF-8, looks every code point up in a CharTable,
-// drops noise, expands multi-character forms and folds runs of the same
-// Latin letter into one unit ("fuuuck" -> f u(x3) c k). A unit remembers the
-// original code points it came from, so spans map back exactly. Leetspeak
-// needs context (a digit or '!' only stands for a letter between Latin
-// letters), so when the first pass saw such a candidate a second, in-place
-// pass over the units rewrites them; plain Chinese text never takes it.
+// drops noise, expands multi-character forms, folds runs of the same Latin
+// letter into one unit ("fuuuck" -> f u(x3) c k) and runs of characters no
+// word contains (symbol 0, not Latin, not a digit) into one symbol-0 unit. A
+// unit remembers the original code points it came from, so spans map back
+// exactly. Leetspeak needs context (a digit or '!' only stands for a letter
+// between Latin letters), so when the first pass saw such a candidate a second,
+// in-place pass over the units rewrites them; plain Chinese text never takes
+// it.
 #ifndef MODERATION_INTERNAL_SCANNER_H_
 #define MODERATION_INTERNAL_SCANNER_H_
 
@@ -18,13 +20,18 @@
 
 namespace moderation::internal {
 
-inline constexpr uint8_t kUnitLatin = 1;  // An ASCII letter.
-inline constexpr uint8_t kUnitDigit = 2;  // An ASCII digit.
-inline constexpr uint8_t kUnitSoft = 4;   // '@', '$', '!' (pending).
-inline constexpr uint8_t kUnitStar = 8;   // '*' (pending).
-inline constexpr uint8_t kUnitBreak = 16; // A noise gap longer than max_gap.
+inline constexpr uint8_t kUnitLatin = 1;     // An ASCII letter.
+inline constexpr uint8_t kUnitDigit = 2;     // An ASCII digit.
+inline constexpr uint8_t kUnitSoft = 4;      // '@', '$', '!' (pending).
+inline constexpr uint8_t kUnitStar = 8;      // '*' (pending).
+inline constexpr uint8_t kUnitNumeral = 16;  // A Chinese numeral.
+inline constexpr uint8_t kUnitBreak = 32;    // A noise gap longer than max_gap.
 
 struct Unit {
+  // Left uninitialized on purpose: the scanner uses a vector of units as
+  // raw storage, and growing it must not zero memory it is about to write.
+  Unit() {}  // NOLINT(modernize-use-equals-default): that would zero.
+
   uint32_t sym;    // The table's value: symbol id or normalized code point.
   uint32_t start;  // First original code point (index).
   uint32_t end;    // One past the last original code point.
@@ -42,13 +49,15 @@ inline constexpr uint8_t kGapOther = 2;
 struct ScanInfo {
   bool invalid_utf8 = false;  // Some bytes decoded as U+FFFD.
   bool any_latin = false;     // Some code point normalized to a-z.
+  uint32_t digits = 0;        // Digit and Chinese numeral units (about:
+                              // a folded or rewritten unit may count).
 };
 
 // Replaces `*units` with the units of `text`. `max_gap`: noise code points
 // allowed between two units of one word; a longer gap inserts a zero-width
 // kUnitBreak unit with symbol 0. Allocates only when `units` must grow.
 ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
-          std::vector<Unit>* units);
+              std::vector<Unit>* units);
 
 // True when `b` directly follows `a` in the original text (no noise).
 inline bool Adjacent(const Unit& a, const Unit& b) { return a.end == b.start; }

@@ -24,19 +24,20 @@ inline int DecodeUtf8(const unsigned char* p, const unsigned char* end,
     return 1;
   }
   const ptrdiff_t avail = end - p;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    if (avail >= 2 && (p[1] & 0xC0) == 0x80) {
-      *out = (char32_t{b0 & 0x1Fu} << 6) | (p[1] & 0x3Fu);
-      return 2;
-    }
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    if (avail >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+  // Three-byte forms first: they are the CJK text this library mostly sees.
+  if ((b0 & 0xF0) == 0xE0) {
+    if (avail >= 3 && ((p[1] & 0xC0) | ((p[2] & 0xC0) >> 2)) == 0xA0) {
       const char32_t c = (char32_t{b0 & 0x0Fu} << 12) |
                          (char32_t{p[1] & 0x3Fu} << 6) | (p[2] & 0x3Fu);
       if (c >= 0x800 && (c < 0xD800 || c > 0xDFFF)) {
         *out = c;
         return 3;
       }
+    }
+  } else if (b0 >= 0xC2 && b0 <= 0xDF) {
+    if (avail >= 2 && (p[1] & 0xC0) == 0x80) {
+      *out = (char32_t{b0 & 0x1Fu} << 6) | (p[1] & 0x3Fu);
+      return 2;
     }
   } else if (b0 >= 0xF0 && b0 <= 0xF4) {
     if (avail >= 4 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
@@ -80,8 +81,9 @@ inline bool IsValidUtf8(std::string_view s) {
   while (p < end) {
     char32_t c;
     const int n = DecodeUtf8(p, end, &c);
-    if (c == kReplacementChar && n == 1) return false;  // A valid U+FFFD
-                                                         // takes 3 bytes.
+    if (c == kReplacementChar && n == 1)
+      return false;  // A valid U+FFFD
+                     // takes 3 bytes.
     p += n;
   }
   return true;

@@ -93,8 +93,8 @@ int main(int argc, char** argv) {
     json out;
     json in = json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (in.is_discarded()) {
-      out = {{"error", "line " + std::to_string(line_number) +
-                           ": not valid JSON"}};
+      out = {{"error",
+              "line " + std::to_string(line_number) + ": not valid JSON"}};
     } else if (!in.is_object() || !in.contains("text") ||
                !in["text"].is_string()) {
       out = {{"error", "line " + std::to_string(line_number) +

@@ -50,8 +50,8 @@ TEST_F(CheckTest, NoiseBetweenCharacters) {
 }
 
 TEST_F(CheckTest, GapLongerThanMaxGapSplitsWords) {
-  EXPECT_TRUE(Hits(*lexicon_, "博........彩"));      // 8: allowed.
-  EXPECT_FALSE(Hits(*lexicon_, "博.........彩"));    // 9: too far.
+  EXPECT_TRUE(Hits(*lexicon_, "博........彩"));    // 8: allowed.
+  EXPECT_FALSE(Hits(*lexicon_, "博.........彩"));  // 9: too far.
 }
 
 TEST_F(CheckTest, UnicodeFolding) {
@@ -70,9 +70,9 @@ TEST_F(CheckTest, TraditionalChinese) {
 }
 
 TEST_F(CheckTest, RepeatedLettersAndLeetspeak) {
-  for (const char* text : {"fuuuuck", "ffffuck", "sh1t", "sh!t", "f*ck",
-                           "f**k", "sh*t", "f.u.c.k", "f u c k", "f*u*c*k",
-                           "$hit", "@ss", "a$$", "c*nt", "h0ly sh1t"}) {
+  for (const char* text :
+       {"fuuuuck", "ffffuck", "sh1t", "sh!t", "f*ck", "f**k", "sh*t", "f.u.c.k",
+        "f u c k", "f*u*c*k", "$hit", "@ss", "a$$", "c*nt", "h0ly sh1t"}) {
     EXPECT_TRUE(Hits(*lexicon_, text)) << text;
   }
 }
@@ -85,9 +85,9 @@ TEST_F(CheckTest, DoubledLetterMustStayDoubled) {
 
 TEST_F(CheckTest, LatinWholeWordByDefault) {
   for (const char* text :
-       {"Scunthorpe", "classic", "assistant", "passage", "shitake",
-        "cocktail", "a s s i s t a n t", "a.s.s.i.s.t", "mass", "bass guitar",
-        "assassin", "embarrassment", "shuttlecock", "Essex" /* any: sex */}) {
+       {"Scunthorpe", "classic", "assistant", "passage", "shitake", "cocktail",
+        "a s s i s t a n t", "a.s.s.i.s.t", "mass", "bass guitar", "assassin",
+        "embarrassment", "shuttlecock", "Essex" /* any: sex */}) {
     const bool expect = std::string(text) == "Essex";
     EXPECT_EQ(Hits(*lexicon_, text), expect) << text;
   }
@@ -129,7 +129,8 @@ TEST_F(CheckTest, InvalidUtf8IsToleratedAndRepaired) {
 }
 
 TEST_F(CheckTest, OverlappingEntriesAllReported) {
-  auto lexicon = CompileTsv("博彩\tg\tblock\n博彩网\tg\treview\n彩网\tg\tmask\n");
+  auto lexicon =
+      CompileTsv("博彩\tg\tblock\n博彩网\tg\treview\n彩网\tg\tmask\n");
   EXPECT_THAT(Spans(*lexicon, "博彩网"),
               ElementsAre("博彩@0-2", "博彩网@0-3", "彩网@1-3"));
 }
@@ -141,6 +142,18 @@ TEST_F(CheckTest, ReportedMatchesAreCappedButAllMasked) {
   const Verdict v = lexicon->Check("博彩博彩博彩");
   EXPECT_EQ(v.matches.size(), 2u);
   EXPECT_EQ(v.masked, "＊＊＊＊＊＊");
+}
+
+TEST_F(CheckTest, LongTextThenShortText) {
+  std::string text;
+  for (int i = 0; i < 100000; ++i) text += "今天 天气不错，";
+  text += "博彩";
+  const Verdict v = lexicon_->Check(text);
+  ASSERT_EQ(v.matches.size(), 1u);
+  EXPECT_EQ(v.matches[0].start, 800000u);
+  EXPECT_EQ(v.matches[0].end, 800002u);
+  // The thread's buffers were released; the next call still works.
+  EXPECT_THAT(Spans(*lexicon_, "博彩"), ElementsAre("博彩@0-2"));
 }
 
 TEST(CompileTest, RejectsBadEntriesAndOptions) {
@@ -161,6 +174,22 @@ TEST(CompileTest, RejectsBadEntriesAndOptions) {
   EngineOptions bad;
   bad.max_gap = -1;
   EXPECT_FALSE(Lexicon::Compile({}, bad).ok());
+}
+
+TEST(CompileTest, ValidateEntryAgreesWithCompile) {
+  const std::vector<LexiconEntry> cases = {
+      {"博彩", "g", Action::kBlock},
+      {"!!!", "g", Action::kBlock},
+      {"ok", "g", Action::kAllow},
+      {"f*ck", "g", Action::kMask},
+      {std::string(200, 'x') + "y", "g", Action::kMask}};
+  for (const LexiconEntry& e : cases) {
+    EXPECT_EQ(ValidateLexiconEntry(e).ok(),
+              Lexicon::Compile({e}, EngineOptions()).ok())
+        << e.word;
+  }
+  EXPECT_TRUE(ValidateLexiconEntry(cases[0]).ok());
+  EXPECT_FALSE(ValidateLexiconEntry(cases[1]).ok());
 }
 
 TEST(CompileTest, EmptyLexiconStillRunsDetectors) {

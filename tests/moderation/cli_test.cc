@@ -12,8 +12,8 @@ namespace {
 using nlohmann::json;
 
 // Runs the CLI with `args` on `input`; returns stdout lines and exit code.
-std::vector<std::string> RunCli(const std::string& args, const std::string& input,
-                             int* status) {
+std::vector<std::string> RunCli(const std::string& args,
+                                const std::string& input, int* status) {
   const std::string in_path = ::testing::TempDir() + "/cli_in.jsonl";
   std::ofstream(in_path, std::ios::binary) << input;
   const std::string command = std::string(COMMENT_MODERATE) + " " + args +
@@ -35,14 +35,14 @@ std::vector<std::string> RunCli(const std::string& args, const std::string& inpu
 
 TEST(CliTest, OneOutputLinePerInputLineInOrder) {
   int status = 0;
-  const auto lines = RunCli(
-      std::string("--lexicon=") + MODERATION_DEFAULT_LEXICON,
-      "{\"text\": \"人生就是博官网\"}\n"
-      "not json\n"
-      "{\"text\": \"今天天气很好\"}\n"
-      "{\"body\": 1}\n"
-      "{\"text\": \"尊 龍 ａｇ 旗艦廳官网\"}\n",
-      &status);
+  const auto lines =
+      RunCli(std::string("--lexicon=") + MODERATION_DEFAULT_LEXICON,
+             "{\"text\": \"人生就是博官网\"}\n"
+             "not json\n"
+             "{\"text\": \"今天天气很好\"}\n"
+             "{\"body\": 1}\n"
+             "{\"text\": \"尊 龍 ａｇ 旗艦廳官网\"}\n",
+             &status);
   EXPECT_EQ(status, 0);
   ASSERT_EQ(lines.size(), 5u);
   const json first = json::parse(lines[0]);
@@ -68,8 +68,8 @@ TEST(CliTest, BadLexiconOrFlagsExitWithTwo) {
   RunCli("", "", &status);
   EXPECT_EQ(WEXITSTATUS(status), 2);
   RunCli(std::string("--lexicon=") + MODERATION_DEFAULT_LEXICON +
-          " --url_action=maybe",
-      "", &status);
+             " --url_action=maybe",
+         "", &status);
   EXPECT_EQ(WEXITSTATUS(status), 2);
 }
 

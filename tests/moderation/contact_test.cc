@@ -34,6 +34,8 @@ TEST(PhoneTest, MobileNumbersInAnyDigitForm) {
               ElementsAre("<phone>@0-21"));
   EXPECT_THAT(Spans(*lexicon, "一三八一二三四五六七八"),
               ElementsAre("<phone>@0-11"));
+  EXPECT_THAT(Spans(*lexicon, "幺叁捌 壹贰叁肆 伍陆柒捌"),
+              ElementsAre("<phone>@0-13"));
   EXPECT_THAT(Spans(*lexicon, "+86 13812345678"), ElementsAre("<phone>@1-15"));
   EXPECT_THAT(Spans(*lexicon, "13812345678 13912345678"),
               ElementsAre("<phone>@0-11", "<phone>@12-23"));
@@ -57,8 +59,8 @@ TEST(ContactIdTest, QqAndWechat) {
   EXPECT_THAT(Spans(*lexicon, "薇信 hello2024"), ElementsAre("<wechat>@0-12"));
   EXPECT_THAT(Spans(*lexicon, "vx：shop888"), ElementsAre("<wechat>@0-10"));
   // A keyword with no id after it is conversation, not spam.
-  for (const char* text : {"我用微信支付", "qq音乐很好听", "微信 123",
-                           "qq 0123456", "vx"}) {
+  for (const char* text :
+       {"我用微信支付", "qq音乐很好听", "微信 123", "qq 0123456", "vx"}) {
     EXPECT_THAT(Spans(*lexicon, text), IsEmpty()) << text;
   }
 }
@@ -69,11 +71,12 @@ TEST(UrlTest, LinksAndDomains) {
               ElementsAre("<url>@2-28"));
   EXPECT_THAT(Spans(*lexicon, "www.abc123.com"), ElementsAre("<url>@0-14"));
   EXPECT_THAT(Spans(*lexicon, "访问abc点com"), ElementsAre("<url>@2-9"));
-  EXPECT_THAT(Spans(*lexicon, "ｗｗｗ。ａｂｃ。ｃｎ"), ElementsAre("<url>@0-10"));
+  EXPECT_THAT(Spans(*lexicon, "ｗｗｗ。ａｂｃ。ｃｎ"),
+              ElementsAre("<url>@0-10"));
   EXPECT_THAT(Spans(*lexicon, "go to bet-win.vip/reg now"),
               ElementsAre("<url>@6-21"));
-  for (const char* text : {"e.g. this", "版本 1.2.3", "hello.world",
-                           "node.js 很好", "3.14"}) {
+  for (const char* text :
+       {"e.g. this", "版本 1.2.3", "hello.world", "node.js 很好", "3.14"}) {
     EXPECT_THAT(Spans(*lexicon, text), IsEmpty()) << text;
   }
 }

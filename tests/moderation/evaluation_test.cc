@@ -26,7 +26,8 @@ std::string Unescape(const std::string& s) {
       out += '\r';
       ++i;
     } else if (s[i] == '\\' && i + 5 < s.size() && s[i + 1] == 'u') {
-      const auto c = static_cast<char32_t>(std::stoul(s.substr(i + 2, 4), nullptr, 16));
+      const auto c =
+          static_cast<char32_t>(std::stoul(s.substr(i + 2, 4), nullptr, 16));
       if (c < 0x800) {
         out += static_cast<char>(0xC0 | (c >> 6));
         out += static_cast<char>(0x80 | (c & 0x3F));
@@ -75,7 +76,8 @@ TEST(EvaluationTest, RecallAndFalsePositiveRate) {
     if (expect == "hit") {
       ++evasions[cls].total;
       evasions[cls].flagged += flagged;
-      if (!flagged) std::printf("  missed [%s] %s\n", cls.c_str(), text.c_str());
+      if (!flagged)
+        std::printf("  missed [%s] %s\n", cls.c_str(), text.c_str());
     } else if (flagged) {
       std::printf("  false positive: %s\n", text.c_str());
     }
@@ -85,9 +87,8 @@ TEST(EvaluationTest, RecallAndFalsePositiveRate) {
   }
   const double recall = static_cast<double>(hits.flagged) / hits.total;
   const double fpr = static_cast<double>(clean.flagged) / clean.total;
-  std::printf("recall %.3f (%d/%d), false-positive rate %.3f (%d/%d)\n",
-              recall, hits.flagged, hits.total, fpr, clean.flagged,
-              clean.total);
+  std::printf("recall %.3f (%d/%d), false-positive rate %.3f (%d/%d)\n", recall,
+              hits.flagged, hits.total, fpr, clean.flagged, clean.total);
   EXPECT_GE(hits.total, 80);
   EXPECT_GE(clean.total, 45);
   EXPECT_GE(recall, kRecallFloor);

@@ -19,7 +19,8 @@ size_t CodePoints(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
   size_t n = 0;
-  for (char32_t c; p < end; ++n) p += moderation::internal::DecodeUtf8(p, end, &c);
+  for (char32_t c; p < end; ++n)
+    p += moderation::internal::DecodeUtf8(p, end, &c);
   return n;
 }
 

@@ -63,8 +63,8 @@ TEST(LexiconTsvTest, LoadsFilesAndReportsMissingOnes) {
 }
 
 TEST(ActionTest, NamesRoundTrip) {
-  for (Action a : {Action::kAllow, Action::kMask, Action::kReview,
-                   Action::kBlock}) {
+  for (Action a :
+       {Action::kAllow, Action::kMask, Action::kReview, Action::kBlock}) {
     auto parsed = ParseAction(ActionName(a), true);
     ASSERT_TRUE(parsed.ok());
     EXPECT_EQ(*parsed, a);

@@ -60,7 +60,7 @@ TEST(NormalizationTest, NoiseAndInvisibles) {
   EXPECT_EQ(Normalized("博😀👍🏻彩"), "博彩");
   EXPECT_EQ(Normalized("博，。！？…—彩"), "博彩");
   EXPECT_EQ(Normalized("博\r\n\t 彩"), "博彩");
-  EXPECT_EQ(Normalized("a\xcc\x81"), "a");  // Combining mark.
+  EXPECT_EQ(Normalized("a\xcc\x81"), "a");      // Combining mark.
   EXPECT_EQ(Normalized("x\U000E0041y"), "xy");  // Tag character.
 }
 
