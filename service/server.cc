@@ -145,7 +145,7 @@ class ServerImpl final : public CommentServer {
             &store_, &moderation_store_, &lexicon_, &tokens_),
         moderation_service_(
             ModerationServiceOptions{options.store_timeout,
-                                     options.default_policy, engine},
+                                     options.default_policy},
             &auth_, &store_, &moderation_store_, &keyword_sync_, &tokens_) {}
 
   ~ServerImpl() override {

@@ -44,9 +44,7 @@ absl::Status KeywordSync::SyncNow() {
     // One bad word must not stop every later update: leave it out.
     std::vector<moderation::LexiconEntry> good;
     for (const moderation::LexiconEntry& e : entries) {
-      if (moderation::Lexicon::Compile({e}, engine_options_).ok()) {
-        good.push_back(e);
-      }
+      if (moderation::ValidateLexiconEntry(e).ok()) good.push_back(e);
     }
     lexicon = moderation::Lexicon::Compile(good, engine_options_);
     if (!lexicon.ok()) return lexicon.status();

@@ -488,9 +488,7 @@ absl::Status ModerationServiceImpl::DoUpdateKeywords(
     k.set_category(*category);
     // The engine must be able to match it (a word of only punctuation
     // cannot be).
-    if (absl::Status s = moderation::Lexicon::Compile({ToLexiconEntry(k)},
-                                                      options_.engine_options)
-                             .status();
+    if (absl::Status s = moderation::ValidateLexiconEntry(ToLexiconEntry(k));
         !s.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat(field, ".word cannot be matched: ", s.message()));

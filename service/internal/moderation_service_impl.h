@@ -24,8 +24,6 @@ struct ModerationServiceOptions {
   absl::Duration store_timeout = absl::Seconds(2);
   // Policy of articles that have none: "post" or "pre".
   std::string default_policy = "post";
-  // Engine options keywords are checked against when added.
-  moderation::EngineOptions engine_options;
 };
 
 // comments.v1.ModerationService (proto/comments/v1/moderation.proto): every
