@@ -1,5 +1,8 @@
 // comment-moderate end to end: JSON lines in, JSON lines out, in order.
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -14,7 +17,10 @@ using nlohmann::json;
 // Runs the CLI with `args` on `input`; returns stdout lines and exit code.
 std::vector<std::string> RunCli(const std::string& args,
                                 const std::string& input, int* status) {
-  const std::string in_path = ::testing::TempDir() + "/cli_in.jsonl";
+  // A file of its own: tests run in parallel, in one /tmp.
+  std::string in_path = ::testing::TempDir() + "/cli_in_XXXXXX";
+  const int fd = mkstemp(in_path.data());
+  if (fd >= 0) close(fd);
   std::ofstream(in_path, std::ios::binary) << input;
   const std::string command = std::string(COMMENT_MODERATE) + " " + args +
                               " < " + in_path + " 2>/dev/null";
@@ -30,6 +36,7 @@ std::vector<std::string> RunCli(const std::string& args,
     }
   }
   *status = pclose(pipe);
+  std::remove(in_path.c_str());
   return lines;
 }
 
