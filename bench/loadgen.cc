@@ -151,8 +151,8 @@ class Slot {
         auto* req = new comments::v1::LikeCommentRequest;
         auto* resp = new comments::v1::LikeCommentResponse;
         req->set_article_id(article);
-        req->set_comment_id(absl::StrCat(
-            1 + random_() % absl::GetFlag(FLAGS_comment_count)));
+        req->set_comment_id(
+            absl::StrCat(1 + random_() % absl::GetFlag(FLAGS_comment_count)));
         req->set_user_id(absl::StrCat("fan-", random_() % 1000000));
         call->request.reset(req);
         call->response_owner.reset(resp);
@@ -172,7 +172,8 @@ class Slot {
         auto* req = new comments::v1::BatchGetArticleStatsRequest;
         auto* resp = new comments::v1::BatchGetArticleStatsResponse;
         for (int i = 0; i < 20; ++i) {
-          req->add_article_ids(i == 0 ? article : absl::StrCat(article, "-", i));
+          req->add_article_ids(i == 0 ? article
+                                      : absl::StrCat(article, "-", i));
         }
         call->request.reset(req);
         call->response_owner.reset(resp);
@@ -190,8 +191,8 @@ class Slot {
       } else {
         ++errors_;
         if (first_error_.empty()) {
-          first_error_ = absl::StrCat(status.error_code(), " ",
-                                      status.error_message());
+          first_error_ =
+              absl::StrCat(status.error_code(), " ", status.error_message());
         }
       }
     }
@@ -212,8 +213,8 @@ class Slot {
 
 double Percentile(std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
-  const size_t i = std::min(sorted.size() - 1,
-                            static_cast<size_t>(p * sorted.size()));
+  const size_t i =
+      std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()));
   return sorted[i];
 }
 
@@ -232,9 +233,9 @@ int main(int argc, char** argv) {
   for (int i = 0; i < absl::GetFlag(FLAGS_channels); ++i) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // Own connection.
-    stubs.push_back(CommentService::NewStub(grpc::CreateCustomChannel(
-        absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials(),
-        args)));
+    stubs.push_back(CommentService::NewStub(
+        grpc::CreateCustomChannel(absl::GetFlag(FLAGS_target),
+                                  grpc::InsecureChannelCredentials(), args)));
   }
   std::printf("%s# scenario=%s target=%s channels=%zu duration=%s cores=%ld\n",
               absl::GetFlag(FLAGS_label).c_str(),
@@ -242,10 +243,11 @@ int main(int argc, char** argv) {
               absl::GetFlag(FLAGS_target).c_str(), stubs.size(),
               absl::FormatDuration(absl::GetFlag(FLAGS_duration)).c_str(),
               sysconf(_SC_NPROCESSORS_ONLN));
-  std::printf("%s%-12s %6s %10s %8s %8s %8s %7s", absl::GetFlag(FLAGS_label).c_str(),
-              "scenario", "conc", "calls/s", "p50ms", "p99ms", "p999ms",
-              "errors");
-  for (const auto& [name, pid] : watched) std::printf(" %9s", (name + "%cpu").c_str());
+  std::printf("%s%-12s %6s %10s %8s %8s %8s %7s",
+              absl::GetFlag(FLAGS_label).c_str(), "scenario", "conc", "calls/s",
+              "p50ms", "p99ms", "p999ms", "errors");
+  for (const auto& [name, pid] : watched)
+    std::printf(" %9s", (name + "%cpu").c_str());
   std::printf("\n");
   for (absl::string_view level :
        absl::StrSplit(absl::GetFlag(FLAGS_concurrency), ',')) {
@@ -292,7 +294,8 @@ int main(int argc, char** argv) {
                 Percentile(all, 0.99), Percentile(all, 0.999),
                 static_cast<long long>(errors));
     for (double c : cpu) std::printf(" %9.0f", c);
-    if (!first_error.empty()) std::printf("  first error: %s", first_error.c_str());
+    if (!first_error.empty())
+      std::printf("  first error: %s", first_error.c_str());
     std::printf("\n");
     std::fflush(stdout);
   }

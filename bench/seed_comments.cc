@@ -28,7 +28,8 @@ ABSL_FLAG(std::string, article, "seeded", "Article id to fill");
 ABSL_FLAG(int, count, 10000, "Comments to add");
 ABSL_FLAG(int, body_chars, 200, "Characters per body");
 ABSL_FLAG(bool, chinese, false, "Bodies of CJK characters (3 bytes each)");
-ABSL_FLAG(int, reply_every, 0, "Every Nth comment replies to the one before (0: none)");
+ABSL_FLAG(int, reply_every, 0,
+          "Every Nth comment replies to the one before (0: none)");
 ABSL_FLAG(int, threads, 8, "Concurrent writers");
 ABSL_FLAG(int, batch, 200, "Comments per pipelined round trip");
 ABSL_FLAG(std::string, policy, "post",
@@ -38,8 +39,7 @@ ABSL_FLAG(std::string, policy, "post",
 namespace {
 
 int64_t UsedMemory(comments::RedisClient& redis) {
-  auto info = redis.Command({"INFO", "memory"},
-                            absl::Now() + absl::Seconds(5));
+  auto info = redis.Command({"INFO", "memory"}, absl::Now() + absl::Seconds(5));
   if (!info.ok()) return -1;
   for (absl::string_view line : absl::StrSplit(info->str, "\r\n")) {
     if (absl::ConsumePrefix(&line, "used_memory:")) {

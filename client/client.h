@@ -19,11 +19,11 @@
 // Thread-safe: one Client may be shared by all threads; it holds one
 // channel, which multiplexes calls over one connection.
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

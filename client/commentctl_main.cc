@@ -27,14 +27,14 @@
 // Exit status: 0 on success, 1 when the service answers with an error (its
 // gRPC status and message are printed), 2 for a usage error.
 
+#include <google/protobuf/util/json_util.h>
+
 #include <cstdio>
 #include <cstdlib>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/util/json_util.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -80,13 +80,16 @@ void PrintJson(const google::protobuf::Message& message) {
 
 void PrintComment(const v1::Comment& c) {
   std::cout << "#" << c.comment_id()
-            << (c.parent_id().empty() ? "" : " (reply to #" + c.parent_id() + ")")
-            << " " << (c.author_name().empty() ? c.author_id() : c.author_name())
+            << (c.parent_id().empty() ? ""
+                                      : " (reply to #" + c.parent_id() + ")")
+            << " "
+            << (c.author_name().empty() ? c.author_id() : c.author_name())
             << " · " << c.like_count() << " likes · " << c.reply_count()
             << " replies · "
-            << absl::FormatTime("%Y-%m-%d %H:%M:%S",
-                                absl::FromUnixSeconds(c.create_time().seconds()),
-                                absl::LocalTimeZone())
+            << absl::FormatTime(
+                   "%Y-%m-%d %H:%M:%S",
+                   absl::FromUnixSeconds(c.create_time().seconds()),
+                   absl::LocalTimeZone())
             << " · " << v1::CommentStatus_Name(c.status()) << "\n  " << c.body()
             << "\n";
 }
@@ -163,8 +166,8 @@ int RunModeration(const std::vector<std::string>& args) {
   if (ParseDecision(command) && need(2)) {
     auto status = mod.Decide(args[1], args[2], *ParseDecision(command), reason);
     if (!status.ok()) return Fail(status.status());
-    std::cout << "#" << args[2] << " is now "
-              << v1::CommentStatus_Name(*status) << "\n";
+    std::cout << "#" << args[2] << " is now " << v1::CommentStatus_Name(*status)
+              << "\n";
     return 0;
   }
   if (command == "clear" && need(2) && ParseQueue(args[1]) &&
@@ -185,8 +188,8 @@ int RunModeration(const std::vector<std::string>& args) {
       policy = mod.GetArticlePolicy(args[1]);
     } else {
       const std::string& p = args[2];
-      v1::Policy value = p == "post"   ? v1::POLICY_POST_MODERATION
-                         : p == "pre"  ? v1::POLICY_PRE_MODERATION
+      v1::Policy value = p == "post"     ? v1::POLICY_POST_MODERATION
+                         : p == "pre"    ? v1::POLICY_PRE_MODERATION
                          : p == "closed" ? v1::POLICY_CLOSED
                                          : v1::POLICY_UNSPECIFIED;
       if (value == v1::POLICY_UNSPECIFIED) return kUsage;
@@ -315,9 +318,9 @@ int Run(const std::vector<std::string>& args) {
     v1::ListCommentsRequest r;
     r.set_article_id(args[1]);
     v1::Order order;
-    if (!v1::Order_Parse("ORDER_" + absl::AsciiStrToUpper(
-                                        absl::GetFlag(FLAGS_order)),
-                         &order)) {
+    if (!v1::Order_Parse(
+            "ORDER_" + absl::AsciiStrToUpper(absl::GetFlag(FLAGS_order)),
+            &order)) {
       std::fprintf(stderr, "error: --order must be hot, newest or oldest\n");
       return kUsage;
     }
@@ -347,8 +350,8 @@ int Run(const std::vector<std::string>& args) {
       PrintJson(*state);
     } else {
       std::cout << state->like_count() << " likes; "
-                << (state->liked() ? "liked" : "not liked") << " by "
-                << args[3] << "\n";
+                << (state->liked() ? "liked" : "not liked") << " by " << args[3]
+                << "\n";
     }
     return 0;
   }
@@ -400,8 +403,7 @@ int main(int argc, char** argv) {
       "reject|clear|policy|keywords|ban|unban|audit ARGS...  (see the head "
       "of client/commentctl_main.cc)");
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
-  const std::vector<std::string> args(positional.begin() + 1,
-                                      positional.end());
+  const std::vector<std::string> args(positional.begin() + 1, positional.end());
   const int rc = comments::Run(args);
   if (rc == 2) {
     std::fprintf(stderr, "usage: %s\n", absl::ProgramUsageMessage().data());

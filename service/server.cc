@@ -65,7 +65,8 @@ absl::Status Validate(const ServerOptions& o) {
         "tls_cert and tls_key must be given together");
   }
   if (!o.tls_client_ca_path.empty() && o.tls_cert_path.empty()) {
-    return absl::InvalidArgumentError("tls_client_ca needs tls_cert and tls_key");
+    return absl::InvalidArgumentError(
+        "tls_client_ca needs tls_cert and tls_key");
   }
   return absl::OkStatus();
 }
@@ -85,8 +86,8 @@ absl::StatusOr<moderation::EngineOptions> EngineOptionsFrom(
     absl::StatusOr<moderation::Action> action =
         moderation::ParseAction(d.flag, /*allow_ok=*/true);
     if (!action.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("contact_", d.name, "_action: ", action.status().message()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "contact_", d.name, "_action: ", action.status().message()));
     }
     *d.action = *action;
   }
@@ -127,8 +128,8 @@ class ServerImpl final : public CommentServer {
              std::shared_ptr<const moderation::Lexicon> initial_lexicon,
              ModeratorAuth auth)
       : options_(options),
-        redis_(RedisClientOptions{std::move(endpoint),
-                                  options.redis_pool_size}),
+        redis_(
+            RedisClientOptions{std::move(endpoint), options.redis_pool_size}),
         store_(&redis_, CommentStoreOptions{options.hot_half_life,
                                             options.hot_reply_weight}),
         moderation_store_(&redis_),
@@ -143,10 +144,10 @@ class ServerImpl final : public CommentServer {
                                   .default_policy = options.default_policy,
                                   .report_threshold = options.report_threshold},
             &store_, &moderation_store_, &lexicon_, &tokens_),
-        moderation_service_(
-            ModerationServiceOptions{options.store_timeout,
-                                     options.default_policy},
-            &auth_, &store_, &moderation_store_, &keyword_sync_, &tokens_) {}
+        moderation_service_(ModerationServiceOptions{options.store_timeout,
+                                                     options.default_policy},
+                            &auth_, &store_, &moderation_store_, &keyword_sync_,
+                            &tokens_) {}
 
   ~ServerImpl() override {
     {
@@ -278,9 +279,9 @@ absl::StatusOr<std::unique_ptr<CommentServer>> CommentServer::Start(
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       Credentials(options);
   if (!credentials.ok()) return credentials.status();
-  auto server = std::make_unique<ServerImpl>(options, *std::move(endpoint),
-                                             *engine, *std::move(lexicon),
-                                             std::move(auth));
+  auto server =
+      std::make_unique<ServerImpl>(options, *std::move(endpoint), *engine,
+                                   *std::move(lexicon), std::move(auth));
   if (absl::Status s = server->Listen(*credentials); !s.ok()) return s;
   server->StartBackground(seed);
   return server;

@@ -1,9 +1,10 @@
 // comment-server: serves comments.v1 over gRPC from Redis. Flags are parsed
 // here and nowhere else; see docs/operations.md.
 
+#include <pthread.h>
+
 #include <csignal>
 #include <cstdio>
-#include <pthread.h>
 #include <string>
 
 #include "absl/flags/flag.h"

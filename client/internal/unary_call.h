@@ -1,11 +1,11 @@
 #ifndef COMMENTS_CLIENT_INTERNAL_UNARY_CALL_H_
 #define COMMENTS_CLIENT_INTERNAL_UNARY_CALL_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <algorithm>
 #include <random>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
@@ -33,8 +33,7 @@ inline absl::Duration Jitter(absl::Duration backoff) {
 // One unary call, tried again on UNAVAILABLE with exponential backoff while
 // ClientOptions::max_attempts and the call's deadline allow.
 // REQUIRES: the method is safe to retry.
-template <typename Response, typename Stub, typename Method,
-          typename Request>
+template <typename Response, typename Stub, typename Method, typename Request>
 absl::StatusOr<Response> UnaryCall(Stub& stub, Method method,
                                    const Request& request,
                                    const ClientOptions& options) {

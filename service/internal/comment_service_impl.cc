@@ -28,10 +28,11 @@ absl::Status ValidateCommentRef(const std::string& article_id,
 
 }  // namespace
 
-CommentServiceImpl::CommentServiceImpl(
-    CommentServiceOptions options, CommentStore* store,
-    ModerationStore* moderation_store, const moderation::LexiconHolder* lexicon,
-    const PageTokenCodec* tokens)
+CommentServiceImpl::CommentServiceImpl(CommentServiceOptions options,
+                                       CommentStore* store,
+                                       ModerationStore* moderation_store,
+                                       const moderation::LexiconHolder* lexicon,
+                                       const PageTokenCodec* tokens)
     : options_(std::move(options)),
       store_(store),
       moderation_store_(moderation_store),
@@ -60,8 +61,8 @@ absl::Status CommentServiceImpl::Post(const v1::PostCommentRequest& request,
       NormalizeBody(request.body(), options_.max_body_chars);
   if (!body.ok()) return body.status();
   if (request.idempotency_key().size() > kMaxIdBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "idempotency_key is longer than ", kMaxIdBytes, " bytes"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("idempotency_key is longer than ", kMaxIdBytes, " bytes"));
   }
   if (!request.parent_id().empty()) {
     if (absl::Status s = ValidateCommentRef(request.article_id(),
@@ -74,8 +75,7 @@ absl::Status CommentServiceImpl::Post(const v1::PostCommentRequest& request,
       moderation_store_->IsBanned(request.author_id(), deadline);
   if (!banned.ok()) return banned.status();
   if (*banned) {
-    return absl::PermissionDeniedError(
-        "author_id is banned from commenting");
+    return absl::PermissionDeniedError("author_id is banned from commenting");
   }
   const ModeratedText moderated = Moderate(*lexicon_, *name, *body);
   comment.article_id = request.article_id();
@@ -92,9 +92,9 @@ absl::Status CommentServiceImpl::Post(const v1::PostCommentRequest& request,
   const v1::Comment& stored = result->stored.comment;
   if (stored.status() == v1::COMMENT_STATUS_PENDING) {
     // Idempotent: a retry re-adds the same entry.
-    const absl::Time created = absl::FromUnixMicros(
-        stored.create_time().seconds() * 1000000 +
-        stored.create_time().nanos() / 1000);
+    const absl::Time created =
+        absl::FromUnixMicros(stored.create_time().seconds() * 1000000 +
+                             stored.create_time().nanos() / 1000);
     if (absl::Status s = moderation_store_->Enqueue(
             v1::QUEUE_PENDING, {stored.article_id(), stored.comment_id()},
             absl::ToUnixMicros(created), deadline);
@@ -123,10 +123,9 @@ absl::Status CommentServiceImpl::Report(const v1::ReportCommentRequest& request,
   }
   absl::StatusOr<std::string> reason = NormalizeReason(request.reason());
   if (!reason.ok()) return reason.status();
-  absl::StatusOr<ReportResult> result =
-      store_->Report(request.article_id(), request.comment_id(),
-                     request.user_id(), *reason, options_.report_threshold,
-                     deadline);
+  absl::StatusOr<ReportResult> result = store_->Report(
+      request.article_id(), request.comment_id(), request.user_id(), *reason,
+      options_.report_threshold, deadline);
   if (!result.ok()) return result.status();
   if (result->queued) {
     if (absl::Status s = moderation_store_->Enqueue(
@@ -240,9 +239,9 @@ grpc::Status CommentServiceImpl::GetComment(
   // Held and refused comments are not the public's to read.
   if (comment->status() == v1::COMMENT_STATUS_PENDING ||
       comment->status() == v1::COMMENT_STATUS_REJECTED) {
-    return ToGrpcStatus(absl::NotFoundError(
-        absl::StrCat("comment_id ", request->comment_id(),
-                     " names no comment of this article")));
+    return ToGrpcStatus(
+        absl::NotFoundError(absl::StrCat("comment_id ", request->comment_id(),
+                                         " names no comment of this article")));
   }
   *response = *std::move(comment);
   return grpc::Status::OK;
@@ -278,9 +277,9 @@ grpc::Status CommentServiceImpl::DeleteComment(
   if (s.ok()) s = ValidateUserId(request->user_id(), "user_id");
   if (!s.ok()) return ToGrpcStatus(s);
   const absl::Time deadline = Deadline(*context);
-  absl::StatusOr<std::string> left = store_->Delete(
-      request->article_id(), request->comment_id(), request->user_id(),
-      deadline);
+  absl::StatusOr<std::string> left =
+      store_->Delete(request->article_id(), request->comment_id(),
+                     request->user_id(), deadline);
   if (!left.ok()) return ToGrpcStatus(left.status());
   if (!left->empty()) {
     s = moderation_store_->Dequeue(
@@ -309,8 +308,8 @@ grpc::Status CommentServiceImpl::BatchGetArticleStats(
     v1::BatchGetArticleStatsResponse* response) {
   const int n = request->article_ids_size();
   if (n == 0) {
-    return ToGrpcStatus(
-        absl::InvalidArgumentError("article_ids must name at least one article"));
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        "article_ids must name at least one article"));
   }
   if (n > options_.max_batch_articles) {
     return ToGrpcStatus(absl::InvalidArgumentError(

@@ -74,8 +74,8 @@ class CommentServiceImpl final : public v1::CommentService::Service {
  private:
   absl::Status Post(const v1::PostCommentRequest& request, absl::Time deadline,
                     v1::PostCommentResponse& response);
-  absl::Status List(const v1::ListCommentsRequest& request,
-                    absl::Time deadline, v1::ListCommentsResponse& response);
+  absl::Status List(const v1::ListCommentsRequest& request, absl::Time deadline,
+                    v1::ListCommentsResponse& response);
   // Like and Unlike: the same call with the direction as a flag.
   absl::Status Like(const std::string& article_id,
                     const std::string& comment_id, const std::string& user_id,

@@ -29,8 +29,8 @@ ScriptError DecodeScriptError(const absl::Status& status) {
   if (!absl::IsInternal(status)) return out;
   absl::string_view message = status.message();
   if (absl::ConsumePrefix(&message, "NOTFOUND ")) {
-    out.status = absl::NotFoundError(absl::StrCat(
-        message, " names no visible comment of this article"));
+    out.status = absl::NotFoundError(
+        absl::StrCat(message, " names no visible comment of this article"));
   } else if (absl::ConsumePrefix(&message, "DENIED ")) {
     out.status = absl::PermissionDeniedError(message);
   } else if (absl::ConsumePrefix(&message, "CLOSED ")) {
@@ -53,12 +53,8 @@ absl::Status Malformed(absl::string_view what) {
       absl::StrCat("comment store: unexpected reply shape for ", what));
 }
 
-bool IsInt(const RedisReply& r) {
-  return r.type == RedisReply::Type::kInteger;
-}
-bool IsStr(const RedisReply& r) {
-  return r.type == RedisReply::Type::kString;
-}
+bool IsInt(const RedisReply& r) { return r.type == RedisReply::Type::kInteger; }
+bool IsStr(const RedisReply& r) { return r.type == RedisReply::Type::kString; }
 
 // Decodes what lua/prelude.lua's emit() produces, starting at element
 // `first` of `r`.
@@ -138,16 +134,15 @@ LuaScript::Call CommentStore::PostCall(const NewComment& comment,
                                        const std::string& grandparent) const {
   const Keyspace keys(comment.article_id);
   const std::vector<std::string> hot = HotArgs();
-  return {{keys.Comments(), keys.Stats(), keys.Participants(),
-           keys.NewestIndex(comment.parent_id),
-           keys.HotIndex(comment.parent_id),
-           keys.Idempotency(comment.author_id, comment.idempotency_key),
-           keys.HotIndex(grandparent), keys.PendingQueue()},
-          {comment.parent_id, grandparent, comment.author_id,
-           comment.author_name, comment.body, comment.idempotency_key,
-           absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
-           hot[0], hot[1], comment.verdict, comment.default_policy,
-           comment.detail}};
+  return {
+      {keys.Comments(), keys.Stats(), keys.Participants(),
+       keys.NewestIndex(comment.parent_id), keys.HotIndex(comment.parent_id),
+       keys.Idempotency(comment.author_id, comment.idempotency_key),
+       keys.HotIndex(grandparent), keys.PendingQueue()},
+      {comment.parent_id, grandparent, comment.author_id, comment.author_name,
+       comment.body, comment.idempotency_key,
+       absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)), hot[0],
+       hot[1], comment.verdict, comment.default_policy, comment.detail}};
 }
 
 absl::StatusOr<PostResult> CommentStore::DecodePost(const NewComment& comment,
@@ -175,8 +170,7 @@ absl::StatusOr<PostResult> CommentStore::Post(const NewComment& comment,
       comment.article_id, comment.parent_id,
       [&](const std::string& grandparent, const std::string&) {
         LuaScript::Call call = PostCall(comment, grandparent);
-        return PostCommentScript().Run(*redis_, call.keys, call.args,
-                                       deadline);
+        return PostCommentScript().Run(*redis_, call.keys, call.args, deadline);
       });
   if (!reply.ok()) return reply.status();
   return DecodePost(comment, *reply);
@@ -304,7 +298,8 @@ absl::StatusOr<LikeState> CommentStore::SetLike(const std::string& article_id,
   const Keyspace keys(article_id);
   const std::vector<std::string> hot = HotArgs();
   absl::StatusOr<RedisReply> reply = RunWithChain(
-      article_id, comment_id, [&](const std::string& parent, const std::string&) {
+      article_id, comment_id,
+      [&](const std::string& parent, const std::string&) {
         return LikeCommentScript().Run(
             *redis_,
             {keys.Comments(), keys.Likers(comment_id), keys.HotIndex(parent),
@@ -369,8 +364,8 @@ absl::StatusOr<Decided> CommentStore::DecodeDecided(
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<Decided>>> CommentStore::Decide(
-    const std::vector<CommentRef>& refs, bool approve,
-    const std::string& queue, absl::Time deadline) {
+    const std::vector<CommentRef>& refs, bool approve, const std::string& queue,
+    absl::Time deadline) {
   std::vector<LuaScript::Call> calls;
   calls.reserve(refs.size());
   for (const CommentRef& ref : refs) {
@@ -402,10 +397,12 @@ absl::StatusOr<std::vector<absl::StatusOr<Decided>>> CommentStore::Decide(
   return out;
 }
 
-absl::StatusOr<ReportResult> CommentStore::Report(
-    const std::string& article_id, const std::string& comment_id,
-    const std::string& user_id, const std::string& reason, int threshold,
-    absl::Time deadline) {
+absl::StatusOr<ReportResult> CommentStore::Report(const std::string& article_id,
+                                                  const std::string& comment_id,
+                                                  const std::string& user_id,
+                                                  const std::string& reason,
+                                                  int threshold,
+                                                  absl::Time deadline) {
   const Keyspace keys(article_id);
   absl::StatusOr<RedisReply> reply = ReportCommentScript().Run(
       *redis_,

@@ -17,8 +17,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     case absl::StatusCode::kUnknown:
     case absl::StatusCode::kDataLoss: {
       const std::string detail = status.ToString();
-      std::fprintf(stderr, "comment-server: store error: %s\n",
-                   detail.c_str());
+      std::fprintf(stderr, "comment-server: store error: %s\n", detail.c_str());
       const char* message =
           status.code() == absl::StatusCode::kUnavailable
               ? "the comment store is unavailable; retry later"

@@ -54,7 +54,9 @@ absl::Status KeywordSync::SyncNow() {
   return absl::OkStatus();
 }
 
-void KeywordSync::Start() { thread_ = std::thread([this] { Run(); }); }
+void KeywordSync::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void KeywordSync::Poke() {
   absl::MutexLock lock(&wake_mu_);

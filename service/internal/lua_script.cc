@@ -23,8 +23,8 @@ std::string Sha1Hex(const std::string& text) {
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(text.data()), text.size(),
        digest);
-  return absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(digest), sizeof(digest)));
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
 }
 
 }  // namespace
@@ -32,8 +32,7 @@ std::string Sha1Hex(const std::string& text) {
 LuaScript::LuaScript(const char* source)
     : source_(source), sha1_(Sha1Hex(source_)) {}
 
-RedisArgv LuaScript::BuildArgv(const std::string& verb,
-                               const std::string& body,
+RedisArgv LuaScript::BuildArgv(const std::string& verb, const std::string& body,
                                const std::vector<std::string>& keys,
                                const std::vector<std::string>& args) const {
   RedisArgv argv;
@@ -46,9 +45,10 @@ RedisArgv LuaScript::BuildArgv(const std::string& verb,
   return argv;
 }
 
-absl::StatusOr<RedisReply> LuaScript::Run(
-    RedisClient& redis, const std::vector<std::string>& keys,
-    const std::vector<std::string>& args, absl::Time deadline) const {
+absl::StatusOr<RedisReply> LuaScript::Run(RedisClient& redis,
+                                          const std::vector<std::string>& keys,
+                                          const std::vector<std::string>& args,
+                                          absl::Time deadline) const {
   absl::StatusOr<RedisReply> reply =
       redis.Command(BuildArgv("EVALSHA", sha1_, keys, args), deadline);
   if (!reply.ok() && absl::IsInternal(reply.status()) &&
@@ -86,10 +86,10 @@ absl::StatusOr<std::vector<absl::StatusOr<RedisReply>>> LuaScript::RunMany(
   return out;
 }
 
-#define COMMENTS_DEFINE_SCRIPT(Name)       \
-  const LuaScript& Name##Script() {        \
+#define COMMENTS_DEFINE_SCRIPT(Name)             \
+  const LuaScript& Name##Script() {              \
     static const LuaScript script(k##Name##Lua); \
-    return script;                         \
+    return script;                               \
   }
 COMMENTS_DEFINE_SCRIPT(PostComment)
 COMMENTS_DEFINE_SCRIPT(GetComment)

@@ -513,8 +513,8 @@ absl::Status ModerationServiceImpl::DoUpdateKeywords(
 absl::Status ModerationServiceImpl::DoListKeywords(
     const v1::ListKeywordsRequest& request, absl::Time deadline,
     v1::ListKeywordsResponse& response) {
-  absl::StatusOr<int> limit =
-      ResolvePageSize(request.page_size(), kDefaultKeywordPage, kMaxKeywordPage);
+  absl::StatusOr<int> limit = ResolvePageSize(
+      request.page_size(), kDefaultKeywordPage, kMaxKeywordPage);
   if (!limit.ok()) return limit.status();
   PageCursor expected = ListCursor("keywords", "*", 0);
   std::string after;

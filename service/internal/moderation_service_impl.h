@@ -45,8 +45,7 @@ class ModerationServiceImpl final : public v1::ModerationService::Service {
                               const v1::InspectCommentRequest* request,
                               v1::QueueItem* response) override;
   grpc::Status ModerateComments(
-      grpc::ServerContext* context,
-      const v1::ModerateCommentsRequest* request,
+      grpc::ServerContext* context, const v1::ModerateCommentsRequest* request,
       v1::ModerateCommentsResponse* response) override;
   grpc::Status ClearQueue(grpc::ServerContext* context,
                           const v1::ClearQueueRequest* request,
@@ -98,8 +97,7 @@ class ModerationServiceImpl final : public v1::ModerationService::Service {
                            v1::ListAuditLogResponse& response);
 
   // Turns stored comments into queue items (detail, reasons).
-  absl::Status FillItems(v1::Queue queue,
-                         std::vector<StoredComment> comments,
+  absl::Status FillItems(v1::Queue queue, std::vector<StoredComment> comments,
                          const std::vector<std::string>& scores,
                          absl::Time deadline, v1::ListQueueResponse& response);
   // Decides a batch, takes the decided ones out of the cross-article

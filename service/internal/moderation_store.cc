@@ -95,10 +95,9 @@ absl::Status ModerationStore::Dequeue(v1::Queue queue,
   return redis_->Command(command, deadline).status();
 }
 
-absl::StatusOr<std::vector<ModerationStore::QueueEntry>>
-ModerationStore::Range(v1::Queue queue,
-                       const std::optional<IndexPosition>& after, int limit,
-                       const std::string& max_score, absl::Time deadline) {
+absl::StatusOr<std::vector<ModerationStore::QueueEntry>> ModerationStore::Range(
+    v1::Queue queue, const std::optional<IndexPosition>& after, int limit,
+    const std::string& max_score, absl::Time deadline) {
   absl::StatusOr<RedisReply> reply = QueueRangeScript().Run(
       *redis_, {GlobalQueue(queue)},
       {after ? after->score : "", after ? after->comment_id : "",
@@ -121,10 +120,10 @@ ModerationStore::Range(v1::Queue queue,
 absl::StatusOr<std::vector<CommentRef>> ModerationStore::ArticleQueueHead(
     v1::Queue queue, const std::string& article_id,
     const std::string& max_score, int limit, absl::Time deadline) {
-  absl::StatusOr<RedisReply> reply = redis_->Command(
-      {"ZRANGEBYSCORE", ArticleQueue(queue, article_id), "-inf", max_score,
-       "LIMIT", "0", absl::StrCat(limit)},
-      deadline);
+  absl::StatusOr<RedisReply> reply =
+      redis_->Command({"ZRANGEBYSCORE", ArticleQueue(queue, article_id), "-inf",
+                       max_score, "LIMIT", "0", absl::StrCat(limit)},
+                      deadline);
   if (!reply.ok()) return reply.status();
   std::vector<CommentRef> out;
   for (const RedisReply& id : reply->elements) {
@@ -134,8 +133,7 @@ absl::StatusOr<std::vector<CommentRef>> ModerationStore::ArticleQueueHead(
 }
 
 absl::StatusOr<std::vector<bool>> ModerationStore::StillQueued(
-    v1::Queue queue, const std::vector<CommentRef>& refs,
-    absl::Time deadline) {
+    v1::Queue queue, const std::vector<CommentRef>& refs, absl::Time deadline) {
   std::vector<RedisArgv> commands;
   commands.reserve(refs.size());
   for (const CommentRef& ref : refs) {
@@ -191,8 +189,7 @@ absl::StatusOr<int64_t> ModerationStore::RepairQueues(absl::Time deadline) {
           RedisArgv zadd = {"ZADD", GlobalQueue(queue), "NX", "CH"};
           for (size_t i = 0; i + 1 < entries->elements.size(); i += 2) {
             zadd.push_back(entries->elements[i + 1].str);
-            zadd.push_back(
-                QueueMember({article, entries->elements[i].str}));
+            zadd.push_back(QueueMember({article, entries->elements[i].str}));
           }
           absl::StatusOr<RedisReply> done = redis_->Command(zadd, deadline);
           if (!done.ok()) return done.status();
@@ -218,13 +215,13 @@ absl::StatusOr<ModerationStore::KeywordsState> ModerationStore::UpdateKeywords(
                                       static_cast<int>(k.scope())));
   }
   args.insert(args.end(), remove.begin(), remove.end());
-  absl::StatusOr<RedisReply> reply = UpdateKeywordsScript().Run(
-      *redis_,
-      {std::string(global_keys::kKeywords),
-       std::string(global_keys::kKeywordIndex),
-       std::string(global_keys::kKeywordVersion),
-       std::string(global_keys::kKeywordsSeeded)},
-      args, deadline);
+  absl::StatusOr<RedisReply> reply =
+      UpdateKeywordsScript().Run(*redis_,
+                                 {std::string(global_keys::kKeywords),
+                                  std::string(global_keys::kKeywordIndex),
+                                  std::string(global_keys::kKeywordVersion),
+                                  std::string(global_keys::kKeywordsSeeded)},
+                                 args, deadline);
   if (!reply.ok()) return reply.status();
   if (reply->elements.size() != 2) return Malformed("UpdateKeywords");
   return KeywordsState{reply->elements[0].integer, reply->elements[1].integer};
@@ -263,12 +260,12 @@ absl::StatusOr<std::vector<v1::Keyword>> ModerationStore::AllKeywords(
 absl::StatusOr<std::pair<std::vector<v1::Keyword>, int64_t>>
 ModerationStore::ListKeywords(const std::string& after_word, int limit,
                               absl::Time deadline) {
-  absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(
-      {{"ZRANGEBYLEX", std::string(global_keys::kKeywordIndex),
-        after_word.empty() ? "-" : "(" + after_word, "+", "LIMIT", "0",
-        absl::StrCat(limit)},
-       {"HLEN", std::string(global_keys::kKeywords)}},
-      deadline);
+  absl::StatusOr<std::vector<RedisReply>> replies =
+      redis_->Pipeline({{"ZRANGEBYLEX", std::string(global_keys::kKeywordIndex),
+                         after_word.empty() ? "-" : "(" + after_word, "+",
+                         "LIMIT", "0", absl::StrCat(limit)},
+                        {"HLEN", std::string(global_keys::kKeywords)}},
+                       deadline);
   if (!replies.ok()) return replies.status();
   std::vector<std::string> words;
   for (const RedisReply& w : (*replies)[0].elements) words.push_back(w.str);
@@ -333,11 +330,11 @@ absl::Status ModerationStore::Audit(const std::vector<v1::AuditEntry>& entries,
 
 absl::StatusOr<std::vector<v1::AuditEntry>> ModerationStore::ListAudit(
     const std::string& before_id, int limit, absl::Time deadline) {
-  absl::StatusOr<RedisReply> reply = redis_->Command(
-      {"XREVRANGE", std::string(global_keys::kAudit),
-       before_id.empty() ? "+" : "(" + before_id, "-", "COUNT",
-       absl::StrCat(limit)},
-      deadline);
+  absl::StatusOr<RedisReply> reply =
+      redis_->Command({"XREVRANGE", std::string(global_keys::kAudit),
+                       before_id.empty() ? "+" : "(" + before_id, "-", "COUNT",
+                       absl::StrCat(limit)},
+                      deadline);
   if (!reply.ok()) return reply.status();
   std::vector<v1::AuditEntry> out;
   for (const RedisReply& item : reply->elements) {

@@ -44,18 +44,17 @@ absl::StatusOr<ModeratorAuth> ModeratorAuth::Parse(absl::string_view text,
     ++line_number;
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line[0] == '#') continue;
-    std::vector<absl::string_view> fields =
-        absl::StrSplit(line, absl::MaxSplits(absl::ByAnyChar(" \t"), 1),
-                       absl::SkipEmpty());
+    std::vector<absl::string_view> fields = absl::StrSplit(
+        line, absl::MaxSplits(absl::ByAnyChar(" \t"), 1), absl::SkipEmpty());
     const auto where = [&] { return absl::StrCat(source, ":", line_number); };
     if (fields.size() != 2) {
       return absl::InvalidArgumentError(
           absl::StrCat(where(), ": expected `TOKEN NAME`"));
     }
     if (fields[0].size() < kMinTokenLength) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where(), ": tokens must be at least ", kMinTokenLength,
-          " characters"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where(), ": tokens must be at least ", kMinTokenLength,
+                       " characters"));
     }
     std::string digest = Digest(fields[0]);
     for (const auto& known : auth.moderators_) {

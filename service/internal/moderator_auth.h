@@ -1,11 +1,11 @@
 #ifndef COMMENTS_SERVICE_INTERNAL_MODERATOR_AUTH_H_
 #define COMMENTS_SERVICE_INTERNAL_MODERATOR_AUTH_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"

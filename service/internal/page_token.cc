@@ -18,7 +18,7 @@ namespace {
 
 // Versioned so the layout can change without misreading old tokens.
 constexpr absl::string_view kVersion = "1";
-constexpr size_t kTagBytes = 16;  // Truncated HMAC-SHA256: 128 bits.
+constexpr size_t kTagBytes = 16;   // Truncated HMAC-SHA256: 128 bits.
 constexpr char kSeparator = '\n';  // Not allowed in any field.
 
 absl::Status BadToken(absl::string_view why) {
@@ -62,8 +62,7 @@ absl::StatusOr<PageCursor> PageTokenCodec::Decode(
   if (CRYPTO_memcmp(tag.data(), raw.data() + payload.size(), kTagBytes) != 0) {
     return BadToken("its signature does not match");
   }
-  const std::vector<std::string> fields =
-      absl::StrSplit(payload, kSeparator);
+  const std::vector<std::string> fields = absl::StrSplit(payload, kSeparator);
   if (fields.size() != 6 || fields[0] != kVersion) {
     return BadToken("unknown layout");
   }

@@ -13,7 +13,7 @@ namespace comments {
 struct PageCursor {
   std::string article_id;
   std::string parent_id;
-  int order = 0;  // comments.v1.Order value.
+  int order = 0;      // comments.v1.Order value.
   std::string score;  // Exactly as Redis printed it, so it round-trips.
   std::string comment_id;
 };

@@ -1,15 +1,15 @@
 #include "service/internal/redis_client.h"
 
 #include <hiredis.h>
+#include <sys/time.h>
 
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <sys/time.h>
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
@@ -114,12 +114,13 @@ RedisClient::~RedisClient() = default;
 
 absl::StatusOr<RedisClient::ContextPtr> RedisClient::Connect(
     absl::Time deadline) {
-  const timeval tv =
-      TimeoutTimeval(std::min(options_.connect_timeout, deadline - absl::Now()));
+  const timeval tv = TimeoutTimeval(
+      std::min(options_.connect_timeout, deadline - absl::Now()));
   const RedisEndpoint& ep = options_.endpoint;
-  ContextPtr context(ep.unix_path.empty()
-                         ? redisConnectWithTimeout(ep.host.c_str(), ep.port, tv)
-                         : redisConnectUnixWithTimeout(ep.unix_path.c_str(), tv));
+  ContextPtr context(
+      ep.unix_path.empty()
+          ? redisConnectWithTimeout(ep.host.c_str(), ep.port, tv)
+          : redisConnectUnixWithTimeout(ep.unix_path.c_str(), tv));
   if (context == nullptr) {
     return absl::ResourceExhaustedError("redis: out of memory for a context");
   }
@@ -147,9 +148,9 @@ absl::StatusOr<RedisClient::ContextPtr> RedisClient::Acquire(
       return context;
     }
     if (absl::Now() < fail_fast_until_) {
-      return absl::UnavailableError(absl::StrCat(
-          "redis ", options_.endpoint.ToString(),
-          ": unreachable at the last attempt; retrying shortly"));
+      return absl::UnavailableError(
+          absl::StrCat("redis ", options_.endpoint.ToString(),
+                       ": unreachable at the last attempt; retrying shortly"));
     }
     ++open_;  // Reserve a slot; connect outside the lock.
   }
@@ -199,8 +200,8 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::RunOn(
     void* raw = nullptr;
     errno = 0;
     if (redisGetReply(context, &raw) != REDIS_OK || raw == nullptr) {
-      const bool timed_out = errno == EAGAIN || errno == EWOULDBLOCK ||
-                             absl::Now() >= deadline;
+      const bool timed_out =
+          errno == EAGAIN || errno == EWOULDBLOCK || absl::Now() >= deadline;
       if (timed_out) {
         return absl::DeadlineExceededError(
             "redis: no reply before the deadline");

@@ -21,7 +21,7 @@ struct RedisReply {
   enum class Type { kNil, kInteger, kString, kStatus, kArray };
   Type type = Type::kNil;
   int64_t integer = 0;
-  std::string str;  // kString and kStatus.
+  std::string str;                   // kString and kStatus.
   std::vector<RedisReply> elements;  // kArray.
 
   bool is_nil() const { return type == Type::kNil; }

@@ -70,8 +70,7 @@ std::optional<v1::ModerationOutcome> Outcome(const StoredComment& stored,
       return outcome;
     case v1::COMMENT_STATUS_PENDING:
       if (strongest == v1::MODERATION_ACTION_REVIEW) {
-        outcome.set_message(
-            "Your comment is awaiting review by a moderator.");
+        outcome.set_message("Your comment is awaiting review by a moderator.");
       } else {
         outcome.set_pre_moderation(pre_moderated);
         outcome.set_message(

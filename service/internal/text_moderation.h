@@ -24,8 +24,7 @@ struct ModeratedText {
 };
 
 ModeratedText Moderate(const moderation::LexiconHolder& lexicon,
-                       const std::string& author_name,
-                       const std::string& body);
+                       const std::string& author_name, const std::string& body);
 
 // What to tell the poster about a stored comment, or nothing when it was
 // published untouched. `pre_moderated`: the article's policy held it.

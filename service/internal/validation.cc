@@ -62,8 +62,8 @@ TextScan Scan(absl::string_view text, bool allow_newline) {
 absl::Status ValidateArticleId(absl::string_view id, absl::string_view field) {
   if (id.empty()) return Invalid(field, "is required");
   if (id.size() > kMaxIdBytes) {
-    return Invalid(field, absl::StrCat("is longer than ", kMaxIdBytes,
-                                       " characters"));
+    return Invalid(field,
+                   absl::StrCat("is longer than ", kMaxIdBytes, " characters"));
   }
   for (char c : id) {
     if (!absl::ascii_isalnum(c) && c != '_' && c != '.' && c != ':' &&
@@ -77,8 +77,8 @@ absl::Status ValidateArticleId(absl::string_view id, absl::string_view field) {
 absl::Status ValidateUserId(absl::string_view id, absl::string_view field) {
   if (id.empty()) return Invalid(field, "is required");
   if (id.size() > kMaxIdBytes) {
-    return Invalid(field, absl::StrCat("is longer than ", kMaxIdBytes,
-                                       " bytes"));
+    return Invalid(field,
+                   absl::StrCat("is longer than ", kMaxIdBytes, " bytes"));
   }
   const TextScan scan = Scan(id, /*allow_newline=*/false);
   if (!scan.valid_utf8) return Invalid(field, "is not valid UTF-8");
@@ -90,8 +90,8 @@ absl::Status ValidateCommentIdPresent(absl::string_view id,
                                       absl::string_view field) {
   if (id.empty()) return Invalid(field, "is required");
   if (id.size() > kMaxIdBytes) {
-    return Invalid(field, absl::StrCat("is longer than ", kMaxIdBytes,
-                                       " bytes"));
+    return Invalid(field,
+                   absl::StrCat("is longer than ", kMaxIdBytes, " bytes"));
   }
   return absl::OkStatus();
 }
@@ -121,9 +121,9 @@ absl::StatusOr<std::string> NormalizeBody(absl::string_view body,
   }
   if (scan.code_points == 0) return Invalid("body", "is empty");
   if (scan.code_points > max_chars) {
-    return Invalid("body", absl::StrCat("has ", scan.code_points,
-                                        " characters; the limit is ",
-                                        max_chars));
+    return Invalid("body",
+                   absl::StrCat("has ", scan.code_points,
+                                " characters; the limit is ", max_chars));
   }
   return folded.substr(scan.first_kept, scan.end_kept - scan.first_kept);
 }

@@ -29,8 +29,8 @@ class CommentctlTest : public ::testing::Test {
     tokens_ = new std::string(redis_->dir() + "/tokens");
     std::ofstream(*tokens_) << "ctl-test-token-0123456789 ops\n";
     server_ = new testing::CommentServerProcess();
-    ASSERT_TRUE(server_->Start(redis_->url(),
-                               {"--moderator_tokens=" + *tokens_}));
+    ASSERT_TRUE(
+        server_->Start(redis_->url(), {"--moderator_tokens=" + *tokens_}));
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -43,8 +43,8 @@ class CommentctlTest : public ::testing::Test {
     const std::string out = redis_->dir() + "/out";
     const std::string err = redis_->dir() + "/err";
     const std::string command = env + " " + COMMENTCTL +
-                                " --target=" + server_->target() + " " +
-                                args + " >" + out + " 2>" + err;
+                                " --target=" + server_->target() + " " + args +
+                                " >" + out + " 2>" + err;
     const int status = std::system(command.c_str());
     CtlRun run;
     run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -73,7 +73,8 @@ TEST_F(CommentctlTest, PostAndListAsJson) {
 
   CtlRun liked = Ctl("--json like ctl-a " + id + " fan");
   ASSERT_EQ(liked.exit_code, 0);
-  EXPECT_EQ(nlohmann::json::parse(liked.out)["like_count"], "1");  // int64 in proto JSON
+  EXPECT_EQ(nlohmann::json::parse(liked.out)["like_count"],
+            "1");  // int64 in proto JSON
 
   CtlRun listed = Ctl("--json list ctl-a --order=hot");
   ASSERT_EQ(listed.exit_code, 0);

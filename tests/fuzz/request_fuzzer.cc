@@ -1,12 +1,12 @@
 // Fuzzes what parses untrusted request fields: page tokens and the text
 // checks. Input layout: first byte picks max_body_chars, the rest is the
 // text under test.
+#include <unicode/utf8.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
-
-#include <unicode/utf8.h>
 
 #include "absl/strings/numbers.h"
 #include "service/internal/page_token.h"
@@ -72,8 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(IsValidUtf8(*body));
     Check(!body->empty());
     Check(CodePoints(*body) <= max_chars);
-    Check(body->front() != ' ' && body->back() != ' ' &&
-          body->back() != '\n');
+    Check(body->front() != ' ' && body->back() != ' ' && body->back() != '\n');
   }
   absl::StatusOr<std::string> name = comments::NormalizeAuthorName(text);
   if (name.ok()) Check(IsValidUtf8(*name));

@@ -1,5 +1,7 @@
 // The real comment-server binary over a real redis-server, driven through
 // the client library: the contract of comments.proto, end to end.
+#include "tests/support/comment_server.h"
+
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -12,10 +14,9 @@
 #include "absl/strings/str_cat.h"
 #include "client/client.h"
 #include "gmock/gmock.h"
-#include "gtest/gtest.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
 #include "service/internal/redis_client.h"
-#include "tests/support/comment_server.h"
 #include "tests/support/redis_server.h"
 
 namespace comments {
@@ -82,7 +83,8 @@ class CommentServerTest : public ::testing::Test {
           client_->ListComments(req);
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) break;
-      for (const v1::Comment& c : page->comments()) ids.push_back(c.comment_id());
+      for (const v1::Comment& c : page->comments())
+        ids.push_back(c.comment_id());
       req.set_page_token(page->next_page_token());
     } while (!req.page_token().empty());
     return ids;
@@ -123,8 +125,7 @@ TEST_F(CommentServerTest, PostValidatesEachFieldByName) {
       "idempotency_key");
   for (const Case& c : cases) {
     absl::StatusOr<v1::PostCommentResponse> r = client_->PostComment(c.request);
-    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument)
-        << c.field;
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << c.field;
     EXPECT_THAT(std::string(r.status().message()), HasSubstr(c.field));
   }
   // Exactly at the limit, counted in code points, after trimming.
@@ -192,10 +193,9 @@ TEST_F(CommentServerTest, RepliesCountAndListUnderTheirParent) {
                 .status()
                 .code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(client_->PostComment(PostRequest(a, "x", "not-an-id"))
-                .status()
-                .code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      client_->PostComment(PostRequest(a, "x", "not-an-id")).status().code(),
+      absl::StatusCode::kNotFound);
   v1::ListCommentsRequest list;
   list.set_article_id(a);
   list.set_parent_id("12345");
@@ -342,7 +342,8 @@ TEST_F(CommentServerTest, HotWalkShowsEachUnchangedCommentOnce) {
   do {
     auto page = client_->ListComments(req);
     ASSERT_TRUE(page.ok()) << page.status();
-    for (const v1::Comment& c : page->comments()) walked.push_back(c.comment_id());
+    for (const v1::Comment& c : page->comments())
+      walked.push_back(c.comment_id());
     if (!page->comments().empty()) {
       // Bump the first comment of this page: it is already behind us.
       const std::string& seen = page->comments(0).comment_id();
@@ -582,8 +583,8 @@ TEST(CommentServerLifecycleTest, HealthServiceAnswersServing) {
   ASSERT_TRUE(redis.Start());
   testing::CommentServerProcess server;
   ASSERT_TRUE(server.Start(redis.url()));
-  auto channel = grpc::CreateChannel(server.target(),
-                                     grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(server.target(), grpc::InsecureChannelCredentials());
   auto health = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext context;
   grpc::health::v1::HealthCheckRequest request;

@@ -15,8 +15,8 @@ class CommentStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(redis_server_.Start());
-    redis_ = std::make_unique<RedisClient>(RedisClientOptions{
-        RedisEndpoint::Parse(redis_server_.url()).value()});
+    redis_ = std::make_unique<RedisClient>(
+        RedisClientOptions{RedisEndpoint::Parse(redis_server_.url()).value()});
     store_ = NewStore();
   }
 
@@ -81,8 +81,10 @@ TEST_F(CommentStoreTest, DeepThreadsWorkFromAColdReplica) {
 TEST_F(CommentStoreTest, DeleteUndoesEveryCountAndIndex) {
   const v1::Comment top = Post(*store_, "");
   const v1::Comment reply = Post(*store_, top.comment_id(), "u2");
-  ASSERT_TRUE(store_->SetLike("a", reply.comment_id(), "u3", true, Soon()).ok());
-  ASSERT_TRUE(store_->SetLike("a", reply.comment_id(), "u1", true, Soon()).ok());
+  ASSERT_TRUE(
+      store_->SetLike("a", reply.comment_id(), "u3", true, Soon()).ok());
+  ASSERT_TRUE(
+      store_->SetLike("a", reply.comment_id(), "u1", true, Soon()).ok());
   absl::StatusOr<std::vector<v1::ArticleStats>> before =
       store_->Stats({"a"}, Soon());
   EXPECT_EQ((*before)[0].comment_count(), 2);
@@ -94,8 +96,7 @@ TEST_F(CommentStoreTest, DeleteUndoesEveryCountAndIndex) {
   EXPECT_EQ((*after)[0].comment_count(), 1);
   EXPECT_EQ((*after)[0].participant_count(), 1);  // Only u1's comment is left.
   const Keyspace keys("a");
-  EXPECT_EQ(redis_->Command({"EXISTS", keys.Likers(reply.comment_id())},
-                            Soon())
+  EXPECT_EQ(redis_->Command({"EXISTS", keys.Likers(reply.comment_id())}, Soon())
                 ->integer,
             0);
   EXPECT_EQ(store_->Get("a", top.comment_id(), Soon())->reply_count(), 0);

@@ -312,12 +312,14 @@ TEST_F(ModerationServerTest, QueuesListOldestFirstAcrossArticles) {
   for (int i = 0; i < 5; ++i) {
     const std::string& art = i % 2 ? b : a;
     expected.push_back(
-        art + "/" + Post(art, absl::StrCat("spamword ", i))->comment().comment_id());
+        art + "/" +
+        Post(art, absl::StrCat("spamword ", i))->comment().comment_id());
   }
   std::vector<std::string> all = QueueIds(v1::QUEUE_PENDING, "", 2);
   std::vector<std::string> ours;
   for (const std::string& id : all) {
-    if (id.rfind(a + "/", 0) == 0 || id.rfind(b + "/", 0) == 0) ours.push_back(id);
+    if (id.rfind(a + "/", 0) == 0 || id.rfind(b + "/", 0) == 0)
+      ours.push_back(id);
   }
   EXPECT_EQ(ours, expected);
   EXPECT_EQ(QueueIds(v1::QUEUE_PENDING, b, 1).size(), 2u);
@@ -362,7 +364,8 @@ TEST_F(ModerationServerTest, ClearReportedQueue) {
   const std::string a = Article();
   std::vector<std::string> ids;
   for (int i = 0; i < 3; ++i) {
-    ids.push_back(Post(a, absl::StrCat("reported ", i))->comment().comment_id());
+    ids.push_back(
+        Post(a, absl::StrCat("reported ", i))->comment().comment_id());
     for (const char* who : {"x", "y", "z"}) {
       ASSERT_TRUE(client_->ReportComment(a, ids.back(), who).ok());
     }
@@ -421,7 +424,8 @@ TEST_F(ModerationServerTest, ModerateCommentsGivesEachDecisionItsResult) {
   ASSERT_EQ(res->results_size(), 4);
   EXPECT_EQ(res->results(0).code(), 0);
   EXPECT_EQ(res->results(0).status(), v1::COMMENT_STATUS_PUBLISHED);
-  EXPECT_EQ(res->results(1).code(), static_cast<int>(absl::StatusCode::kNotFound));
+  EXPECT_EQ(res->results(1).code(),
+            static_cast<int>(absl::StatusCode::kNotFound));
   EXPECT_EQ(res->results(2).code(),
             static_cast<int>(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(res->results(3).code(),
@@ -639,9 +643,7 @@ class TestPki {
           Issue("server", ext) && Issue("client", ext);
   }
   bool ok() const { return ok_; }
-  std::string Path(const std::string& name) const {
-    return dir_ + "/" + name;
-  }
+  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
   std::string Read(const std::string& name) const {
     std::ifstream in(Path(name));
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -656,8 +658,10 @@ class TestPki {
   bool Issue(const std::string& who, const std::string& ext) const {
     return Run("req -newkey rsa:2048 -nodes -keyout " + who + ".key -out " +
                who + ".csr -subj /CN=localhost") &&
-           Run("x509 -req -in " + who + ".csr -CA ca.pem -CAkey ca.key "
-               "-CAcreateserial -days 1 -out " + who + ".pem -extfile " + ext);
+           Run("x509 -req -in " + who +
+               ".csr -CA ca.pem -CAkey ca.key "
+               "-CAcreateserial -days 1 -out " +
+               who + ".pem -extfile " + ext);
   }
 
   std::string dir_;
@@ -671,9 +675,9 @@ TEST(ModerationTlsTest, TlsAndMutualTls) {
   grpc::SslCredentialsOptions trust;
   trust.pem_root_certs = pki.Read("ca.pem");
 
-  testing::CommentServerProcess& tls = fixture.StartServer(
-      {"--tls_cert=" + pki.Path("server.pem"),
-       "--tls_key=" + pki.Path("server.key")});
+  testing::CommentServerProcess& tls =
+      fixture.StartServer({"--tls_cert=" + pki.Path("server.pem"),
+                           "--tls_key=" + pki.Path("server.key")});
   ModerationClient secure({.target = tls.target(),
                            .credentials = grpc::SslCredentials(trust),
                            .bearer_token = kToken});
@@ -683,10 +687,10 @@ TEST(ModerationTlsTest, TlsAndMutualTls) {
                           .bearer_token = kToken});
   EXPECT_FALSE(plain.GetArticlePolicy("tls").ok());
 
-  testing::CommentServerProcess& mutual = fixture.StartServer(
-      {"--tls_cert=" + pki.Path("server.pem"),
-       "--tls_key=" + pki.Path("server.key"),
-       "--tls_client_ca=" + pki.Path("ca.pem")});
+  testing::CommentServerProcess& mutual =
+      fixture.StartServer({"--tls_cert=" + pki.Path("server.pem"),
+                           "--tls_key=" + pki.Path("server.key"),
+                           "--tls_client_ca=" + pki.Path("ca.pem")});
   ModerationClient no_cert({.target = mutual.target(),
                             .deadline = absl::Seconds(2),
                             .credentials = grpc::SslCredentials(trust),

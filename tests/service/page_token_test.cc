@@ -25,8 +25,8 @@ PageCursor Cursor() {
 
 TEST(PageTokenTest, RoundTrips) {
   PageTokenCodec codec("secret");
-  absl::StatusOr<PageCursor> back = codec.Decode(codec.Encode(Cursor()),
-                                                 Request());
+  absl::StatusOr<PageCursor> back =
+      codec.Decode(codec.Encode(Cursor()), Request());
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->score, "9013.1234567890123");
   EXPECT_EQ(back->comment_id, "42");
@@ -66,7 +66,8 @@ TEST(PageTokenTest, BoundToItsList) {
   other_order.order = 2;
   PageCursor other_parent = Request();
   other_parent.parent_id = "7";
-  for (const PageCursor& expected : {other_article, other_order, other_parent}) {
+  for (const PageCursor& expected :
+       {other_article, other_order, other_parent}) {
     EXPECT_EQ(codec.Decode(token, expected).status().code(),
               absl::StatusCode::kInvalidArgument);
   }

@@ -16,8 +16,8 @@ TEST(RedisEndpointTest, ParsesBothForms) {
   ASSERT_TRUE(unix_socket.ok());
   EXPECT_EQ(unix_socket->unix_path, "/tmp/r.sock");
   EXPECT_EQ(RedisEndpoint::Parse("redis://h").value().port, 6379);
-  for (const char* bad : {"", "h:1", "redis://", "redis://h:0",
-                          "redis://h:x", "unix://rel"}) {
+  for (const char* bad :
+       {"", "h:1", "redis://", "redis://h:0", "redis://h:x", "unix://rel"}) {
     EXPECT_EQ(RedisEndpoint::Parse(bad).status().code(),
               absl::StatusCode::kInvalidArgument)
         << bad;

@@ -42,7 +42,8 @@ TEST(IsWellFormedCommentIdTest, OnlyStoreIssuedIds) {
 }
 
 TEST(NormalizeBodyTest, TrimsAndFoldsCrLf) {
-  absl::StatusOr<std::string> body = NormalizeBody("  \u3000好文章\r\n第二行\n ", 10);
+  absl::StatusOr<std::string> body =
+      NormalizeBody("  \u3000好文章\r\n第二行\n ", 10);
   ASSERT_TRUE(body.ok()) << body.status();
   EXPECT_EQ(*body, "好文章\n第二行");
 }
@@ -65,8 +66,7 @@ TEST(NormalizeBodyTest, RejectsBadInput) {
         std::string("a\rb"), std::string("bell\x07"), std::string("\xc3\x28"),
         std::string("nul\0x", 5), std::string("\xed\xa0\x80")}) {
     absl::StatusOr<std::string> body = NormalizeBody(bad, 2000);
-    EXPECT_EQ(body.status().code(), absl::StatusCode::kInvalidArgument)
-        << bad;
+    EXPECT_EQ(body.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_EQ(body.status().message().substr(0, 4), "body");
   }
 }

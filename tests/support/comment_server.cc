@@ -1,6 +1,5 @@
 #include "tests/support/comment_server.h"
 
-
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -9,10 +8,9 @@ namespace comments::testing {
 
 bool CommentServerProcess::Start(const std::string& redis_url,
                                  const std::vector<std::string>& extra_flags) {
-  std::vector<std::string> argv = {COMMENT_SERVER_PATH,
-                                   "--listen=unix:" + socket_,
-                                   "--redis=" + redis_url,
-                                   "--page_token_secret=test-secret"};
+  std::vector<std::string> argv = {
+      COMMENT_SERVER_PATH, "--listen=unix:" + socket_, "--redis=" + redis_url,
+      "--page_token_secret=test-secret"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   std::error_code ignored;
   std::filesystem::remove(socket_, ignored);  // A restart binds anew.

@@ -21,8 +21,7 @@ class Subprocess final {
 
   // Starts argv[0] (a path) with its stdout and stderr sent to `log_path`.
   // Returns false when the process cannot be started.
-  bool Start(const std::vector<std::string>& argv,
-             const std::string& log_path);
+  bool Start(const std::vector<std::string>& argv, const std::string& log_path);
 
   // Sends `signal` and waits up to `timeout_ms`; then SIGKILL. Returns the
   // exit status as waitpid reports it (that of the last run when it has
