@@ -15,6 +15,7 @@
 #include "client/client.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "service/internal/redis_client.h"
 #include "tests/support/redis_server.h"
@@ -591,6 +592,33 @@ TEST(CommentServerLifecycleTest, HealthServiceAnswersServing) {
   grpc::health::v1::HealthCheckResponse response;
   ASSERT_TRUE(health->Check(&context, request, &response).ok());
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST(CommentServerLifecycleTest, ReflectionListsTheServices) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url()));
+  auto channel = grpc::CreateChannel(server.target(),
+                                     grpc::InsecureChannelCredentials());
+  auto reflection =
+      grpc::reflection::v1alpha::ServerReflection::NewStub(channel);
+  grpc::ClientContext context;
+  auto stream = reflection->ServerReflectionInfo(&context);
+  grpc::reflection::v1alpha::ServerReflectionRequest request;
+  request.set_list_services("");
+  ASSERT_TRUE(stream->Write(request));
+  grpc::reflection::v1alpha::ServerReflectionResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  stream->WritesDone();
+  std::set<std::string> names;
+  for (const auto& service : response.list_services_response().service()) {
+    names.insert(service.name());
+  }
+  EXPECT_EQ(names.count("comments.v1.CommentService"), 1u);
+  EXPECT_EQ(names.count("comments.v1.ModerationService"), 1u);
+  EXPECT_EQ(names.count("grpc.health.v1.Health"), 1u);
+  context.TryCancel();
 }
 
 TEST(CommentServerLifecycleTest, BadFlagsExitNonZero) {
