@@ -596,14 +596,11 @@ grpc::Status ModerationServiceImpl::InspectComment(
                          deadline);
   if (!got.ok()) return ToGrpcStatus(got.status());
   if (!got->front().ok()) return ToGrpcStatus(got->front().status());
-  const CommentRef ref{request->article_id(), request->comment_id()};
-  v1::Queue queue = v1::QUEUE_UNSPECIFIED;
-  for (v1::Queue q : {v1::QUEUE_PENDING, v1::QUEUE_REPORTED}) {
-    absl::StatusOr<std::vector<bool>> in =
-        store_->StillQueued(q, {ref}, deadline);
-    if (!in.ok()) return ToGrpcStatus(in.status());
-    if (in->front()) queue = q;
-  }
+  absl::StatusOr<v1::Queue> queue =
+      store_->QueueOf({request->article_id(), request->comment_id()}, deadline);
+  if (!queue.ok()) return ToGrpcStatus(queue.status());
+  // Filled as a reported-queue item so that its report reasons come along
+  // whatever queue it is in; the queue fields are set right after.
   v1::ListQueueResponse one;
   if (absl::Status fill = FillItems(
           v1::QUEUE_REPORTED, {*std::move(got->front())}, {"0"}, deadline, one);
@@ -611,7 +608,7 @@ grpc::Status ModerationServiceImpl::InspectComment(
     return ToGrpcStatus(fill);
   }
   *response = std::move(*one.mutable_items(0));
-  response->set_queue(queue);
+  response->set_queue(*queue);
   response->clear_enqueue_time();
   response->set_pre_moderation(false);
   return grpc::Status::OK;
@@ -687,35 +684,34 @@ grpc::Status ModerationServiceImpl::ListKeywords(
   return ToGrpcStatus(DoListKeywords(*request, Deadline(*context), *response));
 }
 
+absl::Status ModerationServiceImpl::DoBan(const std::string& moderator,
+                                          const std::string& user_id,
+                                          const std::string& raw_reason,
+                                          bool ban, absl::Time deadline) {
+  if (absl::Status s = ValidateUserId(user_id, "user_id"); !s.ok()) return s;
+  absl::StatusOr<std::string> reason = NormalizeReason(raw_reason);
+  if (!reason.ok()) return reason.status();
+  absl::Status s = ban ? store_->Ban(user_id, *reason, deadline)
+                       : store_->Unban(user_id, deadline);
+  if (!s.ok()) return s;
+  return AuditOne(moderator, ban ? "ban" : "unban", user_id, *reason, "",
+                  deadline);
+}
+
 grpc::Status ModerationServiceImpl::BanUser(grpc::ServerContext* context,
                                             const v1::BanUserRequest* request,
                                             v1::BanUserResponse* response) {
   COMMENTS_AUTHENTICATE(context);
-  absl::Status s = ValidateUserId(request->user_id(), "user_id");
-  absl::StatusOr<std::string> reason = NormalizeReason(request->reason());
-  if (s.ok()) s = reason.status();
-  const absl::Time deadline = Deadline(*context);
-  if (s.ok()) s = store_->Ban(request->user_id(), *reason, deadline);
-  if (s.ok()) {
-    s = AuditOne(*moderator, "ban", request->user_id(), *reason, "", deadline);
-  }
-  return ToGrpcStatus(s);
+  return ToGrpcStatus(DoBan(*moderator, request->user_id(), request->reason(),
+                            /*ban=*/true, Deadline(*context)));
 }
 
 grpc::Status ModerationServiceImpl::UnbanUser(
     grpc::ServerContext* context, const v1::UnbanUserRequest* request,
     v1::UnbanUserResponse* response) {
   COMMENTS_AUTHENTICATE(context);
-  absl::Status s = ValidateUserId(request->user_id(), "user_id");
-  absl::StatusOr<std::string> reason = NormalizeReason(request->reason());
-  if (s.ok()) s = reason.status();
-  const absl::Time deadline = Deadline(*context);
-  if (s.ok()) s = store_->Unban(request->user_id(), deadline);
-  if (s.ok()) {
-    s = AuditOne(*moderator, "unban", request->user_id(), *reason, "",
-                 deadline);
-  }
-  return ToGrpcStatus(s);
+  return ToGrpcStatus(DoBan(*moderator, request->user_id(), request->reason(),
+                            /*ban=*/false, Deadline(*context)));
 }
 
 grpc::Status ModerationServiceImpl::ListAuditLog(

@@ -92,6 +92,9 @@ class ModerationServiceImpl final : public v1::ModerationService::Service {
   absl::Status DoListKeywords(const v1::ListKeywordsRequest& request,
                               absl::Time deadline,
                               v1::ListKeywordsResponse& response);
+  // BanUser (ban) and UnbanUser (!ban).
+  absl::Status DoBan(const std::string& moderator, const std::string& user_id,
+                     const std::string& reason, bool ban, absl::Time deadline);
   absl::Status DoListAudit(const v1::ListAuditLogRequest& request,
                            absl::Time deadline,
                            v1::ListAuditLogResponse& response);

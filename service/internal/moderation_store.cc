@@ -149,6 +149,20 @@ absl::StatusOr<std::vector<bool>> ModerationStore::StillQueued(
   return out;
 }
 
+absl::StatusOr<v1::Queue> ModerationStore::QueueOf(const CommentRef& ref,
+                                                   absl::Time deadline) {
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(
+      {{"ZSCORE", ArticleQueue(v1::QUEUE_PENDING, ref.article_id),
+        ref.comment_id},
+       {"ZSCORE", ArticleQueue(v1::QUEUE_REPORTED, ref.article_id),
+        ref.comment_id}},
+      deadline);
+  if (!replies.ok()) return replies.status();
+  if (!(*replies)[0].is_nil()) return v1::QUEUE_PENDING;
+  if (!(*replies)[1].is_nil()) return v1::QUEUE_REPORTED;
+  return v1::QUEUE_UNSPECIFIED;
+}
+
 absl::StatusOr<int64_t> ModerationStore::QueueSize(
     v1::Queue queue, const std::string& article_id, absl::Time deadline) {
   absl::StatusOr<RedisReply> reply = redis_->Command(

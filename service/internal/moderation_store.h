@@ -59,6 +59,9 @@ class ModerationStore final {
   absl::StatusOr<std::vector<bool>> StillQueued(
       v1::Queue queue, const std::vector<CommentRef>& refs,
       absl::Time deadline);
+  // The article queue a comment is in (QUEUE_UNSPECIFIED for none), in one
+  // round trip.
+  absl::StatusOr<v1::Queue> QueueOf(const CommentRef& ref, absl::Time deadline);
   // Comments in the queue: all articles' when `article_id` is empty.
   absl::StatusOr<int64_t> QueueSize(v1::Queue queue,
                                     const std::string& article_id,
