@@ -4,7 +4,7 @@
 // size of a real page), the others with fixed small replies. What it
 // measures is gRPC and protobuf alone.
 //
-//   comment-echo --listen=127.0.0.1:50052 [--max_threads=64]
+//   comment-echo --listen=127.0.0.1:50052 [--api=callback|sync]
 
 #include <grpcpp/grpcpp.h>
 
@@ -20,12 +20,16 @@
 ABSL_FLAG(std::string, listen, "127.0.0.1:50052", "gRPC address");
 ABSL_FLAG(int, max_threads, 1024, "Threads serving calls (as comment-server)");
 ABSL_FLAG(int, body_chars, 60, "Characters per comment body in the page");
+ABSL_FLAG(std::string, api, "callback",
+          "gRPC server API: callback (as comment-server's CommentService) "
+          "or sync");
 
 namespace {
 
-class EchoService final : public comments::v1::CommentService::Service {
+// The fixed answers, shared by both server APIs.
+class EchoAnswers {
  public:
-  explicit EchoService(int body_chars) {
+  explicit EchoAnswers(int body_chars) {
     for (int i = 0; i < 20; ++i) {
       comments::v1::Comment* c = page_.add_comments();
       c->set_comment_id(absl::StrCat(1000 + i));
@@ -42,48 +46,119 @@ class EchoService final : public comments::v1::CommentService::Service {
     page_.set_next_page_token(std::string(60, 'T'));
   }
 
+  void List(comments::v1::ListCommentsResponse* out) const { *out = page_; }
+  void Post(const comments::v1::PostCommentRequest& in,
+            comments::v1::PostCommentResponse* out) const {
+    *out->mutable_comment() = page_.comments(0);
+    out->mutable_comment()->set_body(in.body());
+  }
+  static void Like(comments::v1::LikeCommentResponse* out) {
+    out->set_like_count(1);
+    out->set_liked(true);
+  }
+  static void Stats(const std::string& id, comments::v1::ArticleStats* out) {
+    out->set_article_id(id);
+    out->set_comment_count(1000);
+    out->set_participant_count(500);
+  }
+  static void BatchStats(const comments::v1::BatchGetArticleStatsRequest& in,
+                         comments::v1::BatchGetArticleStatsResponse* out) {
+    for (const std::string& id : in.article_ids()) Stats(id, out->add_stats());
+  }
+
+ private:
+  comments::v1::ListCommentsResponse page_;
+};
+
+// The synchronous API: a handler runs on a thread of gRPC's pool.
+class SyncEcho final : public comments::v1::CommentService::Service {
+ public:
+  explicit SyncEcho(const EchoAnswers* answers) : answers_(answers) {}
   grpc::Status ListComments(grpc::ServerContext*,
                             const comments::v1::ListCommentsRequest*,
                             comments::v1::ListCommentsResponse* out) override {
-    *out = page_;
+    answers_->List(out);
     return grpc::Status::OK;
   }
   grpc::Status PostComment(grpc::ServerContext*,
                            const comments::v1::PostCommentRequest* in,
                            comments::v1::PostCommentResponse* out) override {
-    *out->mutable_comment() = page_.comments(0);
-    out->mutable_comment()->set_body(in->body());
+    answers_->Post(*in, out);
     return grpc::Status::OK;
   }
   grpc::Status LikeComment(grpc::ServerContext*,
                            const comments::v1::LikeCommentRequest*,
                            comments::v1::LikeCommentResponse* out) override {
-    out->set_like_count(1);
-    out->set_liked(true);
+    EchoAnswers::Like(out);
     return grpc::Status::OK;
   }
   grpc::Status GetArticleStats(grpc::ServerContext*,
                                const comments::v1::GetArticleStatsRequest* in,
                                comments::v1::ArticleStats* out) override {
-    out->set_article_id(in->article_id());
-    out->set_comment_count(1000);
-    out->set_participant_count(500);
+    EchoAnswers::Stats(in->article_id(), out);
     return grpc::Status::OK;
   }
   grpc::Status BatchGetArticleStats(
       grpc::ServerContext*, const comments::v1::BatchGetArticleStatsRequest* in,
       comments::v1::BatchGetArticleStatsResponse* out) override {
-    for (const std::string& id : in->article_ids()) {
-      comments::v1::ArticleStats* s = out->add_stats();
-      s->set_article_id(id);
-      s->set_comment_count(1000);
-      s->set_participant_count(500);
-    }
+    EchoAnswers::BatchStats(*in, out);
     return grpc::Status::OK;
   }
 
  private:
-  comments::v1::ListCommentsResponse page_;
+  const EchoAnswers* const answers_;
+};
+
+// The callback API, as comment-server's CommentService uses: a handler
+// answers on the thread that read the request.
+class CallbackEcho final
+    : public comments::v1::CommentService::CallbackService {
+ public:
+  explicit CallbackEcho(const EchoAnswers* answers) : answers_(answers) {}
+  grpc::ServerUnaryReactor* ListComments(
+      grpc::CallbackServerContext* context,
+      const comments::v1::ListCommentsRequest*,
+      comments::v1::ListCommentsResponse* out) override {
+    answers_->List(out);
+    return Done(context);
+  }
+  grpc::ServerUnaryReactor* PostComment(
+      grpc::CallbackServerContext* context,
+      const comments::v1::PostCommentRequest* in,
+      comments::v1::PostCommentResponse* out) override {
+    answers_->Post(*in, out);
+    return Done(context);
+  }
+  grpc::ServerUnaryReactor* LikeComment(
+      grpc::CallbackServerContext* context,
+      const comments::v1::LikeCommentRequest*,
+      comments::v1::LikeCommentResponse* out) override {
+    EchoAnswers::Like(out);
+    return Done(context);
+  }
+  grpc::ServerUnaryReactor* GetArticleStats(
+      grpc::CallbackServerContext* context,
+      const comments::v1::GetArticleStatsRequest* in,
+      comments::v1::ArticleStats* out) override {
+    EchoAnswers::Stats(in->article_id(), out);
+    return Done(context);
+  }
+  grpc::ServerUnaryReactor* BatchGetArticleStats(
+      grpc::CallbackServerContext* context,
+      const comments::v1::BatchGetArticleStatsRequest* in,
+      comments::v1::BatchGetArticleStatsResponse* out) override {
+    EchoAnswers::BatchStats(*in, out);
+    return Done(context);
+  }
+
+ private:
+  static grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+
+  const EchoAnswers* const answers_;
 };
 
 }  // namespace
@@ -95,14 +170,25 @@ int main(int argc, char** argv) {
   sigaddset(&stop, SIGTERM);
   sigaddset(&stop, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
-  EchoService service(absl::GetFlag(FLAGS_body_chars));
+  const EchoAnswers answers(absl::GetFlag(FLAGS_body_chars));
+  SyncEcho sync_service(&answers);
+  CallbackEcho callback_service(&answers);
+  const std::string api = absl::GetFlag(FLAGS_api);
+  if (api != "callback" && api != "sync") {
+    std::fprintf(stderr, "comment-echo: --api must be callback or sync\n");
+    return 2;
+  }
   grpc::ServerBuilder builder;
   grpc::ResourceQuota quota("comment-echo");
   quota.SetMaxThreads(absl::GetFlag(FLAGS_max_threads));
   builder.SetResourceQuota(quota);
   builder.AddListeningPort(absl::GetFlag(FLAGS_listen),
                            grpc::InsecureServerCredentials());
-  builder.RegisterService(&service);
+  if (api == "sync") {
+    builder.RegisterService(&sync_service);
+  } else {
+    builder.RegisterService(&callback_service);
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) return 1;
   std::fprintf(stderr, "comment-echo: listening on %s\n",

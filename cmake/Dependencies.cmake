@@ -7,7 +7,13 @@ find_package(absl CONFIG REQUIRED)
 find_package(PkgConfig REQUIRED)
 # hiredis 0.14's CMake config is broken on bookworm; pkg-config works.
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
-pkg_check_modules(LIBEVENT REQUIRED IMPORTED_TARGET libevent)
+# msgpack-c: the server decodes comment records (MessagePack, written by the
+# Lua scripts' cmsgpack).
+pkg_check_modules(MSGPACK REQUIRED IMPORTED_TARGET msgpack)
+# jemalloc for the servers: per-thread caches that take frees from other
+# threads cheaply (a response is built on a Redis I/O thread and freed on a
+# gRPC thread); glibc's malloc contended on its arena locks there.
+pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
 if(COMMENTS_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)
 endif()

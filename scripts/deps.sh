@@ -3,7 +3,7 @@
 COMMENTS_PACKAGES=(
   build-essential cmake pkg-config ccache
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
-  libabsl-dev libhiredis-dev libevent-dev libssl-dev
+  libabsl-dev libhiredis-dev libjemalloc-dev libmsgpack-dev libssl-dev
   libicu-dev libopencc-dev opencc libvectorscan-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools openssl

@@ -28,8 +28,8 @@ namespace {
 
 absl::Status Validate(const ServerOptions& o) {
   if (o.listen.empty()) return absl::InvalidArgumentError("listen is empty");
-  if (o.redis_pool_size < 1) {
-    return absl::InvalidArgumentError("redis_pool_size must be at least 1");
+  if (o.redis_connections < 1) {
+    return absl::InvalidArgumentError("redis_connections must be at least 1");
   }
   if (o.max_body_chars < 1) {
     return absl::InvalidArgumentError("max_body_chars must be at least 1");
@@ -129,7 +129,7 @@ class ServerImpl final : public CommentServer {
              ModeratorAuth auth)
       : options_(options),
         redis_(
-            RedisClientOptions{std::move(endpoint), options.redis_pool_size}),
+            RedisClientOptions{std::move(endpoint), options.redis_connections}),
         store_(&redis_, CommentStoreOptions{options.hot_half_life,
                                             options.hot_reply_weight}),
         moderation_store_(&redis_),

@@ -24,8 +24,9 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // "redis://HOST:PORT" or "unix:///path/to.sock".
   std::string redis = "redis://127.0.0.1:6379";
-  // Redis connections held open at most (each serves one call at a time).
-  int redis_pool_size = 16;
+  // Redis connections, each with an I/O thread that pipelines every call in
+  // flight on it. One is enough unless its thread is saturated.
+  int redis_connections = 1;
   // Longest comment body, in code points after trimming. Must be positive.
   int max_body_chars = 2000;
   // Hot order: age worth a doubling of engagement, and a reply's weight in

@@ -20,7 +20,8 @@ ABSL_FLAG(std::string, redis, "redis://127.0.0.1:6379",
           "Redis: redis://HOST:PORT or unix:///path/to.sock");
 ABSL_FLAG(int, max_body_chars, 2000,
           "Longest comment body, in code points after trimming");
-ABSL_FLAG(int, redis_pool_size, 16, "Redis connections held open at most");
+ABSL_FLAG(int, redis_connections, 1,
+          "Redis connections, each pipelining every call in flight");
 ABSL_FLAG(absl::Duration, hot_half_life, absl::Hours(6),
           "Hot order gravity: age worth a doubling of likes (e.g. 6h, 90m)");
 ABSL_FLAG(double, hot_reply_weight, 2.0,
@@ -87,7 +88,7 @@ int main(int argc, char** argv) {
   options.listen = absl::GetFlag(FLAGS_listen);
   options.redis = absl::GetFlag(FLAGS_redis);
   options.max_body_chars = absl::GetFlag(FLAGS_max_body_chars);
-  options.redis_pool_size = absl::GetFlag(FLAGS_redis_pool_size);
+  options.redis_connections = absl::GetFlag(FLAGS_redis_connections);
   options.hot_half_life = absl::GetFlag(FLAGS_hot_half_life);
   options.hot_reply_weight = absl::GetFlag(FLAGS_hot_reply_weight);
   options.store_timeout = absl::GetFlag(FLAGS_store_timeout);

@@ -39,45 +39,48 @@ CommentServiceImpl::CommentServiceImpl(CommentServiceOptions options,
       lexicon_(lexicon),
       tokens_(tokens) {}
 
-absl::Time CommentServiceImpl::Deadline(
-    const grpc::ServerContext& context) const {
-  return StoreDeadline(context, options_.store_timeout);
+template <typename Work>
+grpc::ServerUnaryReactor* CommentServiceImpl::Serve(
+    grpc::CallbackServerContext* context, Work&& work) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  std::forward<Work>(work)(StoreDeadline(*context, options_.store_timeout),
+                           StatusCallback([reactor](absl::Status status) {
+                             reactor->Finish(ToGrpcStatus(status));
+                           }));
+  return reactor;
 }
 
-absl::Status CommentServiceImpl::Post(const v1::PostCommentRequest& request,
-                                      absl::Time deadline,
-                                      v1::PostCommentResponse& response) {
-  NewComment comment;
+void CommentServiceImpl::Post(const v1::PostCommentRequest& request,
+                              absl::Time deadline,
+                              v1::PostCommentResponse* response,
+                              StatusCallback done) {
   if (absl::Status s = ValidateArticleId(request.article_id()); !s.ok()) {
-    return s;
+    return std::move(done)(s);
   }
   if (absl::Status s = ValidateUserId(request.author_id(), "author_id");
       !s.ok()) {
-    return s;
+    return std::move(done)(s);
   }
   absl::StatusOr<std::string> name = NormalizeAuthorName(request.author_name());
-  if (!name.ok()) return name.status();
+  if (!name.ok()) return std::move(done)(name.status());
   absl::StatusOr<std::string> body =
       NormalizeBody(request.body(), options_.max_body_chars);
-  if (!body.ok()) return body.status();
+  if (!body.ok()) return std::move(done)(body.status());
   if (request.idempotency_key().size() > kMaxIdBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("idempotency_key is longer than ", kMaxIdBytes, " bytes"));
+    return std::move(done)(absl::InvalidArgumentError(absl::StrCat(
+        "idempotency_key is longer than ", kMaxIdBytes, " bytes")));
   }
   if (!request.parent_id().empty()) {
     if (absl::Status s = ValidateCommentRef(request.article_id(),
                                             request.parent_id(), "parent_id");
         !s.ok()) {
-      return s;
+      return std::move(done)(s);
     }
   }
-  absl::StatusOr<bool> banned =
-      moderation_store_->IsBanned(request.author_id(), deadline);
-  if (!banned.ok()) return banned.status();
-  if (*banned) {
-    return absl::PermissionDeniedError("author_id is banned from commenting");
-  }
+  // Moderation is CPU work: it runs here, on gRPC's thread, not on the
+  // Redis I/O thread where the callbacks below run.
   const ModeratedText moderated = Moderate(*lexicon_, *name, *body);
+  NewComment comment;
   comment.article_id = request.article_id();
   comment.parent_id = request.parent_id();
   comment.author_id = request.author_id();
@@ -87,80 +90,86 @@ absl::Status CommentServiceImpl::Post(const v1::PostCommentRequest& request,
   comment.verdict = std::string(moderation::ActionName(moderated.action));
   comment.default_policy = options_.default_policy;
   comment.detail = moderated.detail.SerializeAsString();
-  absl::StatusOr<PostResult> result = store_->Post(comment, deadline);
-  if (!result.ok()) return result.status();
-  const v1::Comment& stored = result->stored.comment;
-  if (stored.status() == v1::COMMENT_STATUS_PENDING) {
-    // Idempotent: a retry re-adds the same entry.
-    const absl::Time created =
-        absl::FromUnixMicros(stored.create_time().seconds() * 1000000 +
-                             stored.create_time().nanos() / 1000);
-    if (absl::Status s = moderation_store_->Enqueue(
-            v1::QUEUE_PENDING, {stored.article_id(), stored.comment_id()},
-            absl::ToUnixMicros(created), deadline);
-        !s.ok()) {
-      return s;
+
+  auto posted = [this, deadline, response, done = std::move(done)](
+                    absl::StatusOr<PostResult> result) mutable {
+    if (!result.ok()) return std::move(done)(result.status());
+    if (std::optional<v1::ModerationOutcome> outcome =
+            Outcome(result->stored, result->policy == "pre")) {
+      *response->mutable_moderation() = *std::move(outcome);
     }
-  }
-  if (std::optional<v1::ModerationOutcome> outcome =
-          Outcome(result->stored, result->policy == "pre")) {
-    *response.mutable_moderation() = *std::move(outcome);
-  }
-  *response.mutable_comment() = std::move(result->stored.comment);
-  return absl::OkStatus();
+    *response->mutable_comment() = std::move(result->stored.comment);
+    const v1::Comment& stored = response->comment();
+    if (stored.status() != v1::COMMENT_STATUS_PENDING) {
+      return std::move(done)(absl::OkStatus());
+    }
+    // Into the cross-article queue as well. Idempotent: a retry re-adds the
+    // same entry.
+    const int64_t created_us = stored.create_time().seconds() * 1000000 +
+                               stored.create_time().nanos() / 1000;
+    moderation_store_->Enqueue(v1::QUEUE_PENDING,
+                               {stored.article_id(), stored.comment_id()},
+                               created_us, deadline, std::move(done));
+  };
+  moderation_store_->IsBanned(
+      request.author_id(), deadline,
+      [this, comment = std::move(comment), deadline,
+       posted = std::move(posted)](absl::StatusOr<bool> banned) mutable {
+        if (!banned.ok()) return std::move(posted)(banned.status());
+        if (*banned) {
+          return std::move(posted)(absl::PermissionDeniedError(
+              "author_id is banned from commenting"));
+        }
+        store_->Post(std::move(comment), deadline, std::move(posted));
+      });
 }
 
-absl::Status CommentServiceImpl::Report(const v1::ReportCommentRequest& request,
-                                        absl::Time deadline,
-                                        v1::ReportCommentResponse& response) {
+void CommentServiceImpl::Report(const v1::ReportCommentRequest& request,
+                                absl::Time deadline,
+                                v1::ReportCommentResponse* response,
+                                StatusCallback done) {
   if (absl::Status s =
           ValidateCommentRef(request.article_id(), request.comment_id());
       !s.ok()) {
-    return s;
+    return std::move(done)(s);
   }
   if (absl::Status s = ValidateUserId(request.user_id(), "user_id"); !s.ok()) {
-    return s;
+    return std::move(done)(s);
   }
   absl::StatusOr<std::string> reason = NormalizeReason(request.reason());
-  if (!reason.ok()) return reason.status();
-  absl::StatusOr<ReportResult> result = store_->Report(
-      request.article_id(), request.comment_id(), request.user_id(), *reason,
-      options_.report_threshold, deadline);
-  if (!result.ok()) return result.status();
-  if (result->queued) {
-    if (absl::Status s = moderation_store_->Enqueue(
-            v1::QUEUE_REPORTED, {request.article_id(), request.comment_id()},
-            result->queued_at_us, deadline);
-        !s.ok()) {
-      return s;
-    }
-  }
-  response.set_report_count(result->report_count);
-  return absl::OkStatus();
+  if (!reason.ok()) return std::move(done)(reason.status());
+  CommentRef ref{request.article_id(), request.comment_id()};
+  store_->Report(ref, request.user_id(), *std::move(reason),
+                 options_.report_threshold, deadline,
+                 [this, ref, deadline, response, done = std::move(done)](
+                     absl::StatusOr<ReportResult> result) mutable {
+                   if (!result.ok()) return std::move(done)(result.status());
+                   response->set_report_count(result->report_count);
+                   if (!result->queued)
+                     return std::move(done)(absl::OkStatus());
+                   moderation_store_->Enqueue(v1::QUEUE_REPORTED, ref,
+                                              result->queued_at_us, deadline,
+                                              std::move(done));
+                 });
 }
 
-grpc::Status CommentServiceImpl::ReportComment(
-    grpc::ServerContext* context, const v1::ReportCommentRequest* request,
-    v1::ReportCommentResponse* response) {
-  return ToGrpcStatus(Report(*request, Deadline(*context), *response));
-}
-
-absl::Status CommentServiceImpl::List(const v1::ListCommentsRequest& request,
-                                      absl::Time deadline,
-                                      v1::ListCommentsResponse& response) {
+void CommentServiceImpl::List(const v1::ListCommentsRequest& request,
+                              absl::Time deadline,
+                              v1::ListCommentsResponse* response,
+                              StatusCallback done) {
   if (absl::Status s = ValidateArticleId(request.article_id()); !s.ok()) {
-    return s;
+    return std::move(done)(s);
   }
   if (!request.parent_id().empty()) {
     if (absl::Status s = ValidateCommentRef(request.article_id(),
                                             request.parent_id(), "parent_id");
         !s.ok()) {
-      return s;
+      return std::move(done)(s);
     }
   }
   absl::StatusOr<int> limit = ResolvePageSize(
       request.page_size(), options_.default_page_size, options_.max_page_size);
-  if (!limit.ok()) return limit.status();
+  if (!limit.ok()) return std::move(done)(limit.status());
   ListQuery query;
   switch (request.order()) {
     case v1::ORDER_UNSPECIFIED:
@@ -172,9 +181,9 @@ absl::Status CommentServiceImpl::List(const v1::ListCommentsRequest& request,
       query.order = request.order();
       break;
     default:
-      return absl::InvalidArgumentError(
+      return std::move(done)(absl::InvalidArgumentError(
           absl::StrCat("order ", static_cast<int>(request.order()),
-                       " is not a known Order"));
+                       " is not a known Order")));
   }
   query.article_id = request.article_id();
   query.parent_id = request.parent_id();
@@ -186,150 +195,215 @@ absl::Status CommentServiceImpl::List(const v1::ListCommentsRequest& request,
   if (!request.page_token().empty()) {
     absl::StatusOr<PageCursor> cursor =
         tokens_->Decode(request.page_token(), expected);
-    if (!cursor.ok()) return cursor.status();
+    if (!cursor.ok()) return std::move(done)(cursor.status());
     query.after = IndexPosition{cursor->score, cursor->comment_id};
   }
-  absl::StatusOr<ListPage> page = store_->List(query, deadline);
-  if (!page.ok()) return page.status();
-  for (StoredComment& stored : page->comments) {
-    *response.add_comments() = std::move(stored.comment);
-  }
-  if (page->next) {
-    expected.score = page->next->score;
-    expected.comment_id = page->next->comment_id;
-    response.set_next_page_token(tokens_->Encode(expected));
-  }
-  return absl::OkStatus();
+  store_->List(std::move(query), deadline,
+               [this, expected = std::move(expected), response,
+                done = std::move(done)](absl::StatusOr<ListPage> page) mutable {
+                 if (!page.ok()) return std::move(done)(page.status());
+                 response->mutable_comments()->Reserve(
+                     static_cast<int>(page->comments.size()));
+                 for (StoredComment& stored : page->comments) {
+                   *response->add_comments() = std::move(stored.comment);
+                 }
+                 if (page->next) {
+                   expected.score = page->next->score;
+                   expected.comment_id = page->next->comment_id;
+                   response->set_next_page_token(tokens_->Encode(expected));
+                 }
+                 std::move(done)(absl::OkStatus());
+               });
 }
 
-absl::Status CommentServiceImpl::Like(const std::string& article_id,
-                                      const std::string& comment_id,
-                                      const std::string& user_id, bool like,
-                                      absl::Time deadline,
-                                      v1::LikeCommentResponse& response) {
+void CommentServiceImpl::Like(const std::string& article_id,
+                              const std::string& comment_id,
+                              const std::string& user_id, bool like,
+                              absl::Time deadline,
+                              v1::LikeCommentResponse* response,
+                              StatusCallback done) {
   if (absl::Status s = ValidateCommentRef(article_id, comment_id); !s.ok()) {
-    return s;
+    return std::move(done)(s);
   }
-  if (absl::Status s = ValidateUserId(user_id, "user_id"); !s.ok()) return s;
-  absl::StatusOr<LikeState> state =
-      store_->SetLike(article_id, comment_id, user_id, like, deadline);
-  if (!state.ok()) return state.status();
-  response.set_like_count(state->like_count);
-  response.set_liked(state->liked);
-  return absl::OkStatus();
+  if (absl::Status s = ValidateUserId(user_id, "user_id"); !s.ok()) {
+    return std::move(done)(s);
+  }
+  store_->SetLike({article_id, comment_id}, user_id, like, deadline,
+                  [response, done = std::move(done)](
+                      absl::StatusOr<LikeState> state) mutable {
+                    if (!state.ok()) return std::move(done)(state.status());
+                    response->set_like_count(state->like_count);
+                    response->set_liked(state->liked);
+                    std::move(done)(absl::OkStatus());
+                  });
 }
 
-grpc::Status CommentServiceImpl::PostComment(
-    grpc::ServerContext* context, const v1::PostCommentRequest* request,
-    v1::PostCommentResponse* response) {
-  return ToGrpcStatus(Post(*request, Deadline(*context), *response));
-}
-
-grpc::Status CommentServiceImpl::GetComment(
-    grpc::ServerContext* context, const v1::GetCommentRequest* request,
-    v1::Comment* response) {
+void CommentServiceImpl::Get(const v1::GetCommentRequest& request,
+                             absl::Time deadline, v1::Comment* response,
+                             StatusCallback done) {
   if (absl::Status s =
-          ValidateCommentRef(request->article_id(), request->comment_id());
+          ValidateCommentRef(request.article_id(), request.comment_id());
       !s.ok()) {
-    return ToGrpcStatus(s);
+    return std::move(done)(s);
   }
-  absl::StatusOr<v1::Comment> comment = store_->Get(
-      request->article_id(), request->comment_id(), Deadline(*context));
-  if (!comment.ok()) return ToGrpcStatus(comment.status());
-  // Held and refused comments are not the public's to read.
-  if (comment->status() == v1::COMMENT_STATUS_PENDING ||
-      comment->status() == v1::COMMENT_STATUS_REJECTED) {
-    return ToGrpcStatus(
-        absl::NotFoundError(absl::StrCat("comment_id ", request->comment_id(),
-                                         " names no comment of this article")));
-  }
-  *response = *std::move(comment);
-  return grpc::Status::OK;
+  store_->Get({request.article_id(), request.comment_id()}, deadline,
+              [response, done = std::move(done)](
+                  absl::StatusOr<StoredComment> stored) mutable {
+                if (!stored.ok()) return std::move(done)(stored.status());
+                const v1::Comment& comment = stored->comment;
+                // Held and refused comments are not the public's to read.
+                if (comment.status() == v1::COMMENT_STATUS_PENDING ||
+                    comment.status() == v1::COMMENT_STATUS_REJECTED) {
+                  return std::move(done)(absl::NotFoundError(
+                      absl::StrCat("comment_id ", comment.comment_id(),
+                                   " names no comment of this article")));
+                }
+                *response = std::move(stored->comment);
+                std::move(done)(absl::OkStatus());
+              });
 }
 
-grpc::Status CommentServiceImpl::ListComments(
-    grpc::ServerContext* context, const v1::ListCommentsRequest* request,
-    v1::ListCommentsResponse* response) {
-  return ToGrpcStatus(List(*request, Deadline(*context), *response));
-}
-
-grpc::Status CommentServiceImpl::LikeComment(
-    grpc::ServerContext* context, const v1::LikeCommentRequest* request,
-    v1::LikeCommentResponse* response) {
-  return ToGrpcStatus(Like(request->article_id(), request->comment_id(),
-                           request->user_id(), /*like=*/true,
-                           Deadline(*context), *response));
-}
-
-grpc::Status CommentServiceImpl::UnlikeComment(
-    grpc::ServerContext* context, const v1::UnlikeCommentRequest* request,
-    v1::LikeCommentResponse* response) {
-  return ToGrpcStatus(Like(request->article_id(), request->comment_id(),
-                           request->user_id(), /*like=*/false,
-                           Deadline(*context), *response));
-}
-
-grpc::Status CommentServiceImpl::DeleteComment(
-    grpc::ServerContext* context, const v1::DeleteCommentRequest* request,
-    v1::DeleteCommentResponse* response) {
+void CommentServiceImpl::Delete(const v1::DeleteCommentRequest& request,
+                                absl::Time deadline, StatusCallback done) {
   absl::Status s =
-      ValidateCommentRef(request->article_id(), request->comment_id());
-  if (s.ok()) s = ValidateUserId(request->user_id(), "user_id");
-  if (!s.ok()) return ToGrpcStatus(s);
-  const absl::Time deadline = Deadline(*context);
-  absl::StatusOr<std::string> left =
-      store_->Delete(request->article_id(), request->comment_id(),
-                     request->user_id(), deadline);
-  if (!left.ok()) return ToGrpcStatus(left.status());
-  if (!left->empty()) {
-    s = moderation_store_->Dequeue(
-        *left == "pending" ? v1::QUEUE_PENDING : v1::QUEUE_REPORTED,
-        {{request->article_id(), request->comment_id()}}, deadline);
-  }
-  return ToGrpcStatus(s);
+      ValidateCommentRef(request.article_id(), request.comment_id());
+  if (s.ok()) s = ValidateUserId(request.user_id(), "user_id");
+  if (!s.ok()) return std::move(done)(s);
+  CommentRef ref{request.article_id(), request.comment_id()};
+  store_->Delete(
+      ref, request.user_id(), deadline,
+      [this, ref, deadline,
+       done = std::move(done)](absl::StatusOr<std::string> left) mutable {
+        if (!left.ok()) return std::move(done)(left.status());
+        if (left->empty()) return std::move(done)(absl::OkStatus());
+        moderation_store_->Dequeue(
+            *left == "pending" ? v1::QUEUE_PENDING : v1::QUEUE_REPORTED, {ref},
+            deadline, std::move(done));
+      });
 }
 
-grpc::Status CommentServiceImpl::GetArticleStats(
-    grpc::ServerContext* context, const v1::GetArticleStatsRequest* request,
-    v1::ArticleStats* response) {
-  if (absl::Status s = ValidateArticleId(request->article_id()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  absl::StatusOr<std::vector<v1::ArticleStats>> stats =
-      store_->Stats({request->article_id()}, Deadline(*context));
-  if (!stats.ok()) return ToGrpcStatus(stats.status());
-  *response = std::move(stats->front());
-  return grpc::Status::OK;
-}
-
-grpc::Status CommentServiceImpl::BatchGetArticleStats(
-    grpc::ServerContext* context,
-    const v1::BatchGetArticleStatsRequest* request,
-    v1::BatchGetArticleStatsResponse* response) {
-  const int n = request->article_ids_size();
+void CommentServiceImpl::BatchStats(
+    const v1::BatchGetArticleStatsRequest& request, absl::Time deadline,
+    v1::BatchGetArticleStatsResponse* response, StatusCallback done) {
+  const int n = request.article_ids_size();
   if (n == 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
+    return std::move(done)(absl::InvalidArgumentError(
         "article_ids must name at least one article"));
   }
   if (n > options_.max_batch_articles) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
+    return std::move(done)(absl::InvalidArgumentError(
         absl::StrCat("article_ids holds ", n, " ids; the limit is ",
                      options_.max_batch_articles)));
   }
-  std::vector<std::string> ids(request->article_ids().begin(),
-                               request->article_ids().end());
+  std::vector<std::string> ids(request.article_ids().begin(),
+                               request.article_ids().end());
   for (int i = 0; i < n; ++i) {
     if (absl::Status s =
             ValidateArticleId(ids[i], absl::StrCat("article_ids[", i, "]"));
         !s.ok()) {
-      return ToGrpcStatus(s);
+      return std::move(done)(s);
     }
   }
-  absl::StatusOr<std::vector<v1::ArticleStats>> stats =
-      store_->Stats(ids, Deadline(*context));
-  if (!stats.ok()) return ToGrpcStatus(stats.status());
-  for (v1::ArticleStats& s : *stats) *response->add_stats() = std::move(s);
-  return grpc::Status::OK;
+  store_->Stats(
+      std::move(ids), deadline,
+      [response, done = std::move(done)](
+          absl::StatusOr<std::vector<v1::ArticleStats>> stats) mutable {
+        if (!stats.ok()) return std::move(done)(stats.status());
+        for (v1::ArticleStats& s : *stats) {
+          *response->add_stats() = std::move(s);
+        }
+        std::move(done)(absl::OkStatus());
+      });
+}
+
+// The handlers: each hands its call to the work above.
+
+grpc::ServerUnaryReactor* CommentServiceImpl::PostComment(
+    grpc::CallbackServerContext* context, const v1::PostCommentRequest* request,
+    v1::PostCommentResponse* response) {
+  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+    Post(*request, deadline, response, std::move(done));
+  });
+}
+
+grpc::ServerUnaryReactor* CommentServiceImpl::GetComment(
+    grpc::CallbackServerContext* context, const v1::GetCommentRequest* request,
+    v1::Comment* response) {
+  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+    Get(*request, deadline, response, std::move(done));
+  });
+}
+
+grpc::ServerUnaryReactor* CommentServiceImpl::ListComments(
+    grpc::CallbackServerContext* context,
+    const v1::ListCommentsRequest* request,
+    v1::ListCommentsResponse* response) {
+  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+    List(*request, deadline, response, std::move(done));
+  });
+}
+
+grpc::ServerUnaryReactor* CommentServiceImpl::LikeComment(
+    grpc::CallbackServerContext* context, const v1::LikeCommentRequest* request,
+    v1::LikeCommentResponse* response) {
+  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+    Like(request->article_id(), request->comment_id(), request->user_id(),
+         /*like=*/true, deadline, response, std::move(done));
+  });
+}
+
+grpc::ServerUnaryReactor* CommentServiceImpl::UnlikeComment(
+    grpc::CallbackServerContext* context,
+    const v1::UnlikeCommentRequest* request,
+    v1::LikeCommentResponse* response) {
+  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+    Like(request->article_id(), request->comment_id(), request->user_id(),
+         /*like=*/false, deadline, response, std::move(done));
+  });
+}
+
+grpc::ServerUnaryReactor* CommentServiceImpl::DeleteComment(
+    grpc::CallbackServerContext* context,
+    const v1::DeleteCommentRequest* request, v1::DeleteCommentResponse*) {
+  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+    Delete(*request, deadline, std::move(done));
+  });
+}
+
+grpc::ServerUnaryReactor* CommentServiceImpl::GetArticleStats(
+    grpc::CallbackServerContext* context,
+    const v1::GetArticleStatsRequest* request, v1::ArticleStats* response) {
+  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+    if (absl::Status s = ValidateArticleId(request->article_id()); !s.ok()) {
+      return std::move(done)(s);
+    }
+    store_->Stats(
+        {request->article_id()}, deadline,
+        [response, done = std::move(done)](
+            absl::StatusOr<std::vector<v1::ArticleStats>> stats) mutable {
+          if (!stats.ok()) return std::move(done)(stats.status());
+          *response = std::move(stats->front());
+          std::move(done)(absl::OkStatus());
+        });
+  });
+}
+
+grpc::ServerUnaryReactor* CommentServiceImpl::BatchGetArticleStats(
+    grpc::CallbackServerContext* context,
+    const v1::BatchGetArticleStatsRequest* request,
+    v1::BatchGetArticleStatsResponse* response) {
+  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+    BatchStats(*request, deadline, response, std::move(done));
+  });
+}
+
+grpc::ServerUnaryReactor* CommentServiceImpl::ReportComment(
+    grpc::CallbackServerContext* context,
+    const v1::ReportCommentRequest* request,
+    v1::ReportCommentResponse* response) {
+  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+    Report(*request, deadline, response, std::move(done));
+  });
 }
 
 }  // namespace comments

@@ -33,8 +33,13 @@ struct CommentServiceOptions {
 // comments.v1.CommentService: validates each request, asks the store, and
 // shapes the answer. The RPC contract is documented in comments.proto.
 //
-// Thread-safe: handlers run on gRPC's threads and share only the store.
-class CommentServiceImpl final : public v1::CommentService::Service {
+// Callback API: a handler validates on gRPC's thread, starts its store work
+// and returns; the call finishes from the store's callback on a Redis I/O
+// thread. No thread waits on Redis, so a few threads serve any number of
+// calls in flight.
+//
+// Thread-safe: handlers share only the stores.
+class CommentServiceImpl final : public v1::CommentService::CallbackService {
  public:
   // REQUIRES: the pointers outlive the service.
   CommentServiceImpl(CommentServiceOptions options, CommentStore* store,
@@ -42,49 +47,69 @@ class CommentServiceImpl final : public v1::CommentService::Service {
                      const moderation::LexiconHolder* lexicon,
                      const PageTokenCodec* tokens);
 
-  grpc::Status PostComment(grpc::ServerContext* context,
-                           const v1::PostCommentRequest* request,
-                           v1::PostCommentResponse* response) override;
-  grpc::Status GetComment(grpc::ServerContext* context,
-                          const v1::GetCommentRequest* request,
-                          v1::Comment* response) override;
-  grpc::Status ListComments(grpc::ServerContext* context,
-                            const v1::ListCommentsRequest* request,
-                            v1::ListCommentsResponse* response) override;
-  grpc::Status LikeComment(grpc::ServerContext* context,
-                           const v1::LikeCommentRequest* request,
-                           v1::LikeCommentResponse* response) override;
-  grpc::Status UnlikeComment(grpc::ServerContext* context,
-                             const v1::UnlikeCommentRequest* request,
-                             v1::LikeCommentResponse* response) override;
-  grpc::Status DeleteComment(grpc::ServerContext* context,
-                             const v1::DeleteCommentRequest* request,
-                             v1::DeleteCommentResponse* response) override;
-  grpc::Status GetArticleStats(grpc::ServerContext* context,
-                               const v1::GetArticleStatsRequest* request,
-                               v1::ArticleStats* response) override;
-  grpc::Status BatchGetArticleStats(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* PostComment(
+      grpc::CallbackServerContext* context,
+      const v1::PostCommentRequest* request,
+      v1::PostCommentResponse* response) override;
+  grpc::ServerUnaryReactor* GetComment(grpc::CallbackServerContext* context,
+                                       const v1::GetCommentRequest* request,
+                                       v1::Comment* response) override;
+  grpc::ServerUnaryReactor* ListComments(
+      grpc::CallbackServerContext* context,
+      const v1::ListCommentsRequest* request,
+      v1::ListCommentsResponse* response) override;
+  grpc::ServerUnaryReactor* LikeComment(
+      grpc::CallbackServerContext* context,
+      const v1::LikeCommentRequest* request,
+      v1::LikeCommentResponse* response) override;
+  grpc::ServerUnaryReactor* UnlikeComment(
+      grpc::CallbackServerContext* context,
+      const v1::UnlikeCommentRequest* request,
+      v1::LikeCommentResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteComment(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteCommentRequest* request,
+      v1::DeleteCommentResponse* response) override;
+  grpc::ServerUnaryReactor* GetArticleStats(
+      grpc::CallbackServerContext* context,
+      const v1::GetArticleStatsRequest* request,
+      v1::ArticleStats* response) override;
+  grpc::ServerUnaryReactor* BatchGetArticleStats(
+      grpc::CallbackServerContext* context,
       const v1::BatchGetArticleStatsRequest* request,
       v1::BatchGetArticleStatsResponse* response) override;
-  grpc::Status ReportComment(grpc::ServerContext* context,
-                             const v1::ReportCommentRequest* request,
-                             v1::ReportCommentResponse* response) override;
+  grpc::ServerUnaryReactor* ReportComment(
+      grpc::CallbackServerContext* context,
+      const v1::ReportCommentRequest* request,
+      v1::ReportCommentResponse* response) override;
 
  private:
-  absl::Status Post(const v1::PostCommentRequest& request, absl::Time deadline,
-                    v1::PostCommentResponse& response);
-  absl::Status List(const v1::ListCommentsRequest& request, absl::Time deadline,
-                    v1::ListCommentsResponse& response);
+  // Each RPC's work. `request` and `response` belong to gRPC and live until
+  // `done` runs, which finishes the call.
+  void Post(const v1::PostCommentRequest& request, absl::Time deadline,
+            v1::PostCommentResponse* response, StatusCallback done);
+  void Get(const v1::GetCommentRequest& request, absl::Time deadline,
+           v1::Comment* response, StatusCallback done);
+  void List(const v1::ListCommentsRequest& request, absl::Time deadline,
+            v1::ListCommentsResponse* response, StatusCallback done);
   // Like and Unlike: the same call with the direction as a flag.
-  absl::Status Like(const std::string& article_id,
-                    const std::string& comment_id, const std::string& user_id,
-                    bool like, absl::Time deadline,
-                    v1::LikeCommentResponse& response);
-  absl::Time Deadline(const grpc::ServerContext& context) const;
+  void Like(const std::string& article_id, const std::string& comment_id,
+            const std::string& user_id, bool like, absl::Time deadline,
+            v1::LikeCommentResponse* response, StatusCallback done);
+  void Delete(const v1::DeleteCommentRequest& request, absl::Time deadline,
+              StatusCallback done);
+  void BatchStats(const v1::BatchGetArticleStatsRequest& request,
+                  absl::Time deadline,
+                  v1::BatchGetArticleStatsResponse* response,
+                  StatusCallback done);
+  void Report(const v1::ReportCommentRequest& request, absl::Time deadline,
+              v1::ReportCommentResponse* response, StatusCallback done);
 
-  absl::Status Report(const v1::ReportCommentRequest& request,
-                      absl::Time deadline, v1::ReportCommentResponse& response);
+  // Runs `work(deadline, done)` for a call and returns the reactor that
+  // `done` finishes.
+  template <typename Work>
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                  Work&& work);
 
   const CommentServiceOptions options_;
   CommentStore* const store_;

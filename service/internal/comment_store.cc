@@ -1,5 +1,7 @@
 #include "service/internal/comment_store.h"
 
+#include <msgpack.h>
+
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -58,13 +60,13 @@ bool IsStr(const RedisReply& r) { return r.type == RedisReply::Type::kString; }
 
 // Decodes what lua/prelude.lua's emit() produces, starting at element
 // `first` of `r`.
+// `r` is consumed: its strings move into the comment.
 absl::StatusOr<StoredComment> DecodeComment(const std::string& article_id,
-                                            const RedisReply& r,
-                                            size_t first = 0) {
+                                            RedisReply& r, size_t first = 0) {
   if (r.type != RedisReply::Type::kArray || r.elements.size() != first + 11) {
     return Malformed("a comment");
   }
-  const RedisReply* e = r.elements.data() + first;
+  RedisReply* e = r.elements.data() + first;
   if (!IsStr(e[0]) || !IsInt(e[1]) || !IsInt(e[2]) || !IsInt(e[3]) ||
       !IsInt(e[4]) || !IsStr(e[5]) || !IsStr(e[6]) || !IsStr(e[7]) ||
       !IsStr(e[8]) || !IsStr(e[9]) || !IsInt(e[10])) {
@@ -72,7 +74,7 @@ absl::StatusOr<StoredComment> DecodeComment(const std::string& article_id,
   }
   StoredComment stored;
   v1::Comment& c = stored.comment;
-  c.set_comment_id(e[0].str);
+  c.set_comment_id(std::move(e[0].str));
   c.set_article_id(article_id);
   c.set_status(static_cast<v1::CommentStatus>(e[1].integer));
   c.set_like_count(e[2].integer);
@@ -81,13 +83,100 @@ absl::StatusOr<StoredComment> DecodeComment(const std::string& article_id,
   c.mutable_create_time()->set_seconds(micros / 1000000);
   c.mutable_create_time()->set_nanos(static_cast<int32_t>(micros % 1000000) *
                                      1000);
-  c.set_parent_id(e[5].str);
-  c.set_author_id(e[6].str);
-  c.set_author_name(e[7].str);
-  c.set_body(e[8].str);
-  stored.detail = e[9].str;
+  c.set_parent_id(std::move(e[5].str));
+  c.set_author_id(std::move(e[6].str));
+  c.set_author_name(std::move(e[7].str));
+  c.set_body(std::move(e[8].str));
+  stored.detail = std::move(e[9].str);
   stored.report_count = e[10].integer;
   return stored;
+}
+
+// Decodes a record as the scripts store it: a MessagePack array of fields
+// in the order of lua/prelude.lua (status, likes, replies, create time in
+// microseconds, parent, author id, author name, body, detail, reports).
+absl::StatusOr<StoredComment> DecodeRecord(const std::string& article_id,
+                                           std::string comment_id,
+                                           const std::string& packed) {
+  msgpack_unpacked unpacked;
+  msgpack_unpacked_init(&unpacked);
+  size_t offset = 0;
+  const msgpack_unpack_return result =
+      msgpack_unpack_next(&unpacked, packed.data(), packed.size(), &offset);
+  const msgpack_object& root = unpacked.data;
+  absl::StatusOr<StoredComment> out = Malformed("a comment record");
+  if (result == MSGPACK_UNPACK_SUCCESS && root.type == MSGPACK_OBJECT_ARRAY &&
+      root.via.array.size >= 8) {
+    const msgpack_object* f = root.via.array.ptr;
+    const uint32_t n = root.via.array.size;
+    // cmsgpack writes whole Lua numbers as integers; a float is accepted.
+    const auto integer = [&](uint32_t i, int64_t* v) {
+      if (i >= n) return (*v = 0, true);
+      switch (f[i].type) {
+        case MSGPACK_OBJECT_POSITIVE_INTEGER:
+          *v = static_cast<int64_t>(f[i].via.u64);
+          return true;
+        case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+          *v = f[i].via.i64;
+          return true;
+        case MSGPACK_OBJECT_FLOAT32:
+        case MSGPACK_OBJECT_FLOAT64:
+          *v = static_cast<int64_t>(f[i].via.f64);
+          return true;
+        default:
+          return false;
+      }
+    };
+    const auto text = [&](uint32_t i, std::string* v) {
+      if (i >= n || f[i].type == MSGPACK_OBJECT_NIL) return true;
+      if (f[i].type != MSGPACK_OBJECT_STR) return false;
+      v->assign(f[i].via.str.ptr, f[i].via.str.size);
+      return true;
+    };
+    StoredComment stored;
+    v1::Comment& c = stored.comment;
+    int64_t status = 0, likes = 0, replies = 0, micros = 0, reports = 0;
+    if (integer(0, &status) && integer(1, &likes) && integer(2, &replies) &&
+        integer(3, &micros) && text(4, c.mutable_parent_id()) &&
+        text(5, c.mutable_author_id()) && text(6, c.mutable_author_name()) &&
+        text(7, c.mutable_body()) && text(8, &stored.detail) &&
+        integer(9, &reports)) {
+      c.set_comment_id(std::move(comment_id));
+      c.set_article_id(article_id);
+      c.set_status(static_cast<v1::CommentStatus>(status));
+      c.set_like_count(likes);
+      c.set_reply_count(replies);
+      c.mutable_create_time()->set_seconds(micros / 1000000);
+      c.mutable_create_time()->set_nanos(
+          static_cast<int32_t>(micros % 1000000) * 1000);
+      stored.report_count = reports;
+      out = std::move(stored);
+    }
+  }
+  msgpack_unpacked_destroy(&unpacked);
+  return out;
+}
+
+// Reads the replies of Stats: (HGET n, HLEN participants) per article.
+absl::StatusOr<std::vector<v1::ArticleStats>> DecodeStats(
+    const std::vector<std::string>& article_ids, const RedisReplies& replies) {
+  std::vector<v1::ArticleStats> out;
+  out.reserve(article_ids.size());
+  for (size_t i = 0; i < article_ids.size(); ++i) {
+    const RedisReply& count = replies[2 * i];
+    const RedisReply& participants = replies[2 * i + 1];
+    int64_t n = 0;
+    if (!count.is_nil() && !(IsStr(count) && absl::SimpleAtoi(count.str, &n))) {
+      return Malformed("a comment count");
+    }
+    if (!IsInt(participants)) return Malformed("a participant count");
+    v1::ArticleStats stats;
+    stats.set_article_id(article_ids[i]);
+    stats.set_comment_count(n);
+    stats.set_participant_count(participants.integer);
+    out.push_back(std::move(stats));
+  }
+  return out;
 }
 
 }  // namespace
@@ -109,25 +198,53 @@ std::vector<std::string> CommentStore::HotArgs() const {
           absl::StrCat(options_.hot_reply_weight)};
 }
 
-absl::StatusOr<RedisReply> CommentStore::RunWithChain(
-    const std::string& article_id, const std::string& subject,
-    const std::function<absl::StatusOr<RedisReply>(
-        const std::string& parent, const std::string& grandparent)>& run) {
-  std::string parent = ParentGuess(article_id, subject);
-  std::string grandparent = ParentGuess(article_id, parent);
-  for (int attempt = 0; attempt < kChainAttempts; ++attempt) {
-    absl::StatusOr<RedisReply> reply = run(parent, grandparent);
-    if (reply.ok()) return reply;
-    ScriptError error = DecodeScriptError(reply.status());
-    if (!error.chain) return error.status;
-    parent = std::move(error.parent);
-    grandparent = std::move(error.grandparent);
-    parents_.Remember(article_id, subject, parent);
-    if (!parent.empty() && !grandparent.empty()) {
-      parents_.Remember(article_id, parent, grandparent);
-    }
-  }
-  return absl::InternalError("comment store: parent chain did not settle");
+struct CommentStore::ChainState {
+  const LuaScript* script;
+  std::string article_id;
+  std::string subject;
+  ChainCall build;
+  absl::Time deadline;
+  Callback<RedisReply> done;
+  int attempts = 0;
+};
+
+void CommentStore::RunWithChain(const LuaScript& script,
+                                const std::string& article_id,
+                                const std::string& subject, ChainCall build,
+                                absl::Time deadline,
+                                Callback<RedisReply> done) {
+  const std::string parent = ParentGuess(article_id, subject);
+  const std::string grandparent = ParentGuess(article_id, parent);
+  ChainStep(std::make_unique<ChainState>(ChainState{&script, article_id,
+                                                    subject, std::move(build),
+                                                    deadline, std::move(done)}),
+            parent, grandparent);
+}
+
+void CommentStore::ChainStep(std::unique_ptr<ChainState> state,
+                             const std::string& parent,
+                             const std::string& grandparent) {
+  // Built before the send: the callback may run at once and free `state`.
+  LuaScript::Call call = state->build(parent, grandparent);
+  const LuaScript& script = *state->script;
+  const absl::Time deadline = state->deadline;
+  script.Send(
+      *redis_, std::move(call), deadline,
+      [this,
+       state = std::move(state)](absl::StatusOr<RedisReply> reply) mutable {
+        if (reply.ok()) return std::move(state->done)(std::move(reply));
+        ScriptError error = DecodeScriptError(reply.status());
+        if (!error.chain) return std::move(state->done)(error.status);
+        parents_.Remember(state->article_id, state->subject, error.parent);
+        if (!error.parent.empty() && !error.grandparent.empty()) {
+          parents_.Remember(state->article_id, error.parent, error.grandparent);
+        }
+        if (++state->attempts >= kChainAttempts) {
+          return std::move(state->done)(absl::InternalError(
+              "comment store: parent chain did not settle"));
+        }
+        ChainStep(std::move(state), error.parent, error.grandparent);
+      });
 }
 
 LuaScript::Call CommentStore::PostCall(const NewComment& comment,
@@ -146,7 +263,7 @@ LuaScript::Call CommentStore::PostCall(const NewComment& comment,
 }
 
 absl::StatusOr<PostResult> CommentStore::DecodePost(const NewComment& comment,
-                                                    const RedisReply& reply) {
+                                                    RedisReply& reply) {
   if (reply.type != RedisReply::Type::kArray || reply.elements.size() < 2 ||
       !IsInt(reply.elements[0]) || !IsStr(reply.elements[1])) {
     return Malformed("PostComment");
@@ -163,17 +280,28 @@ absl::StatusOr<PostResult> CommentStore::DecodePost(const NewComment& comment,
   return result;
 }
 
+void CommentStore::Post(NewComment comment, absl::Time deadline,
+                        Callback<PostResult> done) {
+  auto shared = std::make_shared<const NewComment>(std::move(comment));
+  // The chain that matters is the parent's: its rank changes.
+  RunWithChain(
+      PostCommentScript(), shared->article_id, shared->parent_id,
+      [this, shared](const std::string& grandparent, const std::string&) {
+        return PostCall(*shared, grandparent);
+      },
+      deadline,
+      [this, shared,
+       done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
+        if (!reply.ok()) return std::move(done)(reply.status());
+        std::move(done)(DecodePost(*shared, *reply));
+      });
+}
+
 absl::StatusOr<PostResult> CommentStore::Post(const NewComment& comment,
                                               absl::Time deadline) {
-  // The chain that matters is the parent's: its rank changes.
-  absl::StatusOr<RedisReply> reply = RunWithChain(
-      comment.article_id, comment.parent_id,
-      [&](const std::string& grandparent, const std::string&) {
-        LuaScript::Call call = PostCall(comment, grandparent);
-        return PostCommentScript().Run(*redis_, call.keys, call.args, deadline);
-      });
-  if (!reply.ok()) return reply.status();
-  return DecodePost(comment, *reply);
+  return Await<PostResult>([&](Callback<PostResult> done) {
+    Post(comment, deadline, std::move(done));
+  });
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> CommentStore::PostMany(
@@ -189,7 +317,7 @@ absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> CommentStore::PostMany(
   std::vector<absl::StatusOr<PostResult>> out;
   out.reserve(comments.size());
   for (size_t i = 0; i < comments.size(); ++i) {
-    const absl::StatusOr<RedisReply>& reply = (*replies)[i];
+    absl::StatusOr<RedisReply>& reply = (*replies)[i];
     if (reply.ok()) {
       out.push_back(DecodePost(comments[i], *reply));
       continue;
@@ -201,14 +329,39 @@ absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> CommentStore::PostMany(
   return out;
 }
 
+namespace {
+
+absl::StatusOr<StoredComment> DecodeGot(const CommentRef& ref,
+                                        absl::StatusOr<RedisReply>& reply) {
+  if (!reply.ok()) return DecodeScriptError(reply.status()).status;
+  if (reply->is_nil()) {
+    return absl::NotFoundError(absl::StrCat(
+        "comment_id ", ref.comment_id, " names no comment of this article"));
+  }
+  return DecodeComment(ref.article_id, *reply);
+}
+
+}  // namespace
+
+void CommentStore::Get(CommentRef ref, absl::Time deadline,
+                       Callback<StoredComment> done) {
+  LuaScript::Call call{{Keyspace(ref.article_id).Comments()}, {ref.comment_id}};
+  GetCommentScript().Send(*redis_, std::move(call), deadline,
+                          [ref = std::move(ref), done = std::move(done)](
+                              absl::StatusOr<RedisReply> reply) mutable {
+                            std::move(done)(DecodeGot(ref, reply));
+                          });
+}
+
 absl::StatusOr<v1::Comment> CommentStore::Get(const std::string& article_id,
                                               const std::string& comment_id,
                                               absl::Time deadline) {
-  absl::StatusOr<std::vector<absl::StatusOr<StoredComment>>> got =
-      GetMany({{article_id, comment_id}}, deadline);
+  absl::StatusOr<StoredComment> got =
+      Await<StoredComment>([&](Callback<StoredComment> done) {
+        Get(CommentRef{article_id, comment_id}, deadline, std::move(done));
+      });
   if (!got.ok()) return got.status();
-  if (!got->front().ok()) return got->front().status();
-  return std::move(got->front()->comment);
+  return std::move(got->comment);
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<StoredComment>>>
@@ -225,22 +378,13 @@ CommentStore::GetMany(const std::vector<CommentRef>& refs,
   std::vector<absl::StatusOr<StoredComment>> out;
   out.reserve(refs.size());
   for (size_t i = 0; i < refs.size(); ++i) {
-    const absl::StatusOr<RedisReply>& reply = (*replies)[i];
-    if (!reply.ok()) {
-      out.push_back(DecodeScriptError(reply.status()).status);
-    } else if (reply->is_nil()) {
-      out.push_back(absl::NotFoundError(
-          absl::StrCat("comment_id ", refs[i].comment_id,
-                       " names no comment of this article")));
-    } else {
-      out.push_back(DecodeComment(refs[i].article_id, *reply));
-    }
+    out.push_back(DecodeGot(refs[i], (*replies)[i]));
   }
   return out;
 }
 
-absl::StatusOr<ListPage> CommentStore::List(const ListQuery& query,
-                                            absl::Time deadline) {
+void CommentStore::List(ListQuery query, absl::Time deadline,
+                        Callback<ListPage> done) {
   const Keyspace keys(query.article_id);
   std::string index;
   bool ascending = true;
@@ -258,36 +402,81 @@ absl::StatusOr<ListPage> CommentStore::List(const ListQuery& query,
       break;
   }
   // One more than asked tells whether a next page exists.
-  absl::StatusOr<RedisReply> reply = ListCommentsScript().Run(
-      *redis_, {keys.Comments(), index},
+  LuaScript::Call call{
+      {keys.Comments(), std::move(index)},
       {ascending ? "asc" : "desc", query.after ? query.after->score : "",
        query.after ? query.after->comment_id : "",
-       absl::StrCat(query.limit + 1), query.parent_id},
-      deadline);
+       absl::StrCat(query.limit + 1), query.parent_id}};
+  ListCommentsScript().Send(
+      *redis_, std::move(call), deadline,
+      [this, query = std::move(query),
+       done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
+        std::move(done)(DecodePage(query, reply));
+      });
+}
+
+absl::StatusOr<ListPage> CommentStore::DecodePage(
+    const ListQuery& query, absl::StatusOr<RedisReply>& reply) {
   if (!reply.ok()) return DecodeScriptError(reply.status()).status;
   if (reply->type != RedisReply::Type::kArray ||
-      reply->elements.size() % 2 != 0) {
+      reply->elements.size() % 3 != 0) {
     return Malformed("ListComments");
   }
   ListPage page;
-  const size_t found = reply->elements.size() / 2;
+  const size_t found = reply->elements.size() / 3;
   const size_t keep = std::min(found, static_cast<size_t>(query.limit));
   page.comments.reserve(keep);
+  page.scores.reserve(keep);
   for (size_t i = 0; i < keep; ++i) {
-    const RedisReply& score = reply->elements[2 * i];
+    RedisReply* e = &reply->elements[3 * i];
+    if (!IsStr(e[0]) || !IsStr(e[1]) || !IsStr(e[2])) {
+      return Malformed("a list entry");
+    }
     absl::StatusOr<StoredComment> stored =
-        DecodeComment(query.article_id, reply->elements[2 * i + 1]);
+        DecodeRecord(query.article_id, std::move(e[1].str), e[2].str);
     if (!stored.ok()) return stored.status();
-    if (!IsStr(score)) return Malformed("a list score");
     const v1::Comment& c = stored->comment;
     parents_.Remember(query.article_id, c.comment_id(), c.parent_id());
     if (found > keep && i + 1 == keep) {
-      page.next = IndexPosition{score.str, c.comment_id()};
+      page.next = IndexPosition{e[0].str, c.comment_id()};
     }
     page.comments.push_back(*std::move(stored));
-    page.scores.push_back(score.str);
+    page.scores.push_back(std::move(e[0].str));
   }
   return page;
+}
+
+absl::StatusOr<ListPage> CommentStore::List(const ListQuery& query,
+                                            absl::Time deadline) {
+  return Await<ListPage>(
+      [&](Callback<ListPage> done) { List(query, deadline, std::move(done)); });
+}
+
+void CommentStore::SetLike(CommentRef ref, std::string user_id, bool like,
+                           absl::Time deadline, Callback<LikeState> done) {
+  RunWithChain(
+      LikeCommentScript(), ref.article_id, ref.comment_id,
+      [this, ref, user_id = std::move(user_id), like](const std::string& parent,
+                                                      const std::string&) {
+        const Keyspace keys(ref.article_id);
+        std::vector<std::string> hot = HotArgs();
+        return LuaScript::Call{
+            {keys.Comments(), keys.Likers(ref.comment_id),
+             keys.HotIndex(parent), keys.Participants()},
+            {ref.comment_id, parent, user_id, like ? "1" : "0",
+             std::move(hot[0]), std::move(hot[1])}};
+      },
+      deadline,
+      [done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
+        if (!reply.ok()) return std::move(done)(reply.status());
+        if (reply->type != RedisReply::Type::kArray ||
+            reply->elements.size() != 2 || !IsInt(reply->elements[0]) ||
+            !IsInt(reply->elements[1])) {
+          return std::move(done)(Malformed("LikeComment"));
+        }
+        std::move(done)(LikeState{reply->elements[0].integer,
+                                  reply->elements[1].integer == 1});
+      });
 }
 
 absl::StatusOr<LikeState> CommentStore::SetLike(const std::string& article_id,
@@ -295,47 +484,44 @@ absl::StatusOr<LikeState> CommentStore::SetLike(const std::string& article_id,
                                                 const std::string& user_id,
                                                 bool like,
                                                 absl::Time deadline) {
-  const Keyspace keys(article_id);
-  const std::vector<std::string> hot = HotArgs();
-  absl::StatusOr<RedisReply> reply = RunWithChain(
-      article_id, comment_id,
-      [&](const std::string& parent, const std::string&) {
-        return LikeCommentScript().Run(
-            *redis_,
-            {keys.Comments(), keys.Likers(comment_id), keys.HotIndex(parent),
-             keys.Participants()},
-            {comment_id, parent, user_id, like ? "1" : "0", hot[0], hot[1]},
-            deadline);
+  return Await<LikeState>([&](Callback<LikeState> done) {
+    SetLike(CommentRef{article_id, comment_id}, user_id, like, deadline,
+            std::move(done));
+  });
+}
+
+void CommentStore::Delete(CommentRef ref, std::string user_id,
+                          absl::Time deadline, Callback<std::string> done) {
+  RunWithChain(
+      DeleteCommentScript(), ref.article_id, ref.comment_id,
+      [this, ref, user_id = std::move(user_id)](
+          const std::string& parent, const std::string& grandparent) {
+        const Keyspace keys(ref.article_id);
+        std::vector<std::string> hot = HotArgs();
+        return LuaScript::Call{
+            {keys.Comments(), keys.Stats(), keys.Participants(),
+             keys.NewestIndex(parent), keys.HotIndex(parent),
+             keys.HotIndex(grandparent), keys.Likers(ref.comment_id),
+             keys.PendingQueue(), keys.ReportedQueue()},
+            {ref.comment_id, parent, grandparent, user_id, std::move(hot[0]),
+             std::move(hot[1])}};
+      },
+      deadline,
+      [done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
+        if (!reply.ok()) return std::move(done)(reply.status());
+        if (!IsStr(*reply)) return std::move(done)(Malformed("DeleteComment"));
+        std::move(done)(std::move(reply->str));
       });
-  if (!reply.ok()) return reply.status();
-  if (reply->type != RedisReply::Type::kArray || reply->elements.size() != 2 ||
-      !IsInt(reply->elements[0]) || !IsInt(reply->elements[1])) {
-    return Malformed("LikeComment");
-  }
-  return LikeState{reply->elements[0].integer, reply->elements[1].integer == 1};
 }
 
 absl::StatusOr<std::string> CommentStore::Delete(const std::string& article_id,
                                                  const std::string& comment_id,
                                                  const std::string& user_id,
                                                  absl::Time deadline) {
-  const Keyspace keys(article_id);
-  const std::vector<std::string> hot = HotArgs();
-  absl::StatusOr<RedisReply> reply = RunWithChain(
-      article_id, comment_id,
-      [&](const std::string& parent, const std::string& grandparent) {
-        return DeleteCommentScript().Run(
-            *redis_,
-            {keys.Comments(), keys.Stats(), keys.Participants(),
-             keys.NewestIndex(parent), keys.HotIndex(parent),
-             keys.HotIndex(grandparent), keys.Likers(comment_id),
-             keys.PendingQueue(), keys.ReportedQueue()},
-            {comment_id, parent, grandparent, user_id, hot[0], hot[1]},
-            deadline);
-      });
-  if (!reply.ok()) return reply.status();
-  if (!IsStr(*reply)) return Malformed("DeleteComment");
-  return reply->str;
+  return Await<std::string>([&](Callback<std::string> done) {
+    Delete(CommentRef{article_id, comment_id}, user_id, deadline,
+           std::move(done));
+  });
 }
 
 LuaScript::Call CommentStore::DecideCall(const CommentRef& ref, bool approve,
@@ -383,40 +569,43 @@ absl::StatusOr<std::vector<absl::StatusOr<Decided>>> CommentStore::Decide(
     if (!reply.ok() && DecodeScriptError(reply.status()).chain) {
       // The guess was wrong: this one again, alone, with the truth.
       const CommentRef& ref = refs[i];
-      reply = RunWithChain(
-          ref.article_id, ref.comment_id,
-          [&](const std::string& parent, const std::string& grandparent) {
-            LuaScript::Call call =
-                DecideCall(ref, approve, queue, parent, grandparent);
-            return DecideCommentScript().Run(*redis_, call.keys, call.args,
-                                             deadline);
-          });
+      reply = Await<RedisReply>([&](Callback<RedisReply> done) {
+        RunWithChain(
+            DecideCommentScript(), ref.article_id, ref.comment_id,
+            [&](const std::string& parent, const std::string& grandparent) {
+              return DecideCall(ref, approve, queue, parent, grandparent);
+            },
+            deadline, std::move(done));
+      });
     }
     out.push_back(DecodeDecided(reply));
   }
   return out;
 }
 
-absl::StatusOr<ReportResult> CommentStore::Report(const std::string& article_id,
-                                                  const std::string& comment_id,
-                                                  const std::string& user_id,
-                                                  const std::string& reason,
-                                                  int threshold,
-                                                  absl::Time deadline) {
-  const Keyspace keys(article_id);
-  absl::StatusOr<RedisReply> reply = ReportCommentScript().Run(
-      *redis_,
-      {keys.Comments(), keys.Reports(comment_id), keys.ReportedQueue()},
-      {comment_id, user_id, reason, absl::StrCat(threshold)}, deadline);
-  if (!reply.ok()) return DecodeScriptError(reply.status()).status;
-  if (reply->type != RedisReply::Type::kArray || reply->elements.size() != 3 ||
-      !IsInt(reply->elements[0]) || !IsInt(reply->elements[1]) ||
-      !IsInt(reply->elements[2])) {
-    return Malformed("ReportComment");
-  }
-  return ReportResult{reply->elements[0].integer,
-                      reply->elements[1].integer == 1,
-                      reply->elements[2].integer};
+void CommentStore::Report(CommentRef ref, std::string user_id,
+                          std::string reason, int threshold,
+                          absl::Time deadline, Callback<ReportResult> done) {
+  const Keyspace keys(ref.article_id);
+  LuaScript::Call call{
+      {keys.Comments(), keys.Reports(ref.comment_id), keys.ReportedQueue()},
+      {ref.comment_id, std::move(user_id), std::move(reason),
+       absl::StrCat(threshold)}};
+  ReportCommentScript().Send(
+      *redis_, std::move(call), deadline,
+      [done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
+        if (!reply.ok()) {
+          return std::move(done)(DecodeScriptError(reply.status()).status);
+        }
+        if (reply->type != RedisReply::Type::kArray ||
+            reply->elements.size() != 3 || !IsInt(reply->elements[0]) ||
+            !IsInt(reply->elements[1]) || !IsInt(reply->elements[2])) {
+          return std::move(done)(Malformed("ReportComment"));
+        }
+        std::move(done)(ReportResult{reply->elements[0].integer,
+                                     reply->elements[1].integer == 1,
+                                     reply->elements[2].integer});
+      });
 }
 
 absl::StatusOr<std::vector<std::vector<std::string>>>
@@ -458,35 +647,29 @@ absl::Status CommentStore::SetPolicy(const std::string& article_id,
       .status();
 }
 
-absl::StatusOr<std::vector<v1::ArticleStats>> CommentStore::Stats(
-    const std::vector<std::string>& article_ids, absl::Time deadline) {
-  std::vector<RedisArgv> commands;
-  commands.reserve(2 * article_ids.size());
+void CommentStore::Stats(std::vector<std::string> article_ids,
+                         absl::Time deadline,
+                         Callback<std::vector<v1::ArticleStats>> done) {
+  RedisBatch batch;
   for (const std::string& id : article_ids) {
     const Keyspace keys(id);
-    commands.push_back({"HGET", keys.Stats(), "n"});
-    commands.push_back({"HLEN", keys.Participants()});
+    batch.Add({"HGET", keys.Stats(), "n"});
+    batch.Add({"HLEN", keys.Participants()});
   }
-  absl::StatusOr<std::vector<RedisReply>> replies =
-      redis_->Pipeline(commands, deadline);
-  if (!replies.ok()) return replies.status();
-  std::vector<v1::ArticleStats> out;
-  out.reserve(article_ids.size());
-  for (size_t i = 0; i < article_ids.size(); ++i) {
-    const RedisReply& count = (*replies)[2 * i];
-    const RedisReply& participants = (*replies)[2 * i + 1];
-    int64_t n = 0;
-    if (!count.is_nil() && !(IsStr(count) && absl::SimpleAtoi(count.str, &n))) {
-      return Malformed("a comment count");
-    }
-    if (!IsInt(participants)) return Malformed("a participant count");
-    v1::ArticleStats stats;
-    stats.set_article_id(article_ids[i]);
-    stats.set_comment_count(n);
-    stats.set_participant_count(participants.integer);
-    out.push_back(std::move(stats));
-  }
-  return out;
+  redis_->Send(std::move(batch), deadline,
+               [ids = std::move(article_ids), done = std::move(done)](
+                   absl::StatusOr<RedisReplies> replies) mutable {
+                 if (!replies.ok()) return std::move(done)(replies.status());
+                 std::move(done)(DecodeStats(ids, *replies));
+               });
+}
+
+absl::StatusOr<std::vector<v1::ArticleStats>> CommentStore::Stats(
+    const std::vector<std::string>& article_ids, absl::Time deadline) {
+  return Await<std::vector<v1::ArticleStats>>(
+      [&](Callback<std::vector<v1::ArticleStats>> done) {
+        Stats(article_ids, deadline, std::move(done));
+      });
 }
 
 }  // namespace comments

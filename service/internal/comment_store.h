@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "comments/v1/comments.pb.h"
+#include "service/internal/await.h"
 #include "service/internal/lua_script.h"
 #include "service/internal/parent_cache.h"
 #include "service/internal/redis_client.h"
@@ -115,6 +117,10 @@ struct LikeState {
 // the RPCs document; UNAVAILABLE / DEADLINE_EXCEEDED from RedisClient;
 // INTERNAL for a reply the store cannot read.
 //
+// Each single-comment call has an asynchronous form, taking a Callback that
+// runs once on a RedisClient I/O thread (or at once on the caller's, when
+// the call fails before reaching Redis); the blocking form waits on it.
+//
 // Thread-safe. Holds no article state of its own beyond ParentCache.
 class CommentStore final {
  public:
@@ -123,6 +129,7 @@ class CommentStore final {
   CommentStore(const CommentStore&) = delete;
   CommentStore& operator=(const CommentStore&) = delete;
 
+  void Post(NewComment comment, absl::Time deadline, Callback<PostResult> done);
   absl::StatusOr<PostResult> Post(const NewComment& comment,
                                   absl::Time deadline);
   // Posts many comments in one round trip (for seeding and imports); each
@@ -130,23 +137,34 @@ class CommentStore final {
   // place was guessed wrong are posted again one by one.
   absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> PostMany(
       const std::vector<NewComment>& comments, absl::Time deadline);
+  // Reads one comment of any status.
+  void Get(CommentRef ref, absl::Time deadline, Callback<StoredComment> done);
   absl::StatusOr<v1::Comment> Get(const std::string& article_id,
                                   const std::string& comment_id,
                                   absl::Time deadline);
+  void List(ListQuery query, absl::Time deadline, Callback<ListPage> done);
   absl::StatusOr<ListPage> List(const ListQuery& query, absl::Time deadline);
   // Likes (like=true) or unlikes the comment for `user_id`.
+  void SetLike(CommentRef ref, std::string user_id, bool like,
+               absl::Time deadline, Callback<LikeState> done);
   absl::StatusOr<LikeState> SetLike(const std::string& article_id,
                                     const std::string& comment_id,
                                     const std::string& user_id, bool like,
                                     absl::Time deadline);
-  // Returns the moderation queue the comment left ("" when none).
+  // Gives the moderation queue the comment left ("" when none).
+  void Delete(CommentRef ref, std::string user_id, absl::Time deadline,
+              Callback<std::string> done);
   absl::StatusOr<std::string> Delete(const std::string& article_id,
                                      const std::string& comment_id,
                                      const std::string& user_id,
                                      absl::Time deadline);
   // One round trip for all articles, answered in the order asked.
+  void Stats(std::vector<std::string> article_ids, absl::Time deadline,
+             Callback<std::vector<v1::ArticleStats>> done);
   absl::StatusOr<std::vector<v1::ArticleStats>> Stats(
       const std::vector<std::string>& article_ids, absl::Time deadline);
+  void Report(CommentRef ref, std::string user_id, std::string reason,
+              int threshold, absl::Time deadline, Callback<ReportResult> done);
 
   // Moderation. Reads comments of any status, with their detail, in one
   // round trip; a missing comment is NOT_FOUND in its slot.
@@ -160,11 +178,6 @@ class CommentStore final {
   absl::StatusOr<std::vector<absl::StatusOr<Decided>>> Decide(
       const std::vector<CommentRef>& refs, bool approve,
       const std::string& queue, absl::Time deadline);
-  absl::StatusOr<ReportResult> Report(const std::string& article_id,
-                                      const std::string& comment_id,
-                                      const std::string& user_id,
-                                      const std::string& reason, int threshold,
-                                      absl::Time deadline);
   // Up to `limit` report reasons per comment.
   absl::StatusOr<std::vector<std::vector<std::string>>> ReportReasons(
       const std::vector<CommentRef>& refs, size_t limit, absl::Time deadline);
@@ -175,22 +188,30 @@ class CommentStore final {
                          const std::string& policy, absl::Time deadline);
 
  private:
+  // Builds a script call for a guess of the parent and grandparent of the
+  // comment the call is about.
+  using ChainCall = std::function<LuaScript::Call(
+      const std::string& parent, const std::string& grandparent)>;
+  struct ChainState;
   // Runs a script whose keys depend on `subject`'s parent and grandparent,
   // guessing them and calling again while the script answers CHAIN.
-  absl::StatusOr<RedisReply> RunWithChain(
-      const std::string& article_id, const std::string& subject,
-      const std::function<absl::StatusOr<RedisReply>(
-          const std::string& parent, const std::string& grandparent)>& run);
+  void RunWithChain(const LuaScript& script, const std::string& article_id,
+                    const std::string& subject, ChainCall build,
+                    absl::Time deadline, Callback<RedisReply> done);
+  void ChainStep(std::unique_ptr<ChainState> state, const std::string& parent,
+                 const std::string& grandparent);
   LuaScript::Call PostCall(const NewComment& comment,
                            const std::string& grandparent) const;
   absl::StatusOr<PostResult> DecodePost(const NewComment& comment,
-                                        const RedisReply& reply);
+                                        RedisReply& reply);
   LuaScript::Call DecideCall(const CommentRef& ref, bool approve,
                              const std::string& queue,
                              const std::string& parent,
                              const std::string& grandparent) const;
   absl::StatusOr<Decided> DecodeDecided(
       const absl::StatusOr<RedisReply>& reply) const;
+  absl::StatusOr<ListPage> DecodePage(const ListQuery& query,
+                                      absl::StatusOr<RedisReply>& reply);
   std::string ParentGuess(const std::string& article_id,
                           const std::string& comment_id) const;
   std::vector<std::string> HotArgs() const;

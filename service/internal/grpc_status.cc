@@ -31,7 +31,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   }
 }
 
-absl::Time StoreDeadline(const grpc::ServerContext& context,
+absl::Time StoreDeadline(const grpc::ServerContextBase& context,
                          absl::Duration cap) {
   const absl::Time capped = absl::Now() + cap;
   const auto client = context.deadline();

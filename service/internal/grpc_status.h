@@ -15,7 +15,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // Deadline for the store work of one call: the client's deadline, capped at
 // `cap` from now.
-absl::Time StoreDeadline(const grpc::ServerContext& context,
+absl::Time StoreDeadline(const grpc::ServerContextBase& context,
                          absl::Duration cap);
 
 }  // namespace comments

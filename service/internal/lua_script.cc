@@ -32,55 +32,81 @@ std::string Sha1Hex(const std::string& text) {
 LuaScript::LuaScript(const char* source)
     : source_(source), sha1_(Sha1Hex(source_)) {}
 
-RedisArgv LuaScript::BuildArgv(const std::string& verb, const std::string& body,
-                               const std::vector<std::string>& keys,
-                               const std::vector<std::string>& args) const {
-  RedisArgv argv;
-  argv.reserve(3 + keys.size() + args.size());
-  argv.push_back(verb);
-  argv.push_back(body);
-  argv.push_back(std::to_string(keys.size()));
-  argv.insert(argv.end(), keys.begin(), keys.end());
-  argv.insert(argv.end(), args.begin(), args.end());
-  return argv;
+void LuaScript::Append(const Call& call, bool by_source,
+                       RedisBatch& batch) const {
+  batch.Begin(3 + call.keys.size() + call.args.size())
+      .Arg(by_source ? "EVAL" : "EVALSHA")
+      .Arg(by_source ? source_ : sha1_)
+      .Arg(static_cast<int64_t>(call.keys.size()));
+  for (const std::string& key : call.keys) batch.Arg(key);
+  for (const std::string& arg : call.args) batch.Arg(arg);
+}
+
+namespace {
+
+bool IsNoScript(const RedisReply& reply) {
+  return reply.is_error() && absl::StartsWith(reply.str, "ERR:NOSCRIPT");
+}
+
+// One script reply as Run returns it: a script error becomes INTERNAL.
+absl::StatusOr<RedisReply> ScriptOutcome(RedisReply reply) {
+  if (reply.is_error()) return absl::InternalError(reply.str.substr(4));
+  return reply;
+}
+
+}  // namespace
+
+void LuaScript::Send(RedisClient& redis, Call call, absl::Time deadline,
+                     Callback<RedisReply> done) const {
+  RedisBatch batch;
+  Append(call, /*by_source=*/false, batch);
+  redis.Send(
+      std::move(batch), deadline,
+      [this, &redis, call = std::move(call), deadline,
+       done = std::move(done)](absl::StatusOr<RedisReplies> replies) mutable {
+        if (!replies.ok()) return std::move(done)(replies.status());
+        RedisReply& reply = replies->front();
+        if (!IsNoScript(reply)) {
+          return std::move(done)(ScriptOutcome(std::move(reply)));
+        }
+        // Redis restarted or flushed its scripts: send the source, which
+        // loads it again for the calls that follow.
+        RedisBatch again;
+        Append(call, /*by_source=*/true, again);
+        redis.Send(
+            std::move(again), deadline,
+            [done = std::move(done)](
+                absl::StatusOr<RedisReplies> replies) mutable {
+              if (!replies.ok()) return std::move(done)(replies.status());
+              std::move(done)(ScriptOutcome(std::move(replies->front())));
+            });
+      });
 }
 
 absl::StatusOr<RedisReply> LuaScript::Run(RedisClient& redis,
                                           const std::vector<std::string>& keys,
                                           const std::vector<std::string>& args,
                                           absl::Time deadline) const {
-  absl::StatusOr<RedisReply> reply =
-      redis.Command(BuildArgv("EVALSHA", sha1_, keys, args), deadline);
-  if (!reply.ok() && absl::IsInternal(reply.status()) &&
-      absl::StartsWith(reply.status().message(), "NOSCRIPT")) {
-    reply = redis.Command(BuildArgv("EVAL", source_, keys, args), deadline);
-  }
-  return reply;
+  return Await<RedisReply>([&](Callback<RedisReply> done) {
+    Send(redis, Call{keys, args}, deadline, std::move(done));
+  });
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<RedisReply>>> LuaScript::RunMany(
     RedisClient& redis, const std::vector<Call>& calls,
     absl::Time deadline) const {
-  std::vector<RedisArgv> commands;
-  commands.reserve(calls.size());
-  for (const Call& call : calls) {
-    commands.push_back(BuildArgv("EVALSHA", sha1_, call.keys, call.args));
-  }
-  absl::StatusOr<std::vector<RedisReply>> replies =
-      redis.Pipeline(commands, deadline);
+  RedisBatch batch;
+  for (const Call& call : calls) Append(call, /*by_source=*/false, batch);
+  absl::StatusOr<RedisReplies> replies = redis.Wait(std::move(batch), deadline);
   if (!replies.ok()) return replies.status();
   std::vector<absl::StatusOr<RedisReply>> out;
   out.reserve(calls.size());
   for (size_t i = 0; i < calls.size(); ++i) {
     RedisReply& reply = (*replies)[i];
-    const bool error = reply.type == RedisReply::Type::kStatus &&
-                       absl::StartsWith(reply.str, "ERR:");
-    if (!error) {
-      out.push_back(std::move(reply));
-    } else if (absl::StartsWith(reply.str, "ERR:NOSCRIPT")) {
+    if (IsNoScript(reply)) {
       out.push_back(Run(redis, calls[i].keys, calls[i].args, deadline));
     } else {
-      out.push_back(absl::InternalError(reply.str.substr(4)));
+      out.push_back(ScriptOutcome(std::move(reply)));
     }
   }
   return out;

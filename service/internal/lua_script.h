@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "service/internal/await.h"
 #include "service/internal/redis_client.h"
 
 namespace comments {
@@ -20,18 +21,23 @@ class LuaScript final {
   LuaScript(const LuaScript&) = delete;
   LuaScript& operator=(const LuaScript&) = delete;
 
-  // Runs the script. An error the script raises comes back as INTERNAL with
-  // the script's message (see DecodeScriptError in comment_store.cc).
-  absl::StatusOr<RedisReply> Run(RedisClient& redis,
-                                 const std::vector<std::string>& keys,
-                                 const std::vector<std::string>& args,
-                                 absl::Time deadline) const;
-
   // One invocation's KEYS and ARGV.
   struct Call {
     std::vector<std::string> keys;
     std::vector<std::string> args;
   };
+
+  // Runs the script without blocking; `done` runs as RedisClient::Send
+  // describes. An error the script raises comes back as INTERNAL with the
+  // script's message (see DecodeScriptError in comment_store.cc).
+  void Send(RedisClient& redis, Call call, absl::Time deadline,
+            Callback<RedisReply> done) const;
+
+  // The blocking form of Send.
+  absl::StatusOr<RedisReply> Run(RedisClient& redis,
+                                 const std::vector<std::string>& keys,
+                                 const std::vector<std::string>& args,
+                                 absl::Time deadline) const;
 
   // Runs the script once per call, all in one pipeline (one round trip);
   // each call's outcome is in its slot, as Run would return it. Slots that
@@ -44,9 +50,8 @@ class LuaScript final {
   const std::string& sha1() const { return sha1_; }
 
  private:
-  RedisArgv BuildArgv(const std::string& verb, const std::string& body,
-                      const std::vector<std::string>& keys,
-                      const std::vector<std::string>& args) const;
+  // Appends EVALSHA (or EVAL with the source, `by_source`) of `call`.
+  void Append(const Call& call, bool by_source, RedisBatch& batch) const;
 
   const std::string source_;
   const std::string sha1_;

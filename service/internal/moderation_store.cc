@@ -76,23 +76,40 @@ std::optional<CommentRef> ParseQueueMember(const std::string& member) {
   return CommentRef{member.substr(0, slash), member.substr(slash + 1)};
 }
 
-absl::Status ModerationStore::Enqueue(v1::Queue queue, const CommentRef& ref,
-                                      int64_t queued_at_us,
-                                      absl::Time deadline) {
-  return redis_
-      ->Command({"ZADD", GlobalQueue(queue), "NX", absl::StrCat(queued_at_us),
-                 QueueMember(ref)},
-                deadline)
-      .status();
+namespace {
+
+// A callback that wants only whether a command worked.
+Callback<RedisReply> StatusOnly(StatusCallback done) {
+  return [done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
+    std::move(done)(reply.status());
+  };
+}
+
+}  // namespace
+
+void ModerationStore::Enqueue(v1::Queue queue, const CommentRef& ref,
+                              int64_t queued_at_us, absl::Time deadline,
+                              StatusCallback done) {
+  redis_->Send({"ZADD", GlobalQueue(queue), "NX", absl::StrCat(queued_at_us),
+                QueueMember(ref)},
+               deadline, StatusOnly(std::move(done)));
+}
+
+void ModerationStore::Dequeue(v1::Queue queue,
+                              const std::vector<CommentRef>& refs,
+                              absl::Time deadline, StatusCallback done) {
+  if (refs.empty()) return std::move(done)(absl::OkStatus());
+  RedisArgv command = {"ZREM", GlobalQueue(queue)};
+  for (const CommentRef& ref : refs) command.push_back(QueueMember(ref));
+  redis_->Send(command, deadline, StatusOnly(std::move(done)));
 }
 
 absl::Status ModerationStore::Dequeue(v1::Queue queue,
                                       const std::vector<CommentRef>& refs,
                                       absl::Time deadline) {
-  if (refs.empty()) return absl::OkStatus();
-  RedisArgv command = {"ZREM", GlobalQueue(queue)};
-  for (const CommentRef& ref : refs) command.push_back(QueueMember(ref));
-  return redis_->Command(command, deadline).status();
+  return AwaitStatus([&](StatusCallback done) {
+    Dequeue(queue, refs, deadline, std::move(done));
+  });
 }
 
 absl::StatusOr<std::vector<ModerationStore::QueueEntry>> ModerationStore::Range(
@@ -313,12 +330,14 @@ absl::Status ModerationStore::Unban(const std::string& user_id,
       .status();
 }
 
-absl::StatusOr<bool> ModerationStore::IsBanned(const std::string& user_id,
-                                               absl::Time deadline) {
-  absl::StatusOr<RedisReply> reply = redis_->Command(
-      {"HEXISTS", std::string(global_keys::kBans), user_id}, deadline);
-  if (!reply.ok()) return reply.status();
-  return reply->integer == 1;
+void ModerationStore::IsBanned(const std::string& user_id, absl::Time deadline,
+                               Callback<bool> done) {
+  redis_->Send(
+      {"HEXISTS", std::string(global_keys::kBans), user_id}, deadline,
+      [done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
+        if (!reply.ok()) return std::move(done)(reply.status());
+        std::move(done)(reply->integer == 1);
+      });
 }
 
 absl::Status ModerationStore::Audit(const std::vector<v1::AuditEntry>& entries,

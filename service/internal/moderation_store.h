@@ -39,9 +39,12 @@ class ModerationStore final {
     std::string score;  // Time queued (us), as Redis prints it.
   };
 
-  // Adds to / removes from the cross-article index; idempotent.
-  absl::Status Enqueue(v1::Queue queue, const CommentRef& ref,
-                       int64_t queued_at_us, absl::Time deadline);
+  // Adds to / removes from the cross-article index; idempotent. The
+  // callbacks run as RedisClient::Send describes.
+  void Enqueue(v1::Queue queue, const CommentRef& ref, int64_t queued_at_us,
+               absl::Time deadline, StatusCallback done);
+  void Dequeue(v1::Queue queue, const std::vector<CommentRef>& refs,
+               absl::Time deadline, StatusCallback done);
   absl::Status Dequeue(v1::Queue queue, const std::vector<CommentRef>& refs,
                        absl::Time deadline);
   // Entries of the cross-article index after `after`, oldest first, with a
@@ -88,8 +91,8 @@ class ModerationStore final {
   absl::Status Ban(const std::string& user_id, const std::string& reason,
                    absl::Time deadline);
   absl::Status Unban(const std::string& user_id, absl::Time deadline);
-  absl::StatusOr<bool> IsBanned(const std::string& user_id,
-                                absl::Time deadline);
+  void IsBanned(const std::string& user_id, absl::Time deadline,
+                Callback<bool> done);
 
   // Appends entries, in one round trip (their ids and times are set by
   // Redis).

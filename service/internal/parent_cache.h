@@ -34,6 +34,10 @@ class ParentCache final {
 
   void Remember(absl::string_view article_id, absl::string_view comment_id,
                 absl::string_view parent_id) {
+    // Top level is the guess when nothing is remembered, and a parent never
+    // changes: such entries would only cost memory and a lock per comment
+    // listed.
+    if (parent_id.empty()) return;
     absl::MutexLock lock(&mu_);
     if (parents_.size() >= max_entries_) parents_.clear();
     parents_.insert_or_assign(Key(article_id, comment_id),

@@ -1,58 +1,95 @@
 #include "service/internal/redis_client.h"
 
+#include <fcntl.h>
 #include <hiredis.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <deque>
+#include <thread>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 
 namespace comments {
 namespace {
+
+// How often an I/O thread looks for calls past their deadline: the
+// granularity of DEADLINE_EXCEEDED.
+constexpr absl::Duration kSweepInterval = absl::Milliseconds(5);
+
+// Set on a client's I/O threads, where blocking on the client would
+// deadlock.
+thread_local bool t_on_io_thread = false;
 
 timeval TimeoutTimeval(absl::Duration d) {
   if (d < absl::Milliseconds(1)) d = absl::Milliseconds(1);
   return absl::ToTimeval(d);
 }
 
-struct ReplyDeleter {
-  void operator()(redisReply* r) const { freeReplyObject(r); }
-};
+// hiredis's parser builds RedisReply values in place through these, so a
+// reply costs one allocation for its root (plus long strings), not one
+// hiredis object per element and then a copy.
+RedisReply* Slot(const redisReadTask* task) {
+  if (task->parent == nullptr) return new RedisReply();
+  auto* parent = static_cast<RedisReply*>(task->parent->obj);
+  return &parent->elements[task->idx];
+}
 
-RedisReply CopyReply(const redisReply* r) {
-  RedisReply out;
-  switch (r->type) {
-    case REDIS_REPLY_INTEGER:
-      out.type = RedisReply::Type::kInteger;
-      out.integer = r->integer;
-      break;
-    case REDIS_REPLY_STRING:
-      out.type = RedisReply::Type::kString;
-      out.str.assign(r->str, r->len);
-      break;
-    case REDIS_REPLY_STATUS:
-    case REDIS_REPLY_ERROR:
-      out.type = RedisReply::Type::kStatus;
-      out.str = r->type == REDIS_REPLY_ERROR ? "ERR:" : "";
-      out.str.append(r->str, r->len);
-      break;
-    case REDIS_REPLY_ARRAY:
-      out.type = RedisReply::Type::kArray;
-      out.elements.reserve(r->elements);
-      for (size_t i = 0; i < r->elements; ++i) {
-        out.elements.push_back(CopyReply(r->element[i]));
-      }
-      break;
-    default:
-      break;  // REDIS_REPLY_NIL.
+void* CreateString(const redisReadTask* task, char* str, size_t len) {
+  RedisReply* r = Slot(task);
+  if (task->type == REDIS_REPLY_STRING) {
+    r->type = RedisReply::Type::kString;
+    r->str.assign(str, len);
+  } else {
+    r->type = RedisReply::Type::kStatus;
+    if (task->type == REDIS_REPLY_ERROR) r->str = "ERR:";
+    r->str.append(str, len);
   }
-  return out;
+  return r;
+}
+
+void* CreateArray(const redisReadTask* task, int elements) {
+  RedisReply* r = Slot(task);
+  r->type = RedisReply::Type::kArray;
+  r->elements.resize(static_cast<size_t>(elements));
+  return r;
+}
+
+void* CreateInteger(const redisReadTask* task, long long value) {
+  RedisReply* r = Slot(task);
+  r->type = RedisReply::Type::kInteger;
+  r->integer = value;
+  return r;
+}
+
+void* CreateNil(const redisReadTask* task) { return Slot(task); }
+
+// hiredis frees only roots: children live inside their parent.
+void FreeReply(void* reply) { delete static_cast<RedisReply*>(reply); }
+
+redisReplyObjectFunctions kReplyFunctions = {
+    CreateString, CreateArray, CreateInteger, CreateNil, FreeReply};
+
+redisReader* NewReader() {
+  redisReader* reader = redisReaderCreateWithFunctions(&kReplyFunctions);
+  // Keep the read buffer between replies instead of reallocating it.
+  reader->maxbuf = 0;
+  return reader;
 }
 
 }  // namespace
@@ -99,155 +136,396 @@ std::string RedisEndpoint::ToString() const {
   return absl::StrCat("redis://", host, ":", port);
 }
 
-void RedisClient::ContextDeleter::operator()(redisContext* c) const {
-  redisFree(c);
+bool RedisReply::is_error() const {
+  return type == Type::kStatus && absl::StartsWith(str, "ERR:");
 }
+
+RedisBatch& RedisBatch::Begin(size_t argc) {
+  ++commands_;
+  absl::StrAppend(&wire_, "*", argc, "\r\n");
+  return *this;
+}
+
+RedisBatch& RedisBatch::Arg(absl::string_view arg) {
+  absl::StrAppend(&wire_, "$", arg.size(), "\r\n", arg, "\r\n");
+  return *this;
+}
+
+RedisBatch& RedisBatch::Arg(int64_t arg) { return Arg(absl::StrCat(arg)); }
+
+RedisBatch& RedisBatch::Add(const RedisArgv& argv) {
+  Begin(argv.size());
+  for (const std::string& arg : argv) Arg(arg);
+  return *this;
+}
+
+// One connection and the thread that drives it. Callers append their
+// commands to `outgoing_`; the thread moves them to the socket in one write
+// and matches replies to calls in order.
+class RedisClient::Connection final {
+ public:
+  explicit Connection(const RedisClientOptions& options)
+      : options_(options),
+        wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+        reader_(NewReader()) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+
+  ~Connection() {
+    {
+      absl::MutexLock lock(&mu_);
+      stopping_ = true;
+    }
+    Wake();
+    thread_.join();
+    close(wake_fd_);
+    redisReaderFree(reader_);
+  }
+
+  void Submit(RedisBatch batch, absl::Time deadline, RedisDone done) {
+    bool accepted = false;
+    bool wake = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (!stopping_) {
+        accepted = true;
+        if (outgoing_.empty()) {
+          outgoing_ = std::move(batch.wire_);
+        } else {
+          outgoing_.append(batch.wire_);
+        }
+        incoming_.push_back(Call{batch.commands_, deadline, std::move(done)});
+        wake = sleeping_;
+        sleeping_ = false;
+      }
+    }
+    if (!accepted) {
+      std::move(done)(absl::UnavailableError("redis: client closing"));
+      return;
+    }
+    if (wake) Wake();
+  }
+
+ private:
+  struct Call {
+    size_t expected = 0;
+    absl::Time deadline;
+    RedisDone done;  // Empty once answered; later replies are dropped.
+    RedisReplies replies;
+    size_t received = 0;
+  };
+
+  static void Complete(Call& call, absl::StatusOr<RedisReplies> result) {
+    if (!call.done) return;
+    RedisDone done = std::move(call.done);
+    call.done = nullptr;
+    std::move(done)(std::move(result));
+  }
+
+  void Wake() {
+    const uint64_t one = 1;
+    // A full counter already wakes the thread; nothing else can fail here.
+    (void)!write(wake_fd_, &one, sizeof(one));
+  }
+
+  void Loop() {
+    t_on_io_thread = true;
+    std::vector<Call> taken;
+    std::string wire;
+    for (;;) {
+      bool stopping = false;
+      bool sleeping = false;
+      {
+        absl::MutexLock lock(&mu_);
+        taken.swap(incoming_);
+        wire.swap(outgoing_);
+        stopping = stopping_;
+        sleeping = sleeping_ = taken.empty() && !stopping;
+      }
+      if (stopping) {
+        for (Call& call : taken) in_flight_.push_back(std::move(call));
+        Disconnect(absl::UnavailableError("redis: client closing"));
+        return;
+      }
+      if (!taken.empty()) Accept(taken, wire);
+      taken.clear();
+      wire.clear();
+
+      const bool want_write = fd_ >= 0 && unsent_offset_ < unsent_.size();
+      pollfd fds[2] = {
+          {wake_fd_, POLLIN, 0},
+          {fd_, static_cast<short>(POLLIN | (want_write ? POLLOUT : 0)), 0}};
+      const int timeout_ms =
+          !sleeping ? 0
+                    : (in_flight_.empty()
+                           ? -1
+                           : static_cast<int>(
+                                 absl::ToInt64Milliseconds(kSweepInterval)));
+      const int ready = poll(fds, fd_ >= 0 ? 2 : 1, timeout_ms);
+      if (sleeping) {
+        absl::MutexLock lock(&mu_);
+        sleeping_ = false;
+      }
+      if (ready > 0) {
+        if (fds[0].revents & POLLIN) {
+          uint64_t count;
+          (void)!read(wake_fd_, &count, sizeof(count));
+        }
+        if (fd_ >= 0 && fds[1].revents != 0) {
+          absl::Status s = absl::OkStatus();
+          if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) s = ReadReplies();
+          if (s.ok() && (fds[1].revents & POLLOUT)) s = Flush();
+          if (!s.ok()) Disconnect(s);
+        }
+      }
+      ExpireDeadlines();
+    }
+  }
+
+  // Takes calls from the callers' queue: sends them, or fails them when
+  // Redis cannot be reached.
+  void Accept(std::vector<Call>& taken, std::string& wire) {
+    if (fd_ < 0) {
+      if (absl::Status s = Connect(); !s.ok()) {
+        for (Call& call : taken) Complete(call, s);
+        return;
+      }
+    }
+    if (unsent_offset_ == unsent_.size()) {
+      unsent_.swap(wire);
+      unsent_offset_ = 0;
+    } else {
+      unsent_.append(wire);
+    }
+    for (Call& call : taken) in_flight_.push_back(std::move(call));
+    if (absl::Status s = Flush(); !s.ok()) Disconnect(s);
+  }
+
+  absl::Status Connect() {
+    if (absl::Now() < retry_after_) {
+      return absl::UnavailableError(absl::StrCat(
+          "redis ", options_.endpoint.ToString(), ": unreachable (",
+          last_connect_error_, "); retrying shortly"));
+    }
+    const RedisEndpoint& ep = options_.endpoint;
+    const timeval tv = TimeoutTimeval(options_.connect_timeout);
+    redisContext* context =
+        ep.unix_path.empty()
+            ? redisConnectWithTimeout(ep.host.c_str(), ep.port, tv)
+            : redisConnectUnixWithTimeout(ep.unix_path.c_str(), tv);
+    if (context == nullptr || context->err != 0) {
+      last_connect_error_ =
+          context == nullptr ? "out of memory" : context->errstr;
+      if (context != nullptr) redisFree(context);
+      retry_after_ = absl::Now() + options_.reconnect_backoff;
+      return absl::UnavailableError(absl::StrCat(
+          "redis ", ep.ToString(), ": cannot connect: ", last_connect_error_));
+    }
+    fd_ = redisFreeKeepFd(context);
+    fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK);
+    if (ep.unix_path.empty()) {
+      const int on = 1;
+      setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+    }
+    return absl::OkStatus();
+  }
+
+  // Fails every call in flight and closes the socket; the next call
+  // connects anew.
+  void Disconnect(const absl::Status& why) {
+    if (fd_ >= 0) close(fd_);
+    fd_ = -1;
+    redisReaderFree(reader_);
+    reader_ = NewReader();
+    unsent_.clear();
+    unsent_offset_ = 0;
+    std::deque<Call> failed;
+    failed.swap(in_flight_);
+    for (Call& call : failed) Complete(call, why);
+  }
+
+  absl::Status Lost(absl::string_view what) const {
+    return absl::UnavailableError(absl::StrCat(
+        "redis ", options_.endpoint.ToString(), ": connection lost: ", what));
+  }
+
+  absl::Status Flush() {
+    while (unsent_offset_ < unsent_.size()) {
+      const ssize_t n = send(fd_, unsent_.data() + unsent_offset_,
+                             unsent_.size() - unsent_offset_, MSG_NOSIGNAL);
+      if (n > 0) {
+        unsent_offset_ += static_cast<size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        return absl::OkStatus();  // The rest when the socket drains.
+      } else {
+        return Lost(std::strerror(errno));
+      }
+    }
+    unsent_.clear();
+    unsent_offset_ = 0;
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadReplies() {
+    char buffer[64 * 1024];
+    for (;;) {
+      const ssize_t n = read(fd_, buffer, sizeof(buffer));
+      if (n > 0) {
+        if (redisReaderFeed(reader_, buffer, static_cast<size_t>(n)) !=
+            REDIS_OK) {
+          return Lost("reply buffer");
+        }
+        if (static_cast<size_t>(n) < sizeof(buffer)) break;
+      } else if (n == 0) {
+        return Lost("closed by the server");
+      } else if (errno == EINTR) {
+        continue;
+      } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        break;
+      } else {
+        return Lost(std::strerror(errno));
+      }
+    }
+    for (;;) {
+      void* raw = nullptr;
+      if (redisReaderGetReply(reader_, &raw) != REDIS_OK) {
+        return Lost("malformed reply");
+      }
+      if (raw == nullptr) return absl::OkStatus();
+      std::unique_ptr<RedisReply> reply(static_cast<RedisReply*>(raw));
+      if (in_flight_.empty()) return Lost("a reply nobody asked for");
+      Call& call = in_flight_.front();
+      if (call.done) {
+        if (call.replies.empty()) call.replies.reserve(call.expected);
+        call.replies.push_back(std::move(*reply));
+      }
+      if (++call.received == call.expected) {
+        Call finished = std::move(call);
+        in_flight_.pop_front();
+        Complete(finished, std::move(finished.replies));
+      }
+    }
+  }
+
+  // Answers calls whose deadline passed; their replies, when they come, are
+  // dropped. A connection stuck far past a deadline is given up.
+  void ExpireDeadlines() {
+    if (in_flight_.empty()) return;
+    const absl::Time now = absl::Now();
+    if (now < next_sweep_) return;
+    next_sweep_ = now + kSweepInterval;
+    for (Call& call : in_flight_) {
+      if (call.done && call.deadline <= now) {
+        Complete(call, absl::DeadlineExceededError(
+                           "redis: no reply before the deadline"));
+      }
+    }
+    if (!in_flight_.empty() &&
+        in_flight_.front().deadline + options_.stall_timeout <= now) {
+      Disconnect(Lost("no reply long past the deadline"));
+    }
+  }
+
+  const RedisClientOptions& options_;
+  const int wake_fd_;
+  std::thread thread_;
+
+  absl::Mutex mu_;
+  std::string outgoing_ ABSL_GUARDED_BY(mu_);
+  std::vector<Call> incoming_ ABSL_GUARDED_BY(mu_);
+  bool sleeping_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+
+  // Owned by the I/O thread.
+  int fd_ = -1;
+  redisReader* reader_;
+  std::deque<Call> in_flight_;
+  std::string unsent_;  // Wire bytes of the newest calls in flight.
+  size_t unsent_offset_ = 0;
+  absl::Time retry_after_ = absl::InfinitePast();
+  std::string last_connect_error_;
+  absl::Time next_sweep_ = absl::InfinitePast();
+};
 
 RedisClient::RedisClient(RedisClientOptions options)
     : options_(std::move(options)) {
-  // hiredis writes with write(2): a write to a connection Redis has closed
-  // would raise SIGPIPE and kill the process instead of failing the call.
+  // A write to a connection Redis has closed must fail the call, not kill
+  // the process (hiredis's connect path writes without MSG_NOSIGNAL).
   std::signal(SIGPIPE, SIG_IGN);
+  const int n = std::max(1, options_.connections);
+  for (int i = 0; i < n; ++i) {
+    connections_.push_back(std::make_unique<Connection>(options_));
+  }
 }
 
 RedisClient::~RedisClient() = default;
 
-absl::StatusOr<RedisClient::ContextPtr> RedisClient::Connect(
-    absl::Time deadline) {
-  const timeval tv = TimeoutTimeval(
-      std::min(options_.connect_timeout, deadline - absl::Now()));
-  const RedisEndpoint& ep = options_.endpoint;
-  ContextPtr context(
-      ep.unix_path.empty()
-          ? redisConnectWithTimeout(ep.host.c_str(), ep.port, tv)
-          : redisConnectUnixWithTimeout(ep.unix_path.c_str(), tv));
-  if (context == nullptr) {
-    return absl::ResourceExhaustedError("redis: out of memory for a context");
+void RedisClient::Send(RedisBatch batch, absl::Time deadline, RedisDone done) {
+  if (batch.empty()) {
+    std::move(done)(RedisReplies());
+    return;
   }
-  if (context->err != 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "redis ", ep.ToString(), ": cannot connect: ", context->errstr));
+  if (deadline <= absl::Now()) {
+    std::move(done)(
+        absl::DeadlineExceededError("redis: deadline passed before sending"));
+    return;
   }
-  return context;
+  const uint32_t i = next_.fetch_add(1, std::memory_order_relaxed);
+  connections_[i % connections_.size()]->Submit(std::move(batch), deadline,
+                                                std::move(done));
 }
 
-absl::StatusOr<RedisClient::ContextPtr> RedisClient::Acquire(
-    absl::Time deadline) {
-  {
-    absl::MutexLock lock(&mu_);
-    const auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return !idle_.empty() || open_ < options_.pool_size;
-    };
-    if (!mu_.AwaitWithDeadline(absl::Condition(&can_proceed), deadline)) {
-      return absl::DeadlineExceededError(
-          "redis: no connection became free before the deadline");
-    }
-    if (!idle_.empty()) {
-      ContextPtr context = std::move(idle_.back());
-      idle_.pop_back();
-      return context;
-    }
-    if (absl::Now() < fail_fast_until_) {
-      return absl::UnavailableError(
-          absl::StrCat("redis ", options_.endpoint.ToString(),
-                       ": unreachable at the last attempt; retrying shortly"));
-    }
-    ++open_;  // Reserve a slot; connect outside the lock.
+absl::StatusOr<RedisReplies> RedisClient::Wait(RedisBatch batch,
+                                               absl::Time deadline) {
+  if (t_on_io_thread) {
+    return absl::FailedPreconditionError(
+        "redis: blocking call on the client's own I/O thread");
   }
-  absl::StatusOr<ContextPtr> context = Connect(deadline);
-  if (!context.ok()) {
-    absl::MutexLock lock(&mu_);
-    --open_;
-    fail_fast_until_ = absl::Now() + options_.reconnect_backoff;
-  }
-  return context;
+  absl::Notification ready;
+  absl::StatusOr<RedisReplies> result;
+  Send(std::move(batch), deadline, [&](absl::StatusOr<RedisReplies> replies) {
+    result = std::move(replies);
+    ready.Notify();
+  });
+  ready.WaitForNotification();
+  return result;
 }
 
-void RedisClient::Release(ContextPtr context) {
-  absl::MutexLock lock(&mu_);
-  if (context == nullptr) {
-    --open_;  // Broken: dropped, a later call connects anew.
-  } else {
-    idle_.push_back(std::move(context));
-  }
+namespace {
+
+absl::StatusOr<RedisReply> OnlyReply(absl::StatusOr<RedisReplies> replies) {
+  if (!replies.ok()) return replies.status();
+  RedisReply& reply = replies->front();
+  if (reply.is_error()) return absl::InternalError(reply.str.substr(4));
+  return std::move(reply);
 }
 
-absl::StatusOr<std::vector<RedisReply>> RedisClient::RunOn(
-    redisContext* context, const std::vector<RedisArgv>& commands,
-    bool errors_in_slots, absl::Time deadline) {
-  const absl::Duration left = deadline - absl::Now();
-  if (left <= absl::ZeroDuration()) {
-    return absl::DeadlineExceededError("redis: deadline passed before sending");
-  }
-  redisSetTimeout(context, TimeoutTimeval(left));
-  std::vector<const char*> argv;
-  std::vector<size_t> lengths;
-  for (const RedisArgv& command : commands) {
-    argv.clear();
-    lengths.clear();
-    for (const std::string& arg : command) {
-      argv.push_back(arg.data());
-      lengths.push_back(arg.size());
-    }
-    if (redisAppendCommandArgv(context, static_cast<int>(argv.size()),
-                               argv.data(), lengths.data()) != REDIS_OK) {
-      return absl::ResourceExhaustedError("redis: cannot format a command");
-    }
-  }
-  std::vector<RedisReply> replies;
-  replies.reserve(commands.size());
-  for (size_t i = 0; i < commands.size(); ++i) {
-    void* raw = nullptr;
-    errno = 0;
-    if (redisGetReply(context, &raw) != REDIS_OK || raw == nullptr) {
-      const bool timed_out =
-          errno == EAGAIN || errno == EWOULDBLOCK || absl::Now() >= deadline;
-      if (timed_out) {
-        return absl::DeadlineExceededError(
-            "redis: no reply before the deadline");
-      }
-      return absl::UnavailableError(
-          absl::StrCat("redis ", options_.endpoint.ToString(),
-                       ": connection lost: ", context->errstr));
-    }
-    std::unique_ptr<redisReply, ReplyDeleter> reply(
-        static_cast<redisReply*>(raw));
-    replies.push_back(CopyReply(reply.get()));
-  }
-  if (!errors_in_slots) {
-    for (const RedisReply& reply : replies) {
-      if (reply.type == RedisReply::Type::kStatus &&
-          absl::StartsWith(reply.str, "ERR:")) {
-        return absl::InternalError(reply.str.substr(4));
-      }
-    }
-  }
-  return replies;
+}  // namespace
+
+void RedisClient::Send(const RedisArgv& argv, absl::Time deadline,
+                       Callback<RedisReply> done) {
+  RedisBatch batch;
+  batch.Add(argv);
+  Send(std::move(batch), deadline,
+       [done = std::move(done)](absl::StatusOr<RedisReplies> replies) mutable {
+         std::move(done)(OnlyReply(std::move(replies)));
+       });
 }
 
 absl::StatusOr<RedisReply> RedisClient::Command(const RedisArgv& argv,
                                                 absl::Time deadline) {
-  absl::StatusOr<ContextPtr> context = Acquire(deadline);
-  if (!context.ok()) return context.status();
-  absl::StatusOr<std::vector<RedisReply>> replies =
-      RunOn(context->get(), {argv}, /*errors_in_slots=*/false, deadline);
-  // A transport failure leaves the connection in an unknown state; an error
-  // reply from Redis does not.
-  const bool broken = !replies.ok() && !absl::IsInternal(replies.status());
-  Release(broken ? nullptr : std::move(*context));
-  if (!replies.ok()) return replies.status();
-  return std::move(replies->front());
+  RedisBatch batch;
+  batch.Add(argv);
+  return OnlyReply(Wait(std::move(batch), deadline));
 }
 
-absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
+absl::StatusOr<RedisReplies> RedisClient::Pipeline(
     const std::vector<RedisArgv>& commands, absl::Time deadline) {
-  if (commands.empty()) return std::vector<RedisReply>();
-  absl::StatusOr<ContextPtr> context = Acquire(deadline);
-  if (!context.ok()) return context.status();
-  absl::StatusOr<std::vector<RedisReply>> replies =
-      RunOn(context->get(), commands, /*errors_in_slots=*/true, deadline);
-  Release(replies.ok() ? std::move(*context) : nullptr);
-  return replies;
+  RedisBatch batch;
+  for (const RedisArgv& argv : commands) batch.Add(argv);
+  return Wait(std::move(batch), deadline);
 }
 
 }  // namespace comments

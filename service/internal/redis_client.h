@@ -1,6 +1,7 @@
 #ifndef COMMENTS_SERVICE_INTERNAL_REDIS_CLIENT_H_
 #define COMMENTS_SERVICE_INTERNAL_REDIS_CLIENT_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -8,10 +9,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-
-struct redisContext;
+#include "service/internal/await.h"
 
 namespace comments {
 
@@ -25,7 +25,11 @@ struct RedisReply {
   std::vector<RedisReply> elements;  // kArray.
 
   bool is_nil() const { return type == Type::kNil; }
+  // An error reply inside a pipeline: kStatus with str "ERR:<message>".
+  bool is_error() const;
 };
+
+using RedisReplies = std::vector<RedisReply>;
 
 // Where Redis listens: "redis://HOST:PORT" or "unix:///path/to.sock".
 struct RedisEndpoint {
@@ -39,70 +43,99 @@ struct RedisEndpoint {
 
 struct RedisClientOptions {
   RedisEndpoint endpoint;
-  // Connections kept open at most; each serves one call at a time.
-  int pool_size = 8;
+  // Connections, each with its own I/O thread. Every call on a connection
+  // is pipelined with all others in flight, so one connection serves many
+  // concurrent calls; more only help when that thread is saturated.
+  int connections = 1;
   // Cap on connecting; a call's own deadline may cut it shorter.
   absl::Duration connect_timeout = absl::Milliseconds(500);
   // After a failed connect, calls fail fast with UNAVAILABLE for this long
   // instead of each waiting on a dead server.
   absl::Duration reconnect_backoff = absl::Milliseconds(100);
+  // A connection whose oldest unanswered command is this far past its
+  // deadline is presumed dead (a peer that vanished without a reset) and is
+  // dropped.
+  absl::Duration stall_timeout = absl::Seconds(10);
 };
 
 // Arguments of one command, passed to Redis as binary-safe strings.
 using RedisArgv = std::vector<std::string>;
 
-// A blocking Redis client over a small pool of hiredis connections.
+// Commands in Redis's wire format, ready to be sent as one batch. Building
+// the wire form directly spares a copy of every argument per call.
+class RedisBatch final {
+ public:
+  // Starts a command of `argc` arguments: exactly `argc` Arg calls follow.
+  RedisBatch& Begin(size_t argc);
+  RedisBatch& Arg(absl::string_view arg);
+  RedisBatch& Arg(int64_t arg);
+  // A whole command.
+  RedisBatch& Add(const RedisArgv& argv);
+
+  size_t commands() const { return commands_; }
+  bool empty() const { return commands_ == 0; }
+
+ private:
+  friend class RedisClient;
+  std::string wire_;
+  size_t commands_ = 0;
+};
+
+// What an asynchronous call gets: each command's reply in order (a Redis
+// error reply in its slot, see RedisReply::is_error), or the transport error
+// that kept them all from arriving.
+using RedisDone = Callback<RedisReplies>;
+
+// A Redis client that pipelines every concurrent call over a few
+// connections, each driven by its own I/O thread. Calls from many threads
+// are written together and their replies read together, so Redis sees few
+// large reads and the caller's thread never waits on a socket.
 //
 // Errors: a connection that cannot be made or breaks mid-call is
-// UNAVAILABLE; a call whose deadline passes first is DEADLINE_EXCEEDED (the
-// connection is then dropped, since a late reply would poison it); an error
-// reply from Redis is returned as INTERNAL with Redis's message, which
-// callers that expect a script error decode themselves. Messages are for
-// logs: the RPC layer never shows them to a client.
+// UNAVAILABLE; a call whose deadline passes first is DEADLINE_EXCEEDED (its
+// late replies are read and dropped, so they never reach another call); an
+// error reply from Redis is INTERNAL with Redis's message in Command, and
+// in its slot elsewhere. Messages are for logs: the RPC layer never shows
+// them to a client.
 //
-// Constructing a client ignores SIGPIPE process-wide (hiredis cannot ask the
-// kernel not to raise it), as most Redis clients require.
+// Constructing a client ignores SIGPIPE process-wide (a write to a closed
+// socket must fail, not kill the process), as most Redis clients require.
 //
-// Thread-safe. A broken connection is discarded and a new one is made by
-// the next call, so the client recovers by itself when Redis comes back.
+// Thread-safe. A broken connection is dropped and made again by the next
+// call, so the client recovers by itself when Redis comes back.
 class RedisClient final {
  public:
   explicit RedisClient(RedisClientOptions options);
+  // Fails calls still in flight with UNAVAILABLE, then joins the threads.
   ~RedisClient();
   RedisClient(const RedisClient&) = delete;
   RedisClient& operator=(const RedisClient&) = delete;
 
-  // Runs one command.
+  // Sends the batch on one connection and calls `done` once with the
+  // replies. `done` runs on an I/O thread of this client (or on the calling
+  // thread when the call fails before it is sent): it must be quick and must
+  // never call the blocking methods below. An empty batch completes at once.
+  void Send(RedisBatch batch, absl::Time deadline, RedisDone done);
+  // Sends one command; an error reply is INTERNAL with Redis's message.
+  void Send(const RedisArgv& argv, absl::Time deadline,
+            Callback<RedisReply> done);
+
+  // Blocking forms of Send. Never call them from a `done` callback.
+  // Command turns an error reply into INTERNAL.
   absl::StatusOr<RedisReply> Command(const RedisArgv& argv,
                                      absl::Time deadline);
-
-  // Sends all commands in one write and reads their replies in order: one
-  // round trip. An error reply to one command is returned in its slot as
-  // a RedisReply of type kStatus with str prefixed "ERR:"; only transport
-  // failures fail the whole call.
-  absl::StatusOr<std::vector<RedisReply>> Pipeline(
-      const std::vector<RedisArgv>& commands, absl::Time deadline);
+  absl::StatusOr<RedisReplies> Pipeline(const std::vector<RedisArgv>& commands,
+                                        absl::Time deadline);
+  absl::StatusOr<RedisReplies> Wait(RedisBatch batch, absl::Time deadline);
 
   const RedisClientOptions& options() const { return options_; }
 
  private:
-  struct ContextDeleter {
-    void operator()(redisContext* c) const;
-  };
-  using ContextPtr = std::unique_ptr<redisContext, ContextDeleter>;
-
-  absl::StatusOr<ContextPtr> Acquire(absl::Time deadline);
-  void Release(ContextPtr context);
-  absl::StatusOr<ContextPtr> Connect(absl::Time deadline);
-  absl::StatusOr<std::vector<RedisReply>> RunOn(
-      redisContext* context, const std::vector<RedisArgv>& commands,
-      bool errors_in_slots, absl::Time deadline);
+  class Connection;
 
   const RedisClientOptions options_;
-  absl::Mutex mu_;
-  std::vector<ContextPtr> idle_ ABSL_GUARDED_BY(mu_);
-  int open_ ABSL_GUARDED_BY(mu_) = 0;
-  absl::Time fail_fast_until_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  std::vector<std::unique_ptr<Connection>> connections_;
+  std::atomic<uint32_t> next_{0};
 };
 
 }  // namespace comments

@@ -30,7 +30,7 @@ class RedisClientTest : public ::testing::Test {
 
   RedisClient Client() {
     return RedisClient(RedisClientOptions{
-        RedisEndpoint::Parse(redis_.url()).value(), /*pool_size=*/2,
+        RedisEndpoint::Parse(redis_.url()).value(), /*connections=*/2,
         absl::Milliseconds(200), absl::Milliseconds(10)});
   }
   static absl::Time Soon() { return absl::Now() + absl::Seconds(2); }
