@@ -1,5 +1,10 @@
 #include "service/internal/redis_client.h"
 
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "tests/support/redis_server.h"
 
@@ -90,6 +95,90 @@ TEST_F(RedisClientTest, DownIsUnavailableAndRecoversWhenBack) {
   ASSERT_TRUE(redis_.Start());
   absl::SleepFor(absl::Milliseconds(20));  // Past the reconnect backoff.
   EXPECT_TRUE(client.Command({"PING"}, Soon()).ok());
+}
+
+TEST_F(RedisClientTest, ConcurrentCallsEachGetTheirOwnReplies) {
+  RedisClient client = Client();
+  std::vector<std::thread> threads;
+  std::vector<int> wrong(8, 0);
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        const std::string mine = absl::StrCat("t", t, "-", i);
+        absl::StatusOr<RedisReplies> replies = client.Pipeline(
+            {{"ECHO", mine}, {"ECHO", absl::StrCat(mine, "b")}}, Soon());
+        if (!replies.ok() || (*replies)[0].str != mine ||
+            (*replies)[1].str != absl::StrCat(mine, "b")) {
+          ++wrong[t];
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int t = 0; t < 8; ++t) EXPECT_EQ(wrong[t], 0) << "thread " << t;
+}
+
+TEST_F(RedisClientTest, ALateReplyNeverReachesTheNextCall) {
+  RedisClient client = Client();
+  absl::Notification slow_done, next_done;
+  absl::StatusOr<RedisReplies> slow, next;
+  RedisBatch sleep;
+  sleep.Add({"DEBUG", "SLEEP", "0.3"});
+  client.Send(std::move(sleep), absl::Now() + absl::Milliseconds(50),
+              [&](absl::StatusOr<RedisReplies> r) {
+                slow = std::move(r);
+                slow_done.Notify();
+              });
+  RedisBatch echo;
+  echo.Add({"ECHO", "after"});
+  client.Send(std::move(echo), Soon(), [&](absl::StatusOr<RedisReplies> r) {
+    next = std::move(r);
+    next_done.Notify();
+  });
+  slow_done.WaitForNotification();
+  EXPECT_EQ(slow.status().code(), absl::StatusCode::kDeadlineExceeded);
+  next_done.WaitForNotification();
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->front().str, "after");
+}
+
+TEST_F(RedisClientTest, CallbacksMaySendButNeverBlock) {
+  RedisClient client = Client();
+  absl::Notification done;
+  absl::Status blocking;
+  absl::StatusOr<RedisReply> chained;
+  client.Send({"SET", "chain", "1"}, Soon(),
+              [&](absl::StatusOr<RedisReply> first) {
+                ASSERT_TRUE(first.ok());
+                // On the I/O thread a blocking call would wait on itself.
+                blocking = client.Command({"PING"}, Soon()).status();
+                client.Send({"INCR", "chain"}, Soon(),
+                            [&](absl::StatusOr<RedisReply> second) {
+                              chained = std::move(second);
+                              done.Notify();
+                            });
+              });
+  done.WaitForNotification();
+  EXPECT_EQ(blocking.code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(chained.ok()) << chained.status();
+  EXPECT_EQ(chained->integer, 2);
+}
+
+TEST_F(RedisClientTest, ClosingAnswersCallsInFlight) {
+  absl::Notification done;
+  absl::Status outcome;
+  {
+    RedisClient client = Client();
+    ASSERT_TRUE(client.Command({"PING"}, Soon()).ok());
+    client.Send({"DEBUG", "SLEEP", "0.3"}, Soon(),
+                [&](absl::StatusOr<RedisReply> r) {
+                  outcome = r.status();
+                  done.Notify();
+                });
+  }
+  ASSERT_TRUE(done.HasBeenNotified());
+  // Answered by the reply if it beat the close, else UNAVAILABLE; never lost.
+  EXPECT_TRUE(outcome.ok() || absl::IsUnavailable(outcome)) << outcome;
 }
 
 }  // namespace
