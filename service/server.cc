@@ -136,6 +136,7 @@ class ServerImpl final : public CommentServer {
         lexicon_(std::move(initial_lexicon)),
         keyword_sync_(&moderation_store_, &lexicon_, engine,
                       options.keyword_poll_interval),
+        bans_(&moderation_store_, options.keyword_poll_interval),
         auth_(std::move(auth)),
         tokens_(options.page_token_secret),
         comment_service_(
@@ -143,11 +144,11 @@ class ServerImpl final : public CommentServer {
                                   .store_timeout = options.store_timeout,
                                   .default_policy = options.default_policy,
                                   .report_threshold = options.report_threshold},
-            &store_, &moderation_store_, &lexicon_, &tokens_),
+            &store_, &moderation_store_, &bans_, &lexicon_, &tokens_),
         moderation_service_(ModerationServiceOptions{options.store_timeout,
                                                      options.default_policy},
                             &auth_, &store_, &moderation_store_, &keyword_sync_,
-                            &tokens_) {}
+                            &bans_, &tokens_) {}
 
   ~ServerImpl() override {
     {
@@ -191,6 +192,10 @@ class ServerImpl final : public CommentServer {
       Log("loading keywords (using the lexicon file until Redis answers)", s);
     }
     keyword_sync_.Start();
+    if (absl::Status s = bans_.SyncNow(); !s.ok()) {
+      Log("loading bans (asking Redis per post until it answers)", s);
+    }
+    bans_.Start();
     repair_thread_ = std::thread([this] { RepairLoop(); });
   }
 
@@ -237,6 +242,7 @@ class ServerImpl final : public CommentServer {
   ModerationStore moderation_store_;
   moderation::LexiconHolder lexicon_;
   KeywordSync keyword_sync_;
+  BanList bans_;
   ModeratorAuth auth_;
   PageTokenCodec tokens_;
   CommentServiceImpl comment_service_;

@@ -54,7 +54,8 @@ struct ServerOptions {
   std::string contact_phone_action = "review";
   std::string contact_qq_action = "review";
   std::string contact_wechat_action = "review";
-  // How often each replica looks for keyword changes.
+  // How often each replica looks for keyword and ban changes made through
+  // other replicas.
   absl::Duration keyword_poll_interval = absl::Milliseconds(250);
   // How often the cross-article queue index is checked against the
   // articles' own queues (and once at start).

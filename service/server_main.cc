@@ -51,7 +51,8 @@ ABSL_FLAG(std::string, contact_qq_action, "review",
 ABSL_FLAG(std::string, contact_wechat_action, "review",
           "WeChat ids in comments: allow, mask, review or block");
 ABSL_FLAG(absl::Duration, keyword_poll_interval, absl::Milliseconds(250),
-          "How often to look for keyword changes made by other replicas");
+          "How often to look for keyword and ban changes made by other "
+          "replicas");
 ABSL_FLAG(absl::Duration, queue_repair_interval, absl::Minutes(10),
           "How often to re-check the cross-article moderation queues");
 ABSL_FLAG(std::string, moderator_tokens, "",

@@ -31,11 +31,13 @@ absl::Status ValidateCommentRef(const std::string& article_id,
 CommentServiceImpl::CommentServiceImpl(CommentServiceOptions options,
                                        CommentStore* store,
                                        ModerationStore* moderation_store,
+                                       const BanList* bans,
                                        const moderation::LexiconHolder* lexicon,
                                        const PageTokenCodec* tokens)
     : options_(std::move(options)),
       store_(store),
       moderation_store_(moderation_store),
+      bans_(bans),
       lexicon_(lexicon),
       tokens_(tokens) {}
 
@@ -111,17 +113,23 @@ void CommentServiceImpl::Post(const v1::PostCommentRequest& request,
                                {stored.article_id(), stored.comment_id()},
                                created_us, deadline, std::move(done));
   };
-  moderation_store_->IsBanned(
-      request.author_id(), deadline,
-      [this, comment = std::move(comment), deadline,
-       posted = std::move(posted)](absl::StatusOr<bool> banned) mutable {
-        if (!banned.ok()) return std::move(posted)(banned.status());
-        if (*banned) {
-          return std::move(posted)(absl::PermissionDeniedError(
-              "author_id is banned from commenting"));
-        }
-        store_->Post(std::move(comment), deadline, std::move(posted));
-      });
+  auto post_unless_banned = [this, comment = std::move(comment), deadline,
+                             posted = std::move(posted)](
+                                absl::StatusOr<bool> banned) mutable {
+    if (!banned.ok()) return std::move(posted)(banned.status());
+    if (*banned) {
+      return std::move(posted)(
+          absl::PermissionDeniedError("author_id is banned from commenting"));
+    }
+    store_->Post(std::move(comment), deadline, std::move(posted));
+  };
+  // The replica's ban list spares a round trip; Redis answers until it has
+  // been loaded.
+  if (std::optional<bool> banned = bans_->Contains(request.author_id())) {
+    return post_unless_banned(*banned);
+  }
+  moderation_store_->IsBanned(request.author_id(), deadline,
+                              std::move(post_unless_banned));
 }
 
 void CommentServiceImpl::Report(const v1::ReportCommentRequest& request,

@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "comments/v1/comments.grpc.pb.h"
 #include "moderation/moderation.h"
+#include "service/internal/ban_list.h"
 #include "service/internal/comment_store.h"
 #include "service/internal/moderation_store.h"
 #include "service/internal/page_token.h"
@@ -43,7 +44,7 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
  public:
   // REQUIRES: the pointers outlive the service.
   CommentServiceImpl(CommentServiceOptions options, CommentStore* store,
-                     ModerationStore* moderation_store,
+                     ModerationStore* moderation_store, const BanList* bans,
                      const moderation::LexiconHolder* lexicon,
                      const PageTokenCodec* tokens);
 
@@ -114,6 +115,7 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
   const CommentServiceOptions options_;
   CommentStore* const store_;
   ModerationStore* const moderation_store_;
+  const BanList* const bans_;
   const moderation::LexiconHolder* const lexicon_;
   const PageTokenCodec* const tokens_;
 };

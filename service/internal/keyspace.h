@@ -85,6 +85,7 @@ inline constexpr absl::string_view kKeywordIndex = "mod:{kw}:index";
 inline constexpr absl::string_view kKeywordVersion = "mod:{kw}:version";
 inline constexpr absl::string_view kKeywordsSeeded = "mod:{kw}:seeded";
 inline constexpr absl::string_view kBans = "mod:{bans}";
+inline constexpr absl::string_view kBanVersion = "mod:{bans}:version";
 inline constexpr absl::string_view kAudit = "mod:{audit}";
 }  // namespace global_keys
 

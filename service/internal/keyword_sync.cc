@@ -16,15 +16,12 @@ KeywordSync::KeywordSync(ModerationStore* store,
     : store_(store),
       holder_(holder),
       engine_options_(std::move(engine_options)),
-      poll_interval_(poll_interval) {}
-
-KeywordSync::~KeywordSync() {
-  {
-    absl::MutexLock lock(&wake_mu_);
-    stopping_ = true;
-  }
-  if (thread_.joinable()) thread_.join();
-}
+      poller_(poll_interval, [this] {
+        if (absl::Status s = SyncNow(); !s.ok()) {
+          std::fprintf(stderr, "comment-server: keyword reload: %s\n",
+                       s.ToString().c_str());
+        }
+      }) {}
 
 absl::Status KeywordSync::SyncNow() {
   absl::MutexLock lock(&sync_mu_);
@@ -52,33 +49,6 @@ absl::Status KeywordSync::SyncNow() {
   holder_->Set(*std::move(lexicon));
   loaded_version_ = *version;
   return absl::OkStatus();
-}
-
-void KeywordSync::Start() {
-  thread_ = std::thread([this] { Run(); });
-}
-
-void KeywordSync::Poke() {
-  absl::MutexLock lock(&wake_mu_);
-  poked_ = true;
-}
-
-void KeywordSync::Run() {
-  while (true) {
-    {
-      absl::MutexLock lock(&wake_mu_);
-      const auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(wake_mu_) {
-        return poked_ || stopping_;
-      };
-      wake_mu_.AwaitWithTimeout(absl::Condition(&wake), poll_interval_);
-      if (stopping_) return;
-      poked_ = false;
-    }
-    if (absl::Status s = SyncNow(); !s.ok()) {
-      std::fprintf(stderr, "comment-server: keyword reload: %s\n",
-                   s.ToString().c_str());
-    }
-  }
 }
 
 }  // namespace comments

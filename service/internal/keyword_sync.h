@@ -2,14 +2,13 @@
 #define COMMENTS_SERVICE_INTERNAL_KEYWORD_SYNC_H_
 
 #include <cstdint>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "moderation/moderation.h"
 #include "service/internal/moderation_store.h"
+#include "service/internal/poller.h"
 
 namespace comments {
 
@@ -27,30 +26,24 @@ class KeywordSync final {
   KeywordSync(ModerationStore* store, moderation::LexiconHolder* holder,
               moderation::EngineOptions engine_options,
               absl::Duration poll_interval);
-  ~KeywordSync();  // Stops the thread.
+  ~KeywordSync() = default;  // Stops the thread.
   KeywordSync(const KeywordSync&) = delete;
   KeywordSync& operator=(const KeywordSync&) = delete;
 
   // Loads and compiles the keywords now if their version moved.
   absl::Status SyncNow();
   // Starts the polling thread.
-  void Start();
+  void Start() { poller_.Start(); }
   // Asks the thread to poll at once (after a local update).
-  void Poke();
+  void Poke() { poller_.Poke(); }
 
  private:
-  void Run();
-
   ModerationStore* const store_;
   moderation::LexiconHolder* const holder_;
   const moderation::EngineOptions engine_options_;
-  const absl::Duration poll_interval_;
   absl::Mutex sync_mu_;  // One reload at a time.
   int64_t loaded_version_ ABSL_GUARDED_BY(sync_mu_) = -1;
-  absl::Mutex wake_mu_;
-  bool poked_ ABSL_GUARDED_BY(wake_mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(wake_mu_) = false;
-  std::thread thread_;
+  Poller poller_;  // Last: its thread stops before the rest goes.
 };
 
 }  // namespace comments

@@ -89,17 +89,16 @@ int CountCodePoints(absl::string_view s) {
 
 }  // namespace
 
-ModerationServiceImpl::ModerationServiceImpl(ModerationServiceOptions options,
-                                             const ModeratorAuth* auth,
-                                             CommentStore* comments,
-                                             ModerationStore* store,
-                                             KeywordSync* keyword_sync,
-                                             const PageTokenCodec* tokens)
+ModerationServiceImpl::ModerationServiceImpl(
+    ModerationServiceOptions options, const ModeratorAuth* auth,
+    CommentStore* comments, ModerationStore* store, KeywordSync* keyword_sync,
+    BanList* bans, const PageTokenCodec* tokens)
     : options_(std::move(options)),
       auth_(auth),
       comments_(comments),
       store_(store),
       keyword_sync_(keyword_sync),
+      bans_(bans),
       tokens_(tokens) {}
 
 absl::Time ModerationServiceImpl::Deadline(
@@ -691,9 +690,13 @@ absl::Status ModerationServiceImpl::DoBan(const std::string& moderator,
   if (absl::Status s = ValidateUserId(user_id, "user_id"); !s.ok()) return s;
   absl::StatusOr<std::string> reason = NormalizeReason(raw_reason);
   if (!reason.ok()) return reason.status();
-  absl::Status s = ban ? store_->Ban(user_id, *reason, deadline)
-                       : store_->Unban(user_id, deadline);
-  if (!s.ok()) return s;
+  if (absl::Status s = store_->SetBanned(user_id, ban, *reason, deadline);
+      !s.ok()) {
+    return s;
+  }
+  // This replica refuses the user's next post at once; the others follow
+  // within their poll interval.
+  if (bans_ != nullptr) bans_->Apply(user_id, ban);
   return AuditOne(moderator, ban ? "ban" : "unban", user_id, *reason, "",
                   deadline);
 }

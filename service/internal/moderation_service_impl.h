@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "comments/v1/moderation.grpc.pb.h"
 #include "moderation/moderation.h"
+#include "service/internal/ban_list.h"
 #include "service/internal/comment_store.h"
 #include "service/internal/keyword_sync.h"
 #include "service/internal/moderation_store.h"
@@ -32,11 +33,12 @@ struct ModerationServiceOptions {
 // Thread-safe.
 class ModerationServiceImpl final : public v1::ModerationService::Service {
  public:
-  // REQUIRES: the pointers outlive the service. `keyword_sync` may be null.
+  // REQUIRES: the pointers outlive the service. `keyword_sync` and `bans`
+  // may be null.
   ModerationServiceImpl(ModerationServiceOptions options,
                         const ModeratorAuth* auth, CommentStore* comments,
                         ModerationStore* store, KeywordSync* keyword_sync,
-                        const PageTokenCodec* tokens);
+                        BanList* bans, const PageTokenCodec* tokens);
 
   grpc::Status ListQueue(grpc::ServerContext* context,
                          const v1::ListQueueRequest* request,
@@ -119,6 +121,7 @@ class ModerationServiceImpl final : public v1::ModerationService::Service {
   CommentStore* const comments_;
   ModerationStore* const store_;
   KeywordSync* const keyword_sync_;
+  BanList* const bans_;
   const PageTokenCodec* const tokens_;
 };
 

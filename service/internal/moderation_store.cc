@@ -258,33 +258,48 @@ absl::StatusOr<ModerationStore::KeywordsState> ModerationStore::UpdateKeywords(
   return KeywordsState{reply->elements[0].integer, reply->elements[1].integer};
 }
 
-absl::StatusOr<int64_t> ModerationStore::KeywordVersion(absl::Time deadline) {
-  absl::StatusOr<RedisReply> reply = redis_->Command(
-      {"GET", std::string(global_keys::kKeywordVersion)}, deadline);
+absl::StatusOr<int64_t> ModerationStore::ReadCounter(absl::string_view key,
+                                                     absl::Time deadline) {
+  absl::StatusOr<RedisReply> reply =
+      redis_->Command({"GET", std::string(key)}, deadline);
   if (!reply.ok()) return reply.status();
-  int64_t version = 0;
-  if (!reply->is_nil() && !absl::SimpleAtoi(reply->str, &version)) {
-    return Malformed("the keyword version");
+  int64_t value = 0;
+  if (!reply->is_nil() && !absl::SimpleAtoi(reply->str, &value)) {
+    return Malformed(key);
   }
-  return version;
+  return value;
+}
+
+absl::Status ModerationStore::ScanHash(
+    absl::string_view key, absl::Time deadline,
+    const std::function<void(std::string field, std::string value)>& each) {
+  std::string cursor = "0";
+  do {
+    absl::StatusOr<RedisReply> page = redis_->Command(
+        {"HSCAN", std::string(key), cursor, "COUNT", "1000"}, deadline);
+    if (!page.ok()) return page.status();
+    if (page->elements.size() != 2) return Malformed("HSCAN");
+    cursor = page->elements[0].str;
+    auto& fields = page->elements[1].elements;
+    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+      each(std::move(fields[i].str), std::move(fields[i + 1].str));
+    }
+  } while (cursor != "0");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> ModerationStore::KeywordVersion(absl::Time deadline) {
+  return ReadCounter(global_keys::kKeywordVersion, deadline);
 }
 
 absl::StatusOr<std::vector<v1::Keyword>> ModerationStore::AllKeywords(
     absl::Time deadline) {
   std::vector<v1::Keyword> out;
-  std::string cursor = "0";
-  do {
-    absl::StatusOr<RedisReply> page = redis_->Command(
-        {"HSCAN", std::string(global_keys::kKeywords), cursor, "COUNT", "1000"},
-        deadline);
-    if (!page.ok()) return page.status();
-    if (page->elements.size() != 2) return Malformed("HSCAN");
-    cursor = page->elements[0].str;
-    const auto& fields = page->elements[1].elements;
-    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-      out.push_back(DecodeKeyword(fields[i].str, fields[i + 1].str));
-    }
-  } while (cursor != "0");
+  absl::Status s = ScanHash(global_keys::kKeywords, deadline,
+                            [&](std::string word, std::string value) {
+                              out.push_back(DecodeKeyword(word, value));
+                            });
+  if (!s.ok()) return s;
   return out;
 }
 
@@ -314,20 +329,41 @@ ModerationStore::ListKeywords(const std::string& after_word, int limit,
   return std::make_pair(std::move(out), (*replies)[1].integer);
 }
 
-absl::Status ModerationStore::Ban(const std::string& user_id,
-                                  const std::string& reason,
-                                  absl::Time deadline) {
-  return redis_
-      ->Command({"HSET", std::string(global_keys::kBans), user_id, reason},
-                deadline)
-      .status();
+absl::Status ModerationStore::SetBanned(const std::string& user_id, bool ban,
+                                        const std::string& reason,
+                                        absl::Time deadline) {
+  // The version moves with the set, atomically, so that a replica that
+  // sees the new version also sees the change.
+  const std::string bans(global_keys::kBans);
+  absl::StatusOr<std::vector<RedisReply>> replies =
+      redis_->Pipeline({{"MULTI"},
+                        ban ? RedisArgv{"HSET", bans, user_id, reason}
+                            : RedisArgv{"HDEL", bans, user_id},
+                        {"INCR", std::string(global_keys::kBanVersion)},
+                        {"EXEC"}},
+                       deadline);
+  if (!replies.ok()) return replies.status();
+  for (const RedisReply& reply : *replies) {
+    if (reply.is_error()) return absl::InternalError(reply.str.substr(4));
+  }
+  if (replies->back().type != RedisReply::Type::kArray) {
+    return absl::InternalError("redis: ban transaction aborted");
+  }
+  return absl::OkStatus();
 }
 
-absl::Status ModerationStore::Unban(const std::string& user_id,
-                                    absl::Time deadline) {
-  return redis_
-      ->Command({"HDEL", std::string(global_keys::kBans), user_id}, deadline)
-      .status();
+absl::StatusOr<int64_t> ModerationStore::BanVersion(absl::Time deadline) {
+  return ReadCounter(global_keys::kBanVersion, deadline);
+}
+
+absl::StatusOr<std::vector<std::string>> ModerationStore::BannedUsers(
+    absl::Time deadline) {
+  std::vector<std::string> out;
+  absl::Status s = ScanHash(
+      global_keys::kBans, deadline,
+      [&](std::string user, std::string) { out.push_back(std::move(user)); });
+  if (!s.ok()) return s;
+  return out;
 }
 
 void ModerationStore::IsBanned(const std::string& user_id, absl::Time deadline,

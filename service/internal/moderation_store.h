@@ -2,6 +2,7 @@
 #define COMMENTS_SERVICE_INTERNAL_MODERATION_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -88,9 +89,12 @@ class ModerationStore final {
   absl::StatusOr<std::pair<std::vector<v1::Keyword>, int64_t>> ListKeywords(
       const std::string& after_word, int limit, absl::Time deadline);
 
-  absl::Status Ban(const std::string& user_id, const std::string& reason,
-                   absl::Time deadline);
-  absl::Status Unban(const std::string& user_id, absl::Time deadline);
+  // Bans (ban=true, with the reason) or unbans the user, and moves the ban
+  // version that replicas poll (ban_list.h).
+  absl::Status SetBanned(const std::string& user_id, bool ban,
+                         const std::string& reason, absl::Time deadline);
+  absl::StatusOr<int64_t> BanVersion(absl::Time deadline);
+  absl::StatusOr<std::vector<std::string>> BannedUsers(absl::Time deadline);
   void IsBanned(const std::string& user_id, absl::Time deadline,
                 Callback<bool> done);
 
@@ -103,6 +107,14 @@ class ModerationStore final {
       const std::string& before_id, int limit, absl::Time deadline);
 
  private:
+  // An integer kept as a string key (0 when missing).
+  absl::StatusOr<int64_t> ReadCounter(absl::string_view key,
+                                      absl::Time deadline);
+  // Calls `each` for every field of the hash, a page at a time.
+  absl::Status ScanHash(
+      absl::string_view key, absl::Time deadline,
+      const std::function<void(std::string field, std::string value)>& each);
+
   RedisClient* const redis_;
 };
 

@@ -602,6 +602,43 @@ TEST(ModerationReplicasTest, KeywordUpdatesReachEveryReplica) {
   EXPECT_EQ(status, v1::COMMENT_STATUS_PUBLISHED);
 }
 
+TEST(ModerationReplicasTest, BansReachEveryReplica) {
+  ModerationFixture fixture;
+  testing::CommentServerProcess& one = fixture.StartServer();
+  testing::CommentServerProcess& two = fixture.StartServer();
+  ModerationClient mod({.target = one.target(), .bearer_token = kToken});
+  Client here({.target = one.target()});
+  Client there({.target = two.target()});
+  v1::PostCommentRequest post;
+  post.set_article_id("replica-bans");
+  post.set_author_id("roaming-troll");
+  post.set_body("hello");
+  ASSERT_TRUE(there.PostComment(post).ok());  // Both replicas loaded the list.
+
+  ASSERT_TRUE(mod.BanUser("roaming-troll", "spam").ok());
+  // At once on the replica that took the ban...
+  EXPECT_EQ(here.PostComment(post).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // ...and on the other within its poll interval.
+  const auto code_there = [&] {
+    return there.PostComment(post).status().code();
+  };
+  absl::StatusCode code = code_there();
+  for (int i = 0; i < 100 && code != absl::StatusCode::kPermissionDenied; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    code = code_there();
+  }
+  EXPECT_EQ(code, absl::StatusCode::kPermissionDenied);
+
+  ASSERT_TRUE(mod.UnbanUser("roaming-troll").ok());
+  EXPECT_TRUE(here.PostComment(post).ok());
+  for (int i = 0; i < 100 && code != absl::StatusCode::kOk; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    code = code_there();
+  }
+  EXPECT_EQ(code, absl::StatusCode::kOk);
+}
+
 TEST(ModerationReplicasTest, DefaultPolicyPreHoldsEverything) {
   ModerationFixture fixture;
   testing::CommentServerProcess& server =

@@ -1,0 +1,66 @@
+#ifndef COMMENTS_SERVICE_INTERNAL_POLLER_H_
+#define COMMENTS_SERVICE_INTERNAL_POLLER_H_
+
+#include <functional>
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace comments {
+
+// Runs `work` on a thread of its own every `interval`, and at once when
+// poked: how a replica keeps its copies of shared state (keywords, bans)
+// in step with Redis without any request waiting for it.
+//
+// Thread-safe. Destruction stops the thread after the run in progress.
+class Poller final {
+ public:
+  Poller(absl::Duration interval, std::function<void()> work)
+      : interval_(interval), work_(std::move(work)) {}
+  ~Poller() {
+    {
+      absl::MutexLock lock(&mu_);
+      stopping_ = true;
+    }
+    if (thread_.joinable()) thread_.join();
+  }
+  Poller(const Poller&) = delete;
+  Poller& operator=(const Poller&) = delete;
+
+  void Start() {
+    thread_ = std::thread([this] { Run(); });
+  }
+  // Asks for a run now rather than at the next interval.
+  void Poke() {
+    absl::MutexLock lock(&mu_);
+    poked_ = true;
+  }
+
+ private:
+  void Run() {
+    while (true) {
+      {
+        absl::MutexLock lock(&mu_);
+        const auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          return poked_ || stopping_;
+        };
+        mu_.AwaitWithTimeout(absl::Condition(&wake), interval_);
+        if (stopping_) return;
+        poked_ = false;
+      }
+      work_();
+    }
+  }
+
+  const absl::Duration interval_;
+  const std::function<void()> work_;
+  absl::Mutex mu_;
+  bool poked_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace comments
+
+#endif  // COMMENTS_SERVICE_INTERNAL_POLLER_H_
