@@ -95,7 +95,7 @@ echo "== Redis ceiling (redis-benchmark on the service's scripts)"
 for article in small big; do
   for order in hot newest; do
     index="c:{$article}:${order:0:1}"
-    rb "list_$order" "$article" EVALSHA "$list_sha" 2 "c:{$article}:c" "$index" desc '' '' 21 ''
+    rb "list_$order" "$article" EVALSHA "$list_sha" 2 "c:{$article}:c" "$index" desc '' '' 21 '' last
   done
 done
 rb like small EVALSHA "$like_sha" 4 'c:{small}:c' 'c:{small}:l:1' 'c:{small}:h' \

@@ -157,6 +157,12 @@ absl::StatusOr<StoredComment> DecodeRecord(const std::string& article_id,
   return out;
 }
 
+// Queue listings show when each comment was queued (its score); a comment
+// list needs only its cursor's.
+bool WantsAllScores(const ListQuery& query) {
+  return query.index != ListQuery::Index::kComments;
+}
+
 // Reads the replies of Stats: (HGET n, HLEN participants) per article.
 absl::StatusOr<std::vector<v1::ArticleStats>> DecodeStats(
     const std::vector<std::string>& article_ids, const RedisReplies& replies) {
@@ -406,7 +412,8 @@ void CommentStore::List(ListQuery query, absl::Time deadline,
       {keys.Comments(), std::move(index)},
       {ascending ? "asc" : "desc", query.after ? query.after->score : "",
        query.after ? query.after->comment_id : "",
-       absl::StrCat(query.limit + 1), query.parent_id}};
+       absl::StrCat(query.limit + 1), query.parent_id,
+       WantsAllScores(query) ? "all" : "last"}};
   ListCommentsScript().Send(
       *redis_, std::move(call), deadline,
       [this, query = std::move(query),
@@ -418,30 +425,46 @@ void CommentStore::List(ListQuery query, absl::Time deadline,
 absl::StatusOr<ListPage> CommentStore::DecodePage(
     const ListQuery& query, absl::StatusOr<RedisReply>& reply) {
   if (!reply.ok()) return DecodeScriptError(reply.status()).status;
-  if (reply->type != RedisReply::Type::kArray ||
-      reply->elements.size() % 3 != 0) {
+  if (reply->type != RedisReply::Type::kArray || reply->elements.size() != 3) {
+    return Malformed("ListComments");
+  }
+  std::vector<RedisReply>& ids = reply->elements[0].elements;
+  std::vector<RedisReply>& records = reply->elements[1].elements;
+  std::vector<RedisReply>& scores = reply->elements[2].elements;
+  const bool all_scores = WantsAllScores(query);
+  if (records.size() != ids.size() ||
+      (all_scores && scores.size() != ids.size())) {
     return Malformed("ListComments");
   }
   ListPage page;
-  const size_t found = reply->elements.size() / 3;
+  const size_t found = ids.size();
   const size_t keep = std::min(found, static_cast<size_t>(query.limit));
-  page.comments.reserve(keep);
-  page.scores.reserve(keep);
-  for (size_t i = 0; i < keep; ++i) {
-    RedisReply* e = &reply->elements[3 * i];
-    if (!IsStr(e[0]) || !IsStr(e[1]) || !IsStr(e[2])) {
-      return Malformed("a list entry");
+  if (found > keep) {
+    // The next page starts after the last kept entry, whose score is the
+    // only one sent unless all were asked for.
+    const RedisReply* score = all_scores
+                                  ? &scores[keep - 1]
+                                  : (scores.empty() ? nullptr : &scores[0]);
+    if (score == nullptr || !IsStr(*score) || !IsStr(ids[keep - 1])) {
+      return Malformed("a list cursor");
     }
+    page.next = IndexPosition{score->str, ids[keep - 1].str};
+  }
+  page.comments.reserve(keep);
+  for (size_t i = 0; i < keep; ++i) {
+    if (!IsStr(ids[i])) return Malformed("a list entry");
+    if (records[i].is_nil()) continue;  // Deleted meanwhile: not shown.
+    if (!IsStr(records[i])) return Malformed("a list entry");
     absl::StatusOr<StoredComment> stored =
-        DecodeRecord(query.article_id, std::move(e[1].str), e[2].str);
+        DecodeRecord(query.article_id, std::move(ids[i].str), records[i].str);
     if (!stored.ok()) return stored.status();
     const v1::Comment& c = stored->comment;
     parents_.Remember(query.article_id, c.comment_id(), c.parent_id());
-    if (found > keep && i + 1 == keep) {
-      page.next = IndexPosition{e[0].str, c.comment_id()};
+    if (all_scores) {
+      if (!IsStr(scores[i])) return Malformed("a list score");
+      page.scores.push_back(std::move(scores[i].str));
     }
     page.comments.push_back(*std::move(stored));
-    page.scores.push_back(std::move(e[0].str));
   }
   return page;
 }

@@ -99,8 +99,8 @@ struct ListQuery {
 
 struct ListPage {
   std::vector<StoredComment> comments;
-  // Each comment's score in the index read, as Redis prints it (for a queue:
-  // when it was queued, in microseconds).
+  // Queues only: each comment's score, as Redis prints it (when it was
+  // queued, in microseconds). Empty for comment lists.
   std::vector<std::string> scores;
   // Where the next page starts; empty when there is none.
   std::optional<IndexPosition> next;
