@@ -9,8 +9,11 @@
 //
 // Scenarios: list_hot, list_newest (page of 20), post, like, stats,
 // batch_stats (20 articles), mix (80% list, 15% like, 5% post).
+// --rate=N offers N calls/s on a fixed schedule instead (open loop), for
+// latency at a given load.
 // See bench/run_bench.sh for the full side-by-side run.
 
+#include <grpcpp/alarm.h>
 #include <grpcpp/grpcpp.h>
 #include <unistd.h>
 
@@ -43,6 +46,9 @@ ABSL_FLAG(int, channels, 4, "gRPC channels (connections) to spread over");
 ABSL_FLAG(std::string, pids, "", "name:pid,... whose CPU use to report");
 ABSL_FLAG(int, body_chars, 100, "post: characters per body");
 ABSL_FLAG(std::string, label, "", "Prefix of each output line");
+ABSL_FLAG(double, rate, 0,
+          "Calls/s to offer on a fixed schedule (open loop, concurrency is "
+          "then the most in flight); 0: closed loop");
 
 namespace {
 
@@ -66,21 +72,30 @@ double CpuSeconds(int pid) {
 
 enum class Kind { kListHot, kListNewest, kPost, kLike, kStats, kBatchStats };
 
-// One closed-loop slot: issues a call, and on its completion the next one,
-// until told to stop. Its latencies need no lock: one call at a time.
+// One slot: issues a call, and on its completion the next one, until told
+// to stop. Its latencies need no lock: one call at a time. With an
+// `interval`, calls are due on a fixed schedule (open loop): the slot waits
+// for a call's due time, and a late call's latency counts from when it was
+// due, so a slow server cannot hide its queueing (no coordinated omission).
 class Slot {
  public:
   Slot(CommentService::Stub* stub, std::string scenario, int seed,
-       std::atomic<bool>* measuring, std::atomic<bool>* stopping,
-       absl::BlockingCounter* finished)
+       absl::Duration interval, std::atomic<bool>* measuring,
+       std::atomic<bool>* stopping, absl::BlockingCounter* finished)
       : stub_(stub),
         scenario_(std::move(scenario)),
         random_(seed),
+        interval_(interval),
         measuring_(measuring),
         stopping_(stopping),
         finished_(finished) {}
 
-  void Start() { Issue(); }
+  void Start() {
+    // Spread the slots' schedules over one interval.
+    due_ = absl::Now() +
+           interval_ * std::uniform_real_distribution<double>(0, 1)(random_);
+    Next();
+  }
   const std::vector<double>& latencies_ms() const { return latencies_ms_; }
   int64_t errors() const { return errors_; }
   const std::string& first_error() const { return first_error_; }
@@ -107,15 +122,23 @@ class Slot {
     return Kind::kPost;
   }
 
-  void Issue() {
+  void Next() {
     if (stopping_->load()) {
       finished_->DecrementCount();
       return;
     }
+    if (interval_ == absl::ZeroDuration()) return Issue(absl::Now());
+    const absl::Time due = due_;
+    due_ += interval_;
+    if (due <= absl::Now()) return Issue(due);
+    alarm_.Set(absl::ToChronoTime(due), [this, due](bool) { Issue(due); });
+  }
+
+  void Issue(absl::Time due) {
     auto* call = new Call;
     call->context.set_deadline(std::chrono::system_clock::now() +
                                std::chrono::seconds(10));
-    call->start = absl::Now();
+    call->start = due;
     auto done = [this, call](grpc::Status status) { Done(call, status); };
     const std::string& article = absl::GetFlag(FLAGS_article);
     switch (Pick()) {
@@ -197,12 +220,15 @@ class Slot {
       }
     }
     delete call;
-    Issue();
+    Next();
   }
 
   CommentService::Stub* stub_;
   const std::string scenario_;
   std::mt19937_64 random_;
+  const absl::Duration interval_;
+  absl::Time due_;
+  grpc::Alarm alarm_;
   std::atomic<bool>* measuring_;
   std::atomic<bool>* stopping_;
   absl::BlockingCounter* finished_;
@@ -256,10 +282,13 @@ int main(int argc, char** argv) {
     std::atomic<bool> measuring{false}, stopping{false};
     absl::BlockingCounter finished(concurrency);
     std::vector<std::unique_ptr<Slot>> slots;
+    const double rate = absl::GetFlag(FLAGS_rate);
+    const absl::Duration interval =
+        rate > 0 ? absl::Seconds(concurrency / rate) : absl::ZeroDuration();
     for (int i = 0; i < concurrency; ++i) {
       slots.push_back(std::make_unique<Slot>(
           stubs[i % stubs.size()].get(), absl::GetFlag(FLAGS_scenario), i + 1,
-          &measuring, &stopping, &finished));
+          interval, &measuring, &stopping, &finished));
     }
     for (auto& slot : slots) slot->Start();
     absl::SleepFor(absl::GetFlag(FLAGS_warmup));

@@ -2,8 +2,9 @@
 # The side-by-side service benchmark (issue 5): one command, a few minutes.
 #   bench/run_bench.sh [BUILD_DIR]
 # Environment: SMALL (1000) and BIG (1000000) comment counts, LEVELS
-# (16,64,256), DURATION (5s), EXTRA_WORDS (10000: lexicon entries added to
-# the default lexicon for PostComment). Starts its own Redis, comment-server
+# (16,64,256), DURATION (2s a measurement), ROUNDS (3: measurements of each
+# point, service and echo taking turns), EXTRA_WORDS (10000: lexicon entries
+# added to the default lexicon for PostComment). Starts its own Redis, comment-server
 # and comment-echo on loopback, seeds, drives each scenario against the
 # server and the echo ceiling in the same run, runs redis-benchmark on the
 # service's own scripts for the Redis ceiling, prints a table of ratios, and
@@ -12,7 +13,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$root/build}"
 small="${SMALL:-1000}"; big="${BIG:-1000000}"
-levels="${LEVELS:-16,64,256}"; duration="${DURATION:-5s}"
+levels="${LEVELS:-16,64,256}"; duration="${DURATION:-2s}"
+rounds="${ROUNDS:-3}"
 extra_words="${EXTRA_WORDS:-10000}"
 work="$(mktemp -d)"
 sock="$work/redis.sock"
@@ -48,28 +50,61 @@ server=$!
 echo_pid=$!
 sleep 2
 
-# Each measured line is kept as: scenario article target conc calls/s p50 p99.
-lg() {
-  local label="$1" scenario="$2" article="$3"; shift 3
-  "$build/bench/comment-loadgen" --concurrency="$levels" --duration="$duration" \
-    --label="$label " --scenario="$scenario" --article="$article" "$@" |
-    tee /dev/stderr |
-    awk -v l="$label" -v s="$scenario" -v a="$article" \
-      '$1 == l && $3 ~ /^[0-9]+$/ {print s, a, l, $3, $4, $5, $6}' >>"$results"
+# Service and echo take turns, ROUNDS times at each point, so that a change
+# in the machine's background load hits both alike; the summary reports
+# medians. Each measured line is kept as:
+#   scenario article target conc calls/s p50 p99 round
+lg() {  # lg TARGET_NAME SCENARIO ARTICLE CONC ROUND -- loadgen args
+  local label="$1" scenario="$2" article="$3" conc="$4" round="$5"; shift 5
+  "$build/bench/comment-loadgen" --concurrency="${conc/half/256}" --duration="$duration" \
+    --warmup=0.5s --label="$label " --scenario="$scenario" --article="$article" "$@" |
+    awk -v l="$label" -v s="$scenario" -v a="$article" -v r="$round" -v c="$conc" '
+      $1 == l && $3 ~ /^[0-9]+$/ {print s, a, l, c, $4, $5, $6, r >> "'"$results"'"}
+      $1 == l && ($3 ~ /^[0-9]+$/ || r == 1 && $2 == "scenario") {print}'
+}
+point() {  # point SCENARIO ARTICLE -- service loadgen args
+  local scenario="$1" article="$2"; shift 2
+  local conc round
+  for conc in ${levels//,/ }; do
+    for round in $(seq "$rounds"); do
+      lg service "$scenario" "$article" "$conc" "$round" --target=127.0.0.1:50071 \
+        --pids=server:$server,redis:$redis_pid "$@"
+      lg echo "$scenario" "$article" "$conc" "$round" --target=127.0.0.1:50072 \
+        --pids=echo:$echo_pid
+    done
+  done
 }
 for scenario in list_hot list_newest; do
   for article in small big; do
     echo "== $scenario on $article"
-    lg service $scenario $article --target=127.0.0.1:50071 --pids=server:$server,redis:$redis_pid
-    lg echo $scenario $article --target=127.0.0.1:50072 --pids=echo:$echo_pid
+    point $scenario $article
   done
 done
 for scenario in like post stats batch_stats mix; do
   echo "== $scenario"
-  lg service $scenario small --target=127.0.0.1:50071 --comment_count="$small" \
-     --pids=server:$server,redis:$redis_pid
-  lg echo $scenario small --target=127.0.0.1:50072 --pids=echo:$echo_pid
+  point $scenario small --comment_count="$small"
 done
+
+# Latency at half load: each scenario offered at half the service's best
+# closed-loop rate above (open loop, at most 256 in flight), to the service
+# and to the echo alike.
+half_load() {  # half_load SCENARIO -- service loadgen args
+  local scenario="$1"; shift
+  local best rate round
+  best="$(awk -v s="$scenario" '$1 == s && $2 == "small" && $3 == "service" {
+      if ($5 > m) m = $5 } END {print int(m)}' "$results")"
+  rate=$((best / 2))
+  echo "== $scenario at half load: $rate calls/s offered"
+  for round in $(seq "$rounds"); do
+    lg service "$scenario" small "half" "$round" --target=127.0.0.1:50071 \
+      --rate="$rate" "$@"
+    lg echo "$scenario" small "half" "$round" --target=127.0.0.1:50072 \
+      --rate="$rate"
+  done
+}
+half_load list_hot
+half_load post
+half_load mix --comment_count="$small"
 
 # The Redis ceiling: the service's own scripts, as the service sends them,
 # driven by redis-benchmark (one EVALSHA a request, N clients).
@@ -88,7 +123,7 @@ rb() {  # rb SCENARIO ARTICLE -- redis-benchmark args
     rps="$(redis-benchmark -s "$sock" -n 40000 -c "$c" -r 1000000 -q "$@" |
       tr '\r' '\n' | grep -oE '[0-9.]+ requests per second' | tail -1 | cut -d' ' -f1)"
     printf "redis    %-12s %-6s c=%-4s %s calls/s\n" "$scenario" "$article" "$c" "$rps"
-    echo "$scenario $article redis $c $rps - -" >>"$results"
+    echo "$scenario $article redis $c $rps - - 1" >>"$results"
   done
 }
 echo "== Redis ceiling (redis-benchmark on the service's scripts)"
@@ -106,27 +141,45 @@ rb post small EVALSHA "$post_sha" 8 'c:{small}:c' 'c:{small}:s' 'c:{small}:p' \
   '__rand_int__' 86400 21600 2 allow post ''
 
 echo
-echo "== Summary: calls/s of the service, and its ratio to each ceiling measured above"
-echo "   (mix's Redis ceiling combines list, like and post 80/15/5; p99 ratio is service / echo)"
+echo "== Summary: medians over $rounds rounds; calls/s of the service and its ratio to each ceiling"
+echo "   (ratios are medians of the rounds' own ratios; mix's Redis ceiling combines list, like"
+echo "   and post 80/15/5; p99÷echo compares the two at the same calls in flight, or for
+   rows "half" at the same offered rate: half the service's best)"
 awk '
-  { key = $1 " " $2 " " $4; v[key, $3] = $5; p99[key, $3] = $7
+  function median(list,   n, a, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
+      t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+    }
+    return n == 0 ? 0 : (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2)
+  }
+  { key = $1 " " $2 " " $4; round = $8
+    calls[key, $3] = calls[key, $3] " " $5
+    if ($3 != "redis") { c[key, $3, round] = $5; p[key, $3, round] = $7 }
     if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
   END {
     printf "%-12s %-6s %5s %9s %9s %9s %8s %8s %9s\n", "scenario", "art", "conc",
            "service", "echo", "redis", "÷echo", "÷redis", "p99÷echo"
     for (i = 1; i <= n; i++) {
       key = order[i]; split(key, k, " ")
-      if (v[key, "service"] == "") continue
-      s = v[key, "service"]; e = v[key, "echo"]; r = v[key, "redis"]
+      if (calls[key, "service"] == "") continue
+      ratios = ""; p99s = ""
+      for (r = 1; (key, "service", r) in c; r++) {
+        if (c[key, "echo", r] > 0) ratios = ratios " " c[key, "service", r] / c[key, "echo", r]
+        if (p[key, "echo", r] > 0) p99s = p99s " " p[key, "service", r] / p[key, "echo", r]
+      }
+      s = median(calls[key, "service"]); e = median(calls[key, "echo"])
+      red = median(calls[key, "redis"])
       if (k[1] == "mix") {
-        l = v["list_hot small " k[3], "redis"]; lk = v["like small " k[3], "redis"]
-        po = v["post small " k[3], "redis"]
-        if (l > 0 && lk > 0 && po > 0) r = 1 / (0.8 / l + 0.15 / lk + 0.05 / po)
+        l = median(calls["list_hot small " k[3], "redis"])
+        lk = median(calls["like small " k[3], "redis"])
+        po = median(calls["post small " k[3], "redis"])
+        if (l > 0 && lk > 0 && po > 0) red = 1 / (0.8 / l + 0.15 / lk + 0.05 / po)
       }
       printf "%-12s %-6s %5s %9.0f %9.0f %9s %8s %8s %9s\n", k[1], k[2], k[3], s, e,
-             (r > 0 ? sprintf("%.0f", r) : "-"),
-             (e > 0 ? sprintf("%.2f", s / e) : "-"),
-             (r > 0 ? sprintf("%.2f", s / r) : "-"),
-             (p99[key, "echo"] > 0 ? sprintf("%.2f", p99[key, "service"] / p99[key, "echo"]) : "-")
+             (red > 0 ? sprintf("%.0f", red) : "-"),
+             (ratios != "" ? sprintf("%.2f", median(ratios)) : "-"),
+             (red > 0 ? sprintf("%.2f", s / red) : "-"),
+             (p99s != "" ? sprintf("%.2f", median(p99s)) : "-")
     }
   }' "$results"
