@@ -234,19 +234,13 @@ class RedisClient::Connection final {
     std::string wire;
     for (;;) {
       bool stopping = false;
-      bool wait = false;      // Nothing to send: wait for something to do.
-      bool sleeping = false;  // Waiting for a caller to wake it.
+      bool sleeping = false;
       {
         absl::MutexLock lock(&mu_);
         taken.swap(incoming_);
         wire.swap(outgoing_);
         stopping = stopping_;
-        wait = taken.empty() && !stopping;
-        // With calls in flight, their replies wake the thread and new calls
-        // go out with the next batch: a wake per call would cost a context
-        // switch each and send smaller batches, for at most a round trip
-        // of delay.
-        sleeping = sleeping_ = wait && in_flight_.empty();
+        sleeping = sleeping_ = taken.empty() && !stopping;
       }
       if (stopping) {
         for (Call& call : taken) in_flight_.push_back(std::move(call));
@@ -262,10 +256,11 @@ class RedisClient::Connection final {
           {wake_fd_, POLLIN, 0},
           {fd_, static_cast<short>(POLLIN | (want_write ? POLLOUT : 0)), 0}};
       const int timeout_ms =
-          !wait ? 0
-                : (sleeping ? -1
-                            : static_cast<int>(
-                                  absl::ToInt64Milliseconds(kSweepInterval)));
+          !sleeping ? 0
+                    : (in_flight_.empty()
+                           ? -1
+                           : static_cast<int>(
+                                 absl::ToInt64Milliseconds(kSweepInterval)));
       const int ready = poll(fds, fd_ >= 0 ? 2 : 1, timeout_ms);
       if (sleeping) {
         absl::MutexLock lock(&mu_);
