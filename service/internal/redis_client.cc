@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -230,6 +231,7 @@ class RedisClient::Connection final {
 
   void Loop() {
     t_on_io_thread = true;
+    pthread_setname_np(pthread_self(), "redis-io");  // For top and perf.
     std::vector<Call> taken;
     std::string wire;
     for (;;) {
