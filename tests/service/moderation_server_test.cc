@@ -649,6 +649,7 @@ TEST(ModerationReplicasTest, DefaultPolicyPreHoldsEverything) {
   post.set_author_id("u");
   post.set_body("clean words");
   auto r = reader.PostComment(post);
+  ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->comment().status(), v1::COMMENT_STATUS_PENDING);
   EXPECT_TRUE(r->moderation().pre_moderation());
 }
