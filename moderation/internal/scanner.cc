@@ -292,10 +292,12 @@ template <class Block>
 }
 
 #if MODERATION_SCAN_AVX2
-[[gnu::target("avx2,popcnt")]] ScanInfo ScanAvx2(const CharTable& table,
-                                                 std::string_view text,
-                                                 int max_gap,
-                                                 std::vector<Unit>* units) {
+// Flattened: Run has the header's vague linkage, so GCC would not inline it
+// by itself, and always_inline cannot reach it through ScanLoop (compiled
+// without AVX2 before it is inlined here).
+[[gnu::target("avx2,popcnt"), gnu::flatten]] ScanInfo ScanAvx2(
+    const CharTable& table, std::string_view text, int max_gap,
+    std::vector<Unit>* units) {
   return ScanLoop<Avx2Block>(table, text, max_gap, units);
 }
 
