@@ -2,7 +2,6 @@
 
 #include <cstddef>
 
-#include "moderation/internal/scan_block.h"
 #include "moderation/internal/utf8.h"
 
 namespace moderation::internal {
@@ -186,91 +185,74 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
   units->resize(w);
 }
 
-// The scan loop; Block is NoBlock or a SIMD block step.
-template <class Block>
-[[gnu::always_inline]] inline ScanInfo ScanLoop(const CharTable& table,
-                                                std::string_view text,
-                                                int max_gap,
-                                                std::vector<Unit>* units) {
+}  // namespace
+
+ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
+              std::vector<Unit>* units) {
   // Plain characters make at most one unit each; expansions grow on demand.
   if (units->size() < text.size() + 1) units->resize(text.size() + 1);
   Sink sink{units, 0};
-  ScanState s;
-  s.p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* const end = s.p + text.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* const end = p + text.size();
+  uint32_t index = 0;
+  uint32_t last_end = 0;
   bool rewrite = false;
+  uint8_t noise_gap = kGapOther;  // The kind of the last noise seen.
+  // The last unit is a run of inert characters (symbol 0, no flags), which
+  // the next inert character extends, noise in between included.
+  uint32_t tail_inert = 0;
+  uint32_t run_start = 0;
+  uint8_t run_gap = kGapNone;
   // Held in a local: stores of uint8_t unit fields may alias anything, so
   // the compiler would otherwise reload the table's data pointer per byte.
   const uint32_t* const entries = table.entries().data();
   ScanInfo info;
   uint32_t seen = 0;  // All entries ORed: which kinds of character occur.
-  while (s.p < end) {
-    if (Block::kEnabled && (*s.p & 0xF0) == 0xE0 &&
-        end - s.p >= Block::kReadAhead &&
-        (s.index == s.last_end || sink.n == 0)) {
-      if (sink.n + Block::kRoom > units->size()) {
-        units->resize(2 * sink.n + 64);
-      }
-      const bool noise_ok = sink.n > 0 && max_gap >= Block::kMaxGapInBlock;
-      const uint32_t k =
-          Block::Run(entries, &s, noise_ok, units->data(), &sink.n);
-      // A full block advances by a constant, not by k: the next block's
-      // loads then wait for a predicted branch instead of this block's
-      // gather, so blocks overlap. Short blocks leave the next character
-      // to the scalar step.
-      if (k == 8) {
-        s.p += 24;
-        s.index += 8;
-        continue;
-      }
-      s.p += 3 * k;
-      s.index += k;
-    }
+  while (p < end) {
     char32_t c;
-    if (*s.p < 0x80) {
-      c = *s.p++;
+    if (*p < 0x80) {
+      c = *p++;
     } else {
-      const int n = DecodeUtf8(s.p, end, &c);
-      s.p += n;
+      const int n = DecodeUtf8(p, end, &c);
+      p += n;
       info.invalid_utf8 |= (c == kReplacementChar && n == 1);
     }
     const uint32_t e = c < kTableSize ? entries[c] : table.Lookup(c);
-    const uint32_t here = s.index++;
+    const uint32_t here = index++;
     seen |= e;
     if (e & kNoise) {
-      s.noise_gap =
-          c <= 0x20 || c == 0x3000 || c == 0xA0 ? kGapSpace : kGapOther;
+      noise_gap = c <= 0x20 || c == 0x3000 || c == 0xA0 ? kGapSpace : kGapOther;
       if ((e & (kSoft | kStar)) == 0) continue;
       rewrite = true;
     }
-    const bool after_noise = here != s.last_end && sink.n > 0;
-    const uint8_t gap = after_noise ? s.noise_gap : kGapNone;
-    if (after_noise && here - s.last_end > static_cast<uint32_t>(max_gap) &&
-        !((e == 0) & s.tail_inert)) {
+    const bool after_noise = here != last_end && sink.n > 0;
+    const uint8_t gap = after_noise ? noise_gap : kGapNone;
+    if (after_noise && here - last_end > static_cast<uint32_t>(max_gap) &&
+        !((e == 0) & tail_inert)) {
       Append(&sink, 0, here, here, kUnitBreak, gap);
-      s.tail_inert = 0;
+      tail_inert = 0;
     }
-    s.last_end = here + 1;
+    last_end = here + 1;
     if ((e & ~kValueMask) == 0) {
       // A plain character, written without branching on whether it extends
       // an inert run: that branch is unpredictable in Chinese text and cost
       // more than the rest of the loop.
-      const uint32_t merge = (e == 0) & s.tail_inert;
+      const uint32_t merge = (e == 0) & tail_inert;
       if (sink.n == units->size()) units->resize(2 * sink.n + 64);
       Unit* u = units->data() + sink.n - merge;
-      s.run_start = merge ? s.run_start : here;
-      s.run_gap = merge ? s.run_gap : gap;
+      run_start = merge ? run_start : here;
+      run_gap = merge ? run_gap : gap;
       u->sym = e;
-      u->start = s.run_start;
+      u->start = run_start;
       u->end = here + 1;
       u->run = 1;
       u->flags = 0;
-      u->gap = s.run_gap;
+      u->gap = run_gap;
       sink.n += 1 - merge;
-      s.tail_inert = e == 0;
+      tail_inert = e == 0;
       continue;
     }
-    s.tail_inert = 0;
+    tail_inert = 0;
     if (e & kExpansion) {
       const uint32_t* b;
       const uint32_t* x;
@@ -289,45 +271,6 @@ template <class Block>
   // the URL detector a pass.
   info.any_latin = (seen & (kLatin | kExpansion)) != 0;
   return info;
-}
-
-#if MODERATION_SCAN_AVX2
-// Flattened: Run has the header's vague linkage, so GCC would not inline it
-// by itself, and always_inline cannot reach it through ScanLoop (compiled
-// without AVX2 before it is inlined here).
-[[gnu::target("avx2,popcnt"), gnu::flatten]] ScanInfo ScanAvx2(
-    const CharTable& table, std::string_view text, int max_gap,
-    std::vector<Unit>* units) {
-  return ScanLoop<Avx2Block>(table, text, max_gap, units);
-}
-
-bool HasAvx2() {
-  static const bool has = Avx2Block::Supported();
-  return has;
-}
-#endif
-
-}  // namespace
-
-ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
-              std::vector<Unit>* units) {
-#if MODERATION_SCAN_AVX2
-  if (HasAvx2()) return ScanAvx2(table, text, max_gap, units);
-#endif
-  return ScanLoop<NoBlock>(table, text, max_gap, units);
-}
-
-ScanInfo ScanScalar(const CharTable& table, std::string_view text, int max_gap,
-                    std::vector<Unit>* units) {
-  return ScanLoop<NoBlock>(table, text, max_gap, units);
-}
-
-bool ScanUsesSimd() {
-#if MODERATION_SCAN_AVX2
-  return HasAvx2();
-#else
-  return false;
-#endif
 }
 
 }  // namespace moderation::internal

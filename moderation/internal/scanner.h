@@ -12,7 +12,6 @@
 #ifndef MODERATION_INTERNAL_SCANNER_H_
 #define MODERATION_INTERNAL_SCANNER_H_
 
-#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -40,9 +39,6 @@ struct Unit {
   uint8_t flags;   // kUnit*.
   uint8_t gap;     // Noise right before: kGapNone, kGapSpace, kGapOther.
 };
-// The SIMD scan writes a unit as four 32-bit words.
-static_assert(sizeof(Unit) == 16 && offsetof(Unit, run) == 12 &&
-              offsetof(Unit, flags) == 14 && offsetof(Unit, gap) == 15);
 
 // What separates a unit from the previous one, so "a f.u.c.k" (a word,
 // then a dotted word) can be told from "a s s i s t" (one spaced word).
@@ -60,16 +56,8 @@ struct ScanInfo {
 // Replaces `*units` with the units of `text`. `max_gap`: noise code points
 // allowed between two units of one word; a longer gap inserts a zero-width
 // kUnitBreak unit with symbol 0. Allocates only when `units` must grow.
-// On x86-64 with AVX2, runs of Chinese text take a SIMD path that writes
-// the same units as the scalar one.
 ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
               std::vector<Unit>* units);
-
-// Scan without the SIMD path, for tests that check the two agree.
-ScanInfo ScanScalar(const CharTable& table, std::string_view text, int max_gap,
-                    std::vector<Unit>* units);
-// True when Scan takes the SIMD path on this machine.
-bool ScanUsesSimd();
 
 // True when `b` directly follows `a` in the original text (no noise).
 inline bool Adjacent(const Unit& a, const Unit& b) { return a.end == b.start; }
