@@ -46,8 +46,8 @@ inline void Append(Sink* sink, uint32_t sym, uint32_t index, uint32_t end,
 // folding a repeated Latin letter into the previous unit. Returns true when
 // the unit makes the leetspeak pass necessary (a digit glued to a letter).
 // Out of line: all but plain characters come here, rare in Chinese text.
-[[gnu::noinline]] bool Push(uint32_t e, uint32_t index, uint8_t gap,
-                            Sink* sink, uint32_t* digits) {
+[[gnu::noinline]] bool Push(uint32_t e, uint32_t index, uint8_t gap, Sink* sink,
+                            uint32_t* digits) {
   const auto flags = static_cast<uint8_t>((e >> 23) & 0x1F);
   const uint32_t sym = e & kValueMask;
   if (flags & (kUnitDigit | kUnitNumeral)) ++*digits;
@@ -75,7 +75,7 @@ int DigitOf(const CharTable& table, const Unit& u) {
 
 // Appends `u` to the first `*w` units (the rewritten prefix), folding it
 // into the last one when both are the same Latin letter.
-void Emit(const Unit& u, std::vector<Unit>* units, size_t* w) {
+inline void Emit(const Unit& u, std::vector<Unit>* units, size_t* w) {
   if (*w > 0 && IsLatin(u)) {
     Unit& back = (*units)[*w - 1];
     if (IsLatin(back) && back.sym == u.sym && Adjacent(back, u)) {
@@ -102,8 +102,20 @@ bool GluedLatin(const std::vector<Unit>& units, size_t i, const Unit& prev) {
 void Rewrite(const CharTable& table, std::vector<Unit>* units) {
   std::vector<Unit>& u = *units;
   const size_t n = u.size();
-  size_t w = 0;
-  for (size_t r = 0; r < n; ++r) {
+  // Units before the first pending one or digit stay as they are (the first
+  // pass already folded repeated letters), so start there: in Chinese text
+  // the trigger is usually a full-width '！' near the end.
+  size_t first = 0;
+  while (first < n &&
+         (u[first].flags & (kUnitSoft | kUnitStar | kUnitDigit)) == 0) {
+    ++first;
+  }
+  size_t w = first;
+  for (size_t r = first; r < n; ++r) {
+    if ((u[r].flags & (kUnitSoft | kUnitStar | kUnitDigit)) == 0) {
+      Emit(u[r], units, &w);
+      continue;
+    }
     const bool left_latin =
         w > 0 && IsLatin(u[w - 1]) && Adjacent(u[w - 1], u[r]);
     const bool left_glued =
