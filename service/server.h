@@ -25,8 +25,8 @@ struct ServerOptions {
   // "redis://HOST:PORT" or "unix:///path/to.sock".
   std::string redis = "redis://127.0.0.1:6379";
   // Redis connections, each with an I/O thread that pipelines every call in
-  // flight on it. One is enough unless its thread is saturated.
-  int redis_connections = 1;
+  // flight on it; the second is used once the first has 32 calls waiting.
+  int redis_connections = 2;
   // Longest comment body, in code points after trimming. Must be positive.
   int max_body_chars = 2000;
   // Hot order: age worth a doubling of engagement, and a reply's weight in

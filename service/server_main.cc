@@ -20,7 +20,7 @@ ABSL_FLAG(std::string, redis, "redis://127.0.0.1:6379",
           "Redis: redis://HOST:PORT or unix:///path/to.sock");
 ABSL_FLAG(int, max_body_chars, 2000,
           "Longest comment body, in code points after trimming");
-ABSL_FLAG(int, redis_connections, 1,
+ABSL_FLAG(int, redis_connections, 2,
           "Redis connections, each pipelining every call in flight");
 ABSL_FLAG(absl::Duration, hot_half_life, absl::Hours(6),
           "Hot order gravity: age worth a doubling of likes (e.g. 6h, 90m)");

@@ -29,6 +29,9 @@
 namespace comments {
 namespace {
 
+// Calls in flight on the first connection before others are used.
+constexpr int kCallsBeforeSpilling = 32;
+
 // How often an I/O thread looks for calls past their deadline: the
 // granularity of DEADLINE_EXCEEDED.
 constexpr absl::Duration kSweepInterval = absl::Milliseconds(5);
@@ -196,6 +199,7 @@ class RedisClient::Connection final {
           outgoing_.append(batch.wire_);
         }
         incoming_.push_back(Call{batch.commands_, deadline, std::move(done)});
+        waiting_.fetch_add(1, std::memory_order_relaxed);
         wake = sleeping_;
         sleeping_ = false;
       }
@@ -207,6 +211,9 @@ class RedisClient::Connection final {
     if (wake) Wake();
   }
 
+  // Calls submitted and not yet answered.
+  int waiting() const { return waiting_.load(std::memory_order_relaxed); }
+
  private:
   struct Call {
     size_t expected = 0;
@@ -216,10 +223,11 @@ class RedisClient::Connection final {
     size_t received = 0;
   };
 
-  static void Complete(Call& call, absl::StatusOr<RedisReplies> result) {
+  void Complete(Call& call, absl::StatusOr<RedisReplies> result) {
     if (!call.done) return;
     RedisDone done = std::move(call.done);
     call.done = nullptr;
+    waiting_.fetch_sub(1, std::memory_order_relaxed);
     std::move(done)(std::move(result));
   }
 
@@ -431,6 +439,7 @@ class RedisClient::Connection final {
   }
 
   const RedisClientOptions& options_;
+  std::atomic<int> waiting_{0};
   const int wake_fd_;
   std::thread thread_;
 
@@ -474,9 +483,16 @@ void RedisClient::Send(RedisBatch batch, absl::Time deadline, RedisDone done) {
         absl::DeadlineExceededError("redis: deadline passed before sending"));
     return;
   }
-  const uint32_t i = next_.fetch_add(1, std::memory_order_relaxed);
-  connections_[i % connections_.size()]->Submit(std::move(batch), deadline,
-                                                std::move(done));
+  // Fill the first connection before using the others: one connection
+  // batches best, and the others' I/O threads only pay off once it has a
+  // full pipeline to decode.
+  Connection* chosen = connections_.front().get();
+  if (chosen->waiting() >= kCallsBeforeSpilling) {
+    for (const std::unique_ptr<Connection>& c : connections_) {
+      if (c->waiting() < chosen->waiting()) chosen = c.get();
+    }
+  }
+  chosen->Submit(std::move(batch), deadline, std::move(done));
 }
 
 absl::StatusOr<RedisReplies> RedisClient::Wait(RedisBatch batch,

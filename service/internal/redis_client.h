@@ -44,9 +44,11 @@ struct RedisEndpoint {
 struct RedisClientOptions {
   RedisEndpoint endpoint;
   // Connections, each with its own I/O thread. Every call on a connection
-  // is pipelined with all others in flight, so one connection serves many
-  // concurrent calls; more only help when that thread is saturated.
-  int connections = 1;
+  // is pipelined with all others in flight on it. Calls go to the first
+  // connection until it has 32 waiting, then to the least busy: one
+  // connection batches best at low load, and the others add I/O threads to
+  // decode replies when there is a full pipeline of them.
+  int connections = 2;
   // Cap on connecting; a call's own deadline may cut it shorter.
   absl::Duration connect_timeout = absl::Milliseconds(500);
   // After a failed connect, calls fail fast with UNAVAILABLE for this long
@@ -135,7 +137,6 @@ class RedisClient final {
 
   const RedisClientOptions options_;
   std::vector<std::unique_ptr<Connection>> connections_;
-  std::atomic<uint32_t> next_{0};
 };
 
 }  // namespace comments

@@ -1,5 +1,6 @@
 #include "service/internal/redis_client.h"
 
+#include <algorithm>
 #include <thread>
 #include <vector>
 
@@ -116,6 +117,33 @@ TEST_F(RedisClientTest, ConcurrentCallsEachGetTheirOwnReplies) {
   }
   for (std::thread& thread : threads) thread.join();
   for (int t = 0; t < 8; ++t) EXPECT_EQ(wrong[t], 0) << "thread " << t;
+}
+
+TEST_F(RedisClientTest, ManyCallsInFlightSpreadOverConnectionsInOrder) {
+  RedisClient client = Client();  // Two connections.
+  constexpr int kCalls = 200;     // Enough to spill past the first.
+  absl::Mutex mu;
+  int answered = 0, wrong = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    const std::string mine = absl::StrCat("call-", i);
+    RedisBatch batch;
+    batch.Add({"ECHO", mine});
+    client.Send(std::move(batch), Soon(),
+                [&, mine](absl::StatusOr<RedisReplies> replies) {
+                  absl::MutexLock lock(&mu);
+                  ++answered;
+                  if (!replies.ok() || replies->front().str != mine) ++wrong;
+                });
+  }
+  absl::MutexLock lock(&mu);
+  mu.Await(absl::Condition(
+      +[](int* n) { return *n == kCalls; }, &answered));
+  EXPECT_EQ(wrong, 0);
+  absl::StatusOr<RedisReply> clients =
+      client.Command({"CLIENT", "LIST"}, Soon());
+  ASSERT_TRUE(clients.ok());
+  // Both connections were opened: the second took calls past the first 32.
+  EXPECT_EQ(std::count(clients->str.begin(), clients->str.end(), '\n'), 2);
 }
 
 TEST_F(RedisClientTest, ALateReplyNeverReachesTheNextCall) {
