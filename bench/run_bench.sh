@@ -59,7 +59,10 @@ lg() {  # lg TARGET_NAME SCENARIO ARTICLE CONC ROUND -- loadgen args
   "$build/bench/comment-loadgen" --concurrency="${conc/half/256}" --duration="$duration" \
     --warmup=0.5s --label="$label " --scenario="$scenario" --article="$article" "$@" |
     awk -v l="$label" -v s="$scenario" -v a="$article" -v r="$round" -v c="$conc" '
-      $1 == l && $3 ~ /^[0-9]+$/ {print s, a, l, c, $4, $5, $6, r >> "'"$results"'"}
+      $1 == l && $3 ~ /^[0-9]+$/ {
+        n = split(a, arts, "+")  # The echo answers alike for every article.
+        for (i = 1; i <= n; i++) print s, arts[i], l, c, $4, $5, $6, r >> "'"$results"'"
+      }
       $1 == l && ($3 ~ /^[0-9]+$/ || r == 1 && $2 == "scenario") {print}'
 }
 point() {  # point SCENARIO ARTICLE -- service loadgen args
@@ -74,10 +77,19 @@ point() {  # point SCENARIO ARTICLE -- service loadgen args
     done
   done
 }
+# Lists: the two articles and the echo take turns, so that the 1M ÷ 1k
+# latency is measured side by side too.
 for scenario in list_hot list_newest; do
-  for article in small big; do
-    echo "== $scenario on $article"
-    point $scenario $article
+  echo "== $scenario on $small and $big comments"
+  for conc in ${levels//,/ }; do
+    for round in $(seq "$rounds"); do
+      for article in small big; do
+        lg service "$scenario" "$article" "$conc" "$round" --target=127.0.0.1:50071 \
+          --pids=server:$server,redis:$redis_pid
+      done
+      lg echo "$scenario" small+big "$conc" "$round" --target=127.0.0.1:50072 \
+        --pids=echo:$echo_pid
+    done
   done
 done
 for scenario in like post stats batch_stats mix; do
@@ -155,7 +167,7 @@ awk '
   }
   { key = $1 " " $2 " " $4; round = $8
     calls[key, $3] = calls[key, $3] " " $5
-    if ($3 != "redis") { c[key, $3, round] = $5; p[key, $3, round] = $7 }
+    if ($3 != "redis") { c[key, $3, round] = $5; p[key, $3, round] = $7; p50[key, $3, round] = $6 }
     if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
   END {
     printf "%-12s %-6s %5s %9s %9s %9s %8s %8s %9s\n", "scenario", "art", "conc",
@@ -181,5 +193,17 @@ awk '
              (ratios != "" ? sprintf("%.2f", median(ratios)) : "-"),
              (red > 0 ? sprintf("%.2f", s / red) : "-"),
              (p99s != "" ? sprintf("%.2f", median(p99s)) : "-")
+    }
+    print ""
+    print "List p50 on the big article ÷ on the small one (median of the rounds, taken in turns):"
+    for (i = 1; i <= n; i++) {
+      key = order[i]; split(key, k, " ")
+      if (k[2] != "small" || k[1] !~ /^list_/) continue
+      big = k[1] " big " k[3]; ratios = ""
+      for (r = 1; (key, "service", r) in p50; r++) {
+        if (p50[key, "service", r] > 0 && (big, "service", r) in p50)
+          ratios = ratios " " p50[big, "service", r] / p50[key, "service", r]
+      }
+      if (ratios != "") printf "%-12s %5s %8.2f\n", k[1], k[3], median(ratios)
     }
   }' "$results"
