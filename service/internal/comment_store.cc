@@ -58,40 +58,6 @@ absl::Status Malformed(absl::string_view what) {
 bool IsInt(const RedisReply& r) { return r.type == RedisReply::Type::kInteger; }
 bool IsStr(const RedisReply& r) { return r.type == RedisReply::Type::kString; }
 
-// Decodes what lua/prelude.lua's emit() produces, starting at element
-// `first` of `r`.
-// `r` is consumed: its strings move into the comment.
-absl::StatusOr<StoredComment> DecodeComment(const std::string& article_id,
-                                            RedisReply& r, size_t first = 0) {
-  if (r.type != RedisReply::Type::kArray || r.elements.size() != first + 11) {
-    return Malformed("a comment");
-  }
-  RedisReply* e = r.elements.data() + first;
-  if (!IsStr(e[0]) || !IsInt(e[1]) || !IsInt(e[2]) || !IsInt(e[3]) ||
-      !IsInt(e[4]) || !IsStr(e[5]) || !IsStr(e[6]) || !IsStr(e[7]) ||
-      !IsStr(e[8]) || !IsStr(e[9]) || !IsInt(e[10])) {
-    return Malformed("a comment");
-  }
-  StoredComment stored;
-  v1::Comment& c = stored.comment;
-  c.set_comment_id(std::move(e[0].str));
-  c.set_article_id(article_id);
-  c.set_status(static_cast<v1::CommentStatus>(e[1].integer));
-  c.set_like_count(e[2].integer);
-  c.set_reply_count(e[3].integer);
-  const int64_t micros = e[4].integer;
-  c.mutable_create_time()->set_seconds(micros / 1000000);
-  c.mutable_create_time()->set_nanos(static_cast<int32_t>(micros % 1000000) *
-                                     1000);
-  c.set_parent_id(std::move(e[5].str));
-  c.set_author_id(std::move(e[6].str));
-  c.set_author_name(std::move(e[7].str));
-  c.set_body(std::move(e[8].str));
-  stored.detail = std::move(e[9].str);
-  stored.report_count = e[10].integer;
-  return stored;
-}
-
 // Decodes a record as the scripts store it: a MessagePack array of fields
 // in the order of lua/prelude.lua (status, likes, replies, create time in
 // microseconds, parent, author id, author name, body, detail, reports).
@@ -270,18 +236,20 @@ LuaScript::Call CommentStore::PostCall(const NewComment& comment,
 
 absl::StatusOr<PostResult> CommentStore::DecodePost(const NewComment& comment,
                                                     RedisReply& reply) {
-  if (reply.type != RedisReply::Type::kArray || reply.elements.size() < 2 ||
-      !IsInt(reply.elements[0]) || !IsStr(reply.elements[1])) {
+  if (reply.type != RedisReply::Type::kArray || reply.elements.size() != 4 ||
+      !IsInt(reply.elements[0]) || !IsStr(reply.elements[1]) ||
+      !IsStr(reply.elements[2]) || !IsStr(reply.elements[3])) {
     return Malformed("PostComment");
   }
   absl::StatusOr<StoredComment> stored =
-      DecodeComment(comment.article_id, reply, 2);
+      DecodeRecord(comment.article_id, std::move(reply.elements[2].str),
+                   reply.elements[3].str);
   if (!stored.ok()) return stored.status();
   parents_.Remember(comment.article_id, stored->comment.comment_id(),
                     stored->comment.parent_id());
   PostResult result;
   result.created = reply.elements[0].integer == 1;
-  result.policy = reply.elements[1].str;
+  result.policy = std::move(reply.elements[1].str);
   result.stored = *std::move(stored);
   return result;
 }
@@ -337,26 +305,30 @@ absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> CommentStore::PostMany(
 
 namespace {
 
-absl::StatusOr<StoredComment> DecodeGot(const CommentRef& ref,
-                                        absl::StatusOr<RedisReply>& reply) {
-  if (!reply.ok()) return DecodeScriptError(reply.status()).status;
+// Reads an HGET of a comment record.
+absl::StatusOr<StoredComment> DecodeGot(
+    const CommentRef& ref, const absl::StatusOr<RedisReply>& reply) {
+  if (!reply.ok()) return reply.status();
   if (reply->is_nil()) {
     return absl::NotFoundError(absl::StrCat(
         "comment_id ", ref.comment_id, " names no comment of this article"));
   }
-  return DecodeComment(ref.article_id, *reply);
+  if (!IsStr(*reply)) return Malformed("a comment record");
+  return DecodeRecord(ref.article_id, ref.comment_id, reply->str);
 }
 
 }  // namespace
 
 void CommentStore::Get(CommentRef ref, absl::Time deadline,
                        Callback<StoredComment> done) {
-  LuaScript::Call call{{Keyspace(ref.article_id).Comments()}, {ref.comment_id}};
-  GetCommentScript().Send(*redis_, std::move(call), deadline,
-                          [ref = std::move(ref), done = std::move(done)](
-                              absl::StatusOr<RedisReply> reply) mutable {
-                            std::move(done)(DecodeGot(ref, reply));
-                          });
+  // Built first: the callback below takes `ref` over.
+  RedisArgv hget = {"HGET", Keyspace(ref.article_id).Comments(),
+                    ref.comment_id};
+  redis_->Send(hget, deadline,
+               [ref = std::move(ref), done = std::move(done)](
+                   absl::StatusOr<RedisReply> reply) mutable {
+                 std::move(done)(DecodeGot(ref, reply));
+               });
 }
 
 absl::StatusOr<v1::Comment> CommentStore::Get(const std::string& article_id,
@@ -373,18 +345,22 @@ absl::StatusOr<v1::Comment> CommentStore::Get(const std::string& article_id,
 absl::StatusOr<std::vector<absl::StatusOr<StoredComment>>>
 CommentStore::GetMany(const std::vector<CommentRef>& refs,
                       absl::Time deadline) {
-  std::vector<LuaScript::Call> calls;
-  calls.reserve(refs.size());
+  std::vector<RedisArgv> commands;
+  commands.reserve(refs.size());
   for (const CommentRef& ref : refs) {
-    calls.push_back({{Keyspace(ref.article_id).Comments()}, {ref.comment_id}});
+    commands.push_back(
+        {"HGET", Keyspace(ref.article_id).Comments(), ref.comment_id});
   }
-  absl::StatusOr<std::vector<absl::StatusOr<RedisReply>>> replies =
-      GetCommentScript().RunMany(*redis_, calls, deadline);
+  absl::StatusOr<RedisReplies> replies = redis_->Pipeline(commands, deadline);
   if (!replies.ok()) return replies.status();
   std::vector<absl::StatusOr<StoredComment>> out;
   out.reserve(refs.size());
   for (size_t i = 0; i < refs.size(); ++i) {
-    out.push_back(DecodeGot(refs[i], (*replies)[i]));
+    RedisReply& reply = (*replies)[i];
+    out.push_back(reply.is_error()
+                      ? absl::StatusOr<StoredComment>(
+                            absl::InternalError(reply.str.substr(4)))
+                      : DecodeGot(refs[i], std::move(reply)));
   }
   return out;
 }

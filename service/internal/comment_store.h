@@ -111,11 +111,12 @@ struct LikeState {
   bool liked = false;
 };
 
-// The article's comments in Redis: every call is one atomic Lua script (or
-// one pipeline for stats) over the article's keys (keyspace.h), so a reader
-// never sees a half-done write. Errors: NOT_FOUND and PERMISSION_DENIED as
-// the RPCs document; UNAVAILABLE / DEADLINE_EXCEEDED from RedisClient;
-// INTERNAL for a reply the store cannot read.
+// The article's comments in Redis: every write is one atomic Lua script over
+// the article's keys (keyspace.h), so a reader never sees a half-done write;
+// reads are a script (lists), an HGET of the record, or one pipeline (stats).
+// Errors: NOT_FOUND and PERMISSION_DENIED as the RPCs document; UNAVAILABLE /
+// DEADLINE_EXCEEDED from RedisClient; INTERNAL for a reply the store cannot
+// read.
 //
 // Each single-comment call has an asynchronous form, taking a Callback that
 // runs once on a RedisClient I/O thread (or at once on the caller's, when

@@ -8,7 +8,6 @@
 namespace comments {
 
 extern const char kPostCommentLua[];
-extern const char kGetCommentLua[];
 extern const char kListCommentsLua[];
 extern const char kLikeCommentLua[];
 extern const char kDeleteCommentLua[];
@@ -118,7 +117,6 @@ absl::StatusOr<std::vector<absl::StatusOr<RedisReply>>> LuaScript::RunMany(
     return script;                               \
   }
 COMMENTS_DEFINE_SCRIPT(PostComment)
-COMMENTS_DEFINE_SCRIPT(GetComment)
 COMMENTS_DEFINE_SCRIPT(ListComments)
 COMMENTS_DEFINE_SCRIPT(LikeComment)
 COMMENTS_DEFINE_SCRIPT(DeleteComment)

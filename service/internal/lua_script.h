@@ -59,7 +59,6 @@ class LuaScript final {
 
 // The service's scripts (sources in service/internal/lua/).
 const LuaScript& PostCommentScript();
-const LuaScript& GetCommentScript();
 const LuaScript& ListCommentsScript();
 const LuaScript& LikeCommentScript();
 const LuaScript& DeleteCommentScript();

@@ -13,25 +13,22 @@
 -- ARGV[10] moderation verdict: allow|mask|review|block
 -- ARGV[11] policy when the article has none: post|pre
 -- ARGV[12] moderation detail (opaque)
--- Returns {created (0|1), policy, comment...}; errors NOTFOUND, CHAIN,
--- CLOSED.
+-- Returns {created (0|1), policy, id, record as stored}; errors NOTFOUND,
+-- CHAIN, CLOSED.
 local comments, stats, participants = KEYS[1], KEYS[2], KEYS[3]
 local parent, idem = ARGV[1], ARGV[6]
 local half_life, reply_weight = tonumber(ARGV[8]), tonumber(ARGV[9])
 local policy = redis.call('HGET', stats, 'policy') or ARGV[11]
 
-local function answer(created, id, rec)
-  local out = emit(id, rec)
-  table.insert(out, 1, policy)
-  table.insert(out, 1, created)
-  return out
+local function answer(created, id, packed)
+  return {created, policy, id, packed}
 end
 
 if idem ~= '' then
   local first = redis.call('GET', KEYS[6])
   if first then
-    local rec = load(comments, first)
-    if rec then return answer(0, first, rec) end
+    local packed = redis.call('HGET', comments, first)
+    if packed then return answer(0, first, packed) end
   end
 end
 if policy == 'closed' then
@@ -63,8 +60,8 @@ if status == PUBLISHED then
 elseif status == PENDING then
   redis.call('ZADD', KEYS[8], ctime, id)
 end
-save(comments, id, rec)
+local packed = save(comments, id, rec)
 if idem ~= '' then
   redis.call('SET', KEYS[6], id, 'EX', tonumber(ARGV[7]))
 end
-return answer(1, id, rec)
+return answer(1, id, packed)

@@ -19,15 +19,12 @@ local function load(comments, id)
   return cmsgpack.unpack(raw)
 end
 
+-- Returns the record as stored: scripts hand comments to the server in
+-- this form, and it decodes them (DecodeRecord in comment_store.cc).
 local function save(comments, id, rec)
-  redis.call('HSET', comments, id, cmsgpack.pack(rec))
-end
-
--- The reply shape every script uses for a comment.
-local function emit(id, rec)
-  return {id, rec[ST], rec[LIKES], rec[REPLIES], rec[CTIME], rec[PARENT],
-          rec[AUTHOR], rec[NAME], rec[BODY], rec[DETAIL] or '',
-          rec[REPORTS] or 0}
+  local packed = cmsgpack.pack(rec)
+  redis.call('HSET', comments, id, packed)
+  return packed
 end
 
 -- Hot score: log2 of engagement plus age credit; see docs/hot-ranking.md.
