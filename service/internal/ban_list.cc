@@ -1,18 +1,13 @@
 #include "service/internal/ban_list.h"
 
-#include <cstdio>
 #include <utility>
 #include <vector>
 
 namespace comments {
 
 BanList::BanList(ModerationStore* store, absl::Duration poll_interval)
-    : store_(store), poller_(poll_interval, [this] {
-        if (absl::Status s = SyncNow(); !s.ok()) {
-          std::fprintf(stderr, "comment-server: ban list reload: %s\n",
-                       s.ToString().c_str());
-        }
-      }) {}
+    : store_(store),
+      poller_(poll_interval, "ban list reload", [this] { return SyncNow(); }) {}
 
 std::optional<bool> BanList::Contains(absl::string_view user_id) const {
   absl::ReaderMutexLock lock(&mu_);

@@ -1,6 +1,5 @@
 #include "service/internal/keyword_sync.h"
 
-#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,12 +15,7 @@ KeywordSync::KeywordSync(ModerationStore* store,
     : store_(store),
       holder_(holder),
       engine_options_(std::move(engine_options)),
-      poller_(poll_interval, [this] {
-        if (absl::Status s = SyncNow(); !s.ok()) {
-          std::fprintf(stderr, "comment-server: keyword reload: %s\n",
-                       s.ToString().c_str());
-        }
-      }) {}
+      poller_(poll_interval, "keyword reload", [this] { return SyncNow(); }) {}
 
 absl::Status KeywordSync::SyncNow() {
   absl::MutexLock lock(&sync_mu_);

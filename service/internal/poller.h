@@ -1,9 +1,11 @@
 #ifndef COMMENTS_SERVICE_INTERNAL_POLLER_H_
 #define COMMENTS_SERVICE_INTERNAL_POLLER_H_
 
+#include <cstdio>
 #include <functional>
 #include <thread>
 
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
@@ -11,13 +13,15 @@ namespace comments {
 
 // Runs `work` on a thread of its own every `interval`, and at once when
 // poked: how a replica keeps its copies of shared state (keywords, bans)
-// in step with Redis without any request waiting for it.
+// in step with Redis without any request waiting for it. A failed run is
+// logged as "comment-server: <what>: <status>" and retried at the next.
 //
 // Thread-safe. Destruction stops the thread after the run in progress.
 class Poller final {
  public:
-  Poller(absl::Duration interval, std::function<void()> work)
-      : interval_(interval), work_(std::move(work)) {}
+  Poller(absl::Duration interval, const char* what,
+         std::function<absl::Status()> work)
+      : interval_(interval), what_(what), work_(std::move(work)) {}
   ~Poller() {
     {
       absl::MutexLock lock(&mu_);
@@ -49,12 +53,16 @@ class Poller final {
         if (stopping_) return;
         poked_ = false;
       }
-      work_();
+      if (absl::Status s = work_(); !s.ok()) {
+        std::fprintf(stderr, "comment-server: %s: %s\n", what_,
+                     s.ToString().c_str());
+      }
     }
   }
 
   const absl::Duration interval_;
-  const std::function<void()> work_;
+  const char* const what_;
+  const std::function<absl::Status()> work_;
   absl::Mutex mu_;
   bool poked_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

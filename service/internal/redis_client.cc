@@ -24,7 +24,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 
 namespace comments {
 namespace {
@@ -501,14 +500,9 @@ absl::StatusOr<RedisReplies> RedisClient::Wait(RedisBatch batch,
     return absl::FailedPreconditionError(
         "redis: blocking call on the client's own I/O thread");
   }
-  absl::Notification ready;
-  absl::StatusOr<RedisReplies> result;
-  Send(std::move(batch), deadline, [&](absl::StatusOr<RedisReplies> replies) {
-    result = std::move(replies);
-    ready.Notify();
+  return Await<RedisReplies>([&](RedisDone done) {
+    Send(std::move(batch), deadline, std::move(done));
   });
-  ready.WaitForNotification();
-  return result;
 }
 
 namespace {
