@@ -141,14 +141,15 @@ rb() {  # rb SCENARIO ARTICLE -- redis-benchmark args
 echo "== Redis ceiling (redis-benchmark on the service's scripts)"
 for article in small big; do
   for order in hot newest; do
-    index="c:{$article}:${order:0:1}"
-    rb "list_$order" "$article" EVALSHA "$list_sha" 2 "c:{$article}:c" "$index" desc '' '' 21 '' last
+    if [ "$order" = hot ]; then index=h kind=zset; else index=b kind=bitmap; fi
+    rb "list_$order" "$article" EVALSHA "$list_sha" 2 "c:{$article}:c" \
+      "c:{$article}:$index" desc '' '' 21 '' last "$kind"
   done
 done
 rb like small EVALSHA "$like_sha" 4 'c:{small}:c' 'c:{small}:l:1' 'c:{small}:h' \
   'c:{small}:p' 1 '' 'fan-__rand_int__' 1 21600 2
 rb post small EVALSHA "$post_sha" 8 'c:{small}:c' 'c:{small}:s' 'c:{small}:p' \
-  'c:{small}:n' 'c:{small}:h' 'c:{small}:i:5:bench:__rand_int__' 'c:{small}:h' \
+  'c:{small}:b' 'c:{small}:h' 'c:{small}:i:5:bench:__rand_int__' 'c:{small}:h' \
   'c:{small}:qp' '' '' bench 读者 "$(printf '好%.0s' $(seq 100))" \
   '__rand_int__' 86400 21600 2 allow post ''
 

@@ -370,6 +370,7 @@ void CommentStore::List(ListQuery query, absl::Time deadline,
   const Keyspace keys(query.article_id);
   std::string index;
   bool ascending = true;
+  bool bitmap = false;
   switch (query.index) {
     case ListQuery::Index::kPendingQueue:
       index = keys.PendingQueue();
@@ -381,6 +382,7 @@ void CommentStore::List(ListQuery query, absl::Time deadline,
       index = query.order == v1::ORDER_HOT ? keys.HotIndex(query.parent_id)
                                            : keys.NewestIndex(query.parent_id);
       ascending = query.order == v1::ORDER_OLDEST;
+      bitmap = query.order != v1::ORDER_HOT && query.parent_id.empty();
       break;
   }
   // One more than asked tells whether a next page exists.
@@ -389,7 +391,7 @@ void CommentStore::List(ListQuery query, absl::Time deadline,
       {ascending ? "asc" : "desc", query.after ? query.after->score : "",
        query.after ? query.after->comment_id : "",
        absl::StrCat(query.limit + 1), query.parent_id,
-       WantsAllScores(query) ? "all" : "last"}};
+       WantsAllScores(query) ? "all" : "last", bitmap ? "bitmap" : "zset"}};
   ListCommentsScript().Send(
       *redis_, std::move(call), deadline,
       [this, query = std::move(query),

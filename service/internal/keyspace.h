@@ -18,7 +18,9 @@ namespace comments {
 //   c:{A}:s          hash   seq: last comment id; n: visible comments
 //   c:{A}:p          hash   user id -> visible comments + likes (HLEN =
 //                           participants)
-//   c:{A}:n, c:{A}:h zset   top-level comments by id (newest) and by hot score
+//   c:{A}:b          bitmap top-level comments by id (newest): bit N set while
+//                           comment N is visible (lua/prelude.lua)
+//   c:{A}:h          zset   top-level comments by hot score
 //   c:{A}:rn:P       zset   replies of comment P by id
 //   c:{A}:rh:P       zset   replies of comment P by hot score
 //   c:{A}:l:X        set    users who like comment X
@@ -37,9 +39,10 @@ class Keyspace final {
   std::string Comments() const { return Key("c"); }
   std::string Stats() const { return Key("s"); }
   std::string Participants() const { return Key("p"); }
-  // The index listing the children of `parent` ("" for the top level).
+  // The index listing the children of `parent` ("" for the top level): a
+  // bitmap for the top level, a sorted set for replies.
   std::string NewestIndex(absl::string_view parent) const {
-    return parent.empty() ? Key("n") : Key("rn:", parent);
+    return parent.empty() ? Key("b") : Key("rn:", parent);
   }
   std::string HotIndex(absl::string_view parent) const {
     return parent.empty() ? Key("h") : Key("rh:", parent);

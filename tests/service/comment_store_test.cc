@@ -3,6 +3,7 @@
 #include "service/internal/comment_store.h"
 
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "service/internal/keyspace.h"
@@ -124,6 +125,50 @@ TEST_F(CommentStoreTest, PostManyPipelinesAndFixesWrongGuesses) {
   EXPECT_EQ((*results)[2].status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(store_->Get("a", reply.comment_id(), Soon())->reply_count(), 1);
   EXPECT_EQ((*store_->Stats({"a"}, Soon()))[0].comment_count(), 4);
+}
+
+// The top level's newest index is a bitmap over the article's ids: a walk
+// must cross long runs of ids that are not top-level comments (replies,
+// deleted ones) in both directions, and resume exactly after its cursor.
+TEST_F(CommentStoreTest, NewestWalksCrossLongRunsOfReplies) {
+  const v1::Comment first = Post(*store_, "");
+  std::vector<NewComment> replies(3000);
+  for (NewComment& c : replies) {
+    c.article_id = "a";
+    c.parent_id = first.comment_id();
+    c.author_id = "u2";
+    c.body = "reply";
+  }
+  absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> posted =
+      store_->PostMany(replies, Soon());
+  ASSERT_TRUE(posted.ok()) << posted.status();
+  const v1::Comment second = Post(*store_, "");
+  const v1::Comment third = Post(*store_, "");
+  const v1::Comment fourth = Post(*store_, "");
+  ASSERT_EQ(fourth.comment_id(), "3004");
+  ASSERT_TRUE(store_->Delete("a", third.comment_id(), "u1", Soon()).ok());
+
+  auto walk = [&](v1::Order order) {
+    std::vector<std::string> ids;
+    ListQuery query;
+    query.article_id = "a";
+    query.order = order;
+    query.limit = 2;
+    do {
+      absl::StatusOr<ListPage> page = store_->List(query, Soon());
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const StoredComment& c : page->comments) {
+        ids.push_back(c.comment.comment_id());
+      }
+      query.after = page->next;
+    } while (query.after.has_value());
+    return ids;
+  };
+  EXPECT_EQ(walk(v1::ORDER_NEWEST),
+            (std::vector<std::string>{"3004", "3002", "1"}));
+  EXPECT_EQ(walk(v1::ORDER_OLDEST),
+            (std::vector<std::string>{"1", "3002", "3004"}));
 }
 
 TEST_F(CommentStoreTest, ScriptsReloadAfterScriptFlush) {

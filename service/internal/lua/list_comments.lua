@@ -4,6 +4,8 @@
 -- ARGV[3] cursor comment id   ARGV[4] how many to return at most
 -- ARGV[5] the parent whose replies these are, or ''
 -- ARGV[6] 'all' for every entry's score, else only entry ARGV[4] - 1's
+-- ARGV[7] 'bitmap' when the index is the top level's newest bitmap
+-- (prelude.lua; an entry's score is its id), else 'zset'
 -- Returns {ids, records, scores}: the records as stored (the server decodes
 -- them: cheaper there than a Lua table per comment here; false where a
 -- record is missing), and either every id's score or only the score of id
@@ -14,7 +16,8 @@
 -- The cursor is the (score, id) of the last comment returned. When that
 -- comment still holds the same score, the page resumes right after its rank:
 -- O(log n + page). When it has moved, the page resumes at the first entry
--- ordered after (score, id), which is the same place.
+-- ordered after (score, id), which is the same place. In the bitmap the
+-- cursor's id alone says where to resume.
 local comments, index = KEYS[1], KEYS[2]
 local desc = ARGV[1] == 'desc'
 local limit = tonumber(ARGV[4])
@@ -44,7 +47,54 @@ local function by_rank(start, stop)
   end
 end
 
-if ARGV[2] == '' then
+-- The set bits after the cursor's id (before it, descending), read in
+-- windows that grow while they come up empty; BITCOUNT skips an empty window
+-- without a Lua loop over its bytes. Bit j of byte k is id 8k + j.
+local BIT = {128, 64, 32, 16, 8, 4, 2, 1}
+local function by_bit(bitmap, cursor)
+  local step = desc and -1 or 1
+  local size  -- ids below this; an ascending walk needs it to stop
+  if not desc or cursor == '' then
+    size = redis.call('STRLEN', bitmap) * 8
+  end
+  local pos  -- the next id to look at
+  if cursor ~= '' then pos = tonumber(cursor) + step
+  elseif desc then pos = size - 1
+  else pos = 1 end
+  local span = 8
+  while pos >= 1 and (desc or pos < size) do
+    local k0 = math.floor(pos / 8)
+    local lo, hi, last = k0, k0 + span - 1, k0 + span - 1
+    if desc then lo, hi, last = math.max(0, k0 - span + 1), k0, math.max(0, k0 - span + 1) end
+    if span == 8 or redis.call('BITCOUNT', bitmap, lo, hi) > 0 then
+      local bytes = redis.call('GETRANGE', bitmap, lo, hi)
+      for k = k0, last, step do
+        local b = string.byte(bytes, k - lo + 1)
+        if not b then break end  -- past the end
+        if b ~= 0 then
+          local base = 8 * k
+          local first, stop = 0, 7
+          if desc then first, stop = 7, 0 end
+          if k == k0 then first = pos - base end
+          for j = first, stop, step do
+            if bit.band(b, BIT[j + 1]) ~= 0 then
+              local n = #ids + 1
+              ids[n] = tostring(base + j)
+              scores[n] = ids[n]
+              if n >= limit then return end
+            end
+          end
+        end
+      end
+    end
+    pos = desc and 8 * lo - 1 or 8 * (hi + 1)
+    span = math.min(span * 4, 8192)
+  end
+end
+
+if ARGV[7] == 'bitmap' then
+  by_bit(index, ARGV[3])
+elseif ARGV[2] == '' then
   by_rank(0, limit - 1)
 else
   local cscore, cid = ARGV[2], ARGV[3]

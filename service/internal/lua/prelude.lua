@@ -50,9 +50,24 @@ end
 -- Makes a comment visible: into its two indexes, the counts, and its
 -- parent's reply count and rank. The caller has set rec[ST] = PUBLISHED and
 -- saves rec.
+-- The top level's newest index is a bitmap: bit N is set while comment N is
+-- a visible top-level comment. Ids are the article's sequence numbers, so it
+-- costs one bit per comment of the article, where a sorted set costs about
+-- 100 bytes per entry. A reply's newest index is a sorted set scored by id:
+-- replies are few, and a bitmap would span the whole article's ids.
+local function index_newest(newest, parent, id, visible)
+  if parent == '' then
+    redis.call('SETBIT', newest, tonumber(id), visible and 1 or 0)
+  elseif visible then
+    redis.call('ZADD', newest, tonumber(id), id)
+  else
+    redis.call('ZREM', newest, id)
+  end
+end
+
 local function publish(comments, stats, participants, newest, hot, parent_hot,
                        id, rec, half_life, reply_weight)
-  redis.call('ZADD', newest, tonumber(id), id)
+  index_newest(newest, rec[PARENT], id, true)
   redis.call('ZADD', hot, hot_score(rec, half_life, reply_weight), id)
   redis.call('HINCRBY', stats, 'n', 1)
   contribute(participants, rec[AUTHOR], 1)
@@ -70,7 +85,7 @@ end
 -- status and saves rec.
 local function unpublish(comments, stats, participants, newest, hot,
                          parent_hot, likers, id, rec, half_life, reply_weight)
-  redis.call('ZREM', newest, id)
+  index_newest(newest, rec[PARENT], id, false)
   redis.call('ZREM', hot, id)
   redis.call('HINCRBY', stats, 'n', -1)
   contribute(participants, rec[AUTHOR], -1)
