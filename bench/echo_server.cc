@@ -4,16 +4,24 @@
 // size of a real page), the others with fixed small replies. What it
 // measures is gRPC and protobuf alone.
 //
-//   comment-echo --listen=127.0.0.1:50052 [--api=callback|sync]
+//   comment-echo --listen=127.0.0.1:50052 [--api=callback|handoff|sync]
+//
+// --api=handoff finishes each call from one other thread, as comment-server
+// finishes calls from its Redis I/O thread: the ceiling of any design that
+// answers from a thread gRPC did not call.
 
 #include <grpcpp/grpcpp.h>
 
 #include <csignal>
 #include <cstdio>
+#include <deque>
 #include <string>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_cat.h"
 #include "comments/v1/comments.grpc.pb.h"
 
@@ -21,7 +29,8 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50052", "gRPC address");
 ABSL_FLAG(int, max_threads, 1024, "Threads serving calls (as comment-server)");
 ABSL_FLAG(int, body_chars, 60, "Characters per comment body in the page");
 ABSL_FLAG(std::string, api, "callback",
-          "gRPC server API: callback (as comment-server's CommentService) "
+          "gRPC server API: callback (as comment-server's CommentService), "
+          "handoff (callback, each call finished from another thread) "
           "or sync");
 
 namespace {
@@ -109,56 +118,105 @@ class SyncEcho final : public comments::v1::CommentService::Service {
   const EchoAnswers* const answers_;
 };
 
+// One thread running the work handed to it, in batches, as comment-server's
+// Redis I/O thread runs the callbacks of the replies it read.
+class Finisher {
+ public:
+  Finisher() : thread_([this] { Run(); }) {}
+  ~Finisher() {
+    Post(nullptr);
+    thread_.join();
+  }
+
+  // `work` null: stop.
+  void Post(absl::AnyInvocable<void() &&> work) {
+    absl::MutexLock lock(&mu_);
+    queue_.push_back(std::move(work));
+  }
+
+ private:
+  void Run() {
+    std::deque<absl::AnyInvocable<void() &&>> batch;
+    while (true) {
+      {
+        absl::MutexLock lock(&mu_);
+        mu_.Await(absl::Condition(
+            +[](std::deque<absl::AnyInvocable<void() &&>>* q) {
+              return !q->empty();
+            },
+            &queue_));
+        batch.swap(queue_);
+      }
+      for (auto& work : batch) {
+        if (work == nullptr) return;
+        std::move(work)();
+      }
+      batch.clear();
+    }
+  }
+
+  absl::Mutex mu_;
+  std::deque<absl::AnyInvocable<void() &&>> queue_ ABSL_GUARDED_BY(mu_);
+  std::thread thread_;
+};
+
 // The callback API, as comment-server's CommentService uses: a handler
-// answers on the thread that read the request.
+// answers on the thread that read the request, or, given a finisher, from
+// the finisher's thread.
 class CallbackEcho final
     : public comments::v1::CommentService::CallbackService {
  public:
-  explicit CallbackEcho(const EchoAnswers* answers) : answers_(answers) {}
+  CallbackEcho(const EchoAnswers* answers, Finisher* finisher)
+      : answers_(answers), finisher_(finisher) {}
   grpc::ServerUnaryReactor* ListComments(
       grpc::CallbackServerContext* context,
       const comments::v1::ListCommentsRequest*,
       comments::v1::ListCommentsResponse* out) override {
     answers_->List(out);
-    return Done(context);
+    return Finish(context);
   }
   grpc::ServerUnaryReactor* PostComment(
       grpc::CallbackServerContext* context,
       const comments::v1::PostCommentRequest* in,
       comments::v1::PostCommentResponse* out) override {
     answers_->Post(*in, out);
-    return Done(context);
+    return Finish(context);
   }
   grpc::ServerUnaryReactor* LikeComment(
       grpc::CallbackServerContext* context,
       const comments::v1::LikeCommentRequest*,
       comments::v1::LikeCommentResponse* out) override {
     EchoAnswers::Like(out);
-    return Done(context);
+    return Finish(context);
   }
   grpc::ServerUnaryReactor* GetArticleStats(
       grpc::CallbackServerContext* context,
       const comments::v1::GetArticleStatsRequest* in,
       comments::v1::ArticleStats* out) override {
     EchoAnswers::Stats(in->article_id(), out);
-    return Done(context);
+    return Finish(context);
   }
   grpc::ServerUnaryReactor* BatchGetArticleStats(
       grpc::CallbackServerContext* context,
       const comments::v1::BatchGetArticleStatsRequest* in,
       comments::v1::BatchGetArticleStatsResponse* out) override {
     EchoAnswers::BatchStats(*in, out);
-    return Done(context);
+    return Finish(context);
   }
 
  private:
-  static grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context) {
+  grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context) {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
+    if (finisher_ == nullptr) {
+      reactor->Finish(grpc::Status::OK);
+    } else {
+      finisher_->Post([reactor] { reactor->Finish(grpc::Status::OK); });
+    }
     return reactor;
   }
 
   const EchoAnswers* const answers_;
+  Finisher* const finisher_;
 };
 
 }  // namespace
@@ -172,12 +230,15 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   const EchoAnswers answers(absl::GetFlag(FLAGS_body_chars));
   SyncEcho sync_service(&answers);
-  CallbackEcho callback_service(&answers);
   const std::string api = absl::GetFlag(FLAGS_api);
-  if (api != "callback" && api != "sync") {
-    std::fprintf(stderr, "comment-echo: --api must be callback or sync\n");
+  if (api != "callback" && api != "handoff" && api != "sync") {
+    std::fprintf(stderr,
+                 "comment-echo: --api must be callback, handoff or sync\n");
     return 2;
   }
+  std::unique_ptr<Finisher> finisher;
+  if (api == "handoff") finisher = std::make_unique<Finisher>();
+  CallbackEcho callback_service(&answers, finisher.get());
   grpc::ServerBuilder builder;
   grpc::ResourceQuota quota("comment-echo");
   quota.SetMaxThreads(absl::GetFlag(FLAGS_max_threads));

@@ -6,7 +6,9 @@
 # point, service and echo taking turns), EXTRA_WORDS (10000: lexicon entries
 # added to the default lexicon for PostComment). Starts its own Redis, comment-server
 # and comment-echo on loopback, seeds, drives each scenario against the
-# server and the echo ceiling in the same run, runs redis-benchmark on the
+# server and the echo ceilings in the same run (the echo answering on gRPC's
+# thread, and the echo handing each call to another thread to finish, as the
+# server finishes calls from its Redis I/O thread), runs redis-benchmark on the
 # service's own scripts for the Redis ceiling, prints a table of ratios, and
 # stops everything.
 set -euo pipefail
@@ -20,7 +22,7 @@ work="$(mktemp -d)"
 sock="$work/redis.sock"
 results="$work/results.txt"
 cleanup() {
-  kill "${server:-}" "${echo_pid:-}" 2>/dev/null || true
+  kill "${server:-}" "${echo_pid:-}" "${handoff_pid:-}" 2>/dev/null || true
   redis-cli -s "$sock" shutdown nosave >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -48,6 +50,8 @@ echo "== lexicon: $((default_words + extra_words)) entries"
 server=$!
 "$build/bench/comment-echo" --listen=127.0.0.1:50072 2>"$work/echo.log" &
 echo_pid=$!
+"$build/bench/comment-echo" --listen=127.0.0.1:50073 --api=handoff 2>"$work/handoff.log" &
+handoff_pid=$!
 sleep 2
 
 # Service and echo take turns, ROUNDS times at each point, so that a change
@@ -74,6 +78,8 @@ point() {  # point SCENARIO ARTICLE -- service loadgen args
         --pids=server:$server,redis:$redis_pid "$@"
       lg echo "$scenario" "$article" "$conc" "$round" --target=127.0.0.1:50072 \
         --pids=echo:$echo_pid
+      lg handoff "$scenario" "$article" "$conc" "$round" --target=127.0.0.1:50073 \
+        --pids=echo:$handoff_pid
     done
   done
 }
@@ -89,6 +95,8 @@ for scenario in list_hot list_newest; do
       done
       lg echo "$scenario" small+big "$conc" "$round" --target=127.0.0.1:50072 \
         --pids=echo:$echo_pid
+      lg handoff "$scenario" small+big "$conc" "$round" --target=127.0.0.1:50073 \
+        --pids=echo:$handoff_pid
     done
   done
 done
@@ -155,7 +163,8 @@ rb post small EVALSHA "$post_sha" 8 'c:{small}:c' 'c:{small}:s' 'c:{small}:p' \
 
 echo
 echo "== Summary: medians over $rounds rounds; calls/s of the service and its ratio to each ceiling"
-echo "   (ratios are medians of the rounds' own ratios; mix's Redis ceiling combines list, like"
+echo "   (ratios are medians of the rounds' own ratios; handoff is the echo finishing each call"
+echo "   from another thread, as the service does from its Redis I/O thread; mix's Redis ceiling combines list, like"
 echo "   and post 80/15/5; p99÷echo compares the two at the same calls in flight, or for
    rows "half" at the same offered rate: half the service's best)"
 awk '
@@ -171,17 +180,19 @@ awk '
     if ($3 != "redis") { c[key, $3, round] = $5; p[key, $3, round] = $7; p50[key, $3, round] = $6 }
     if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
   END {
-    printf "%-12s %-6s %5s %9s %9s %9s %8s %8s %9s\n", "scenario", "art", "conc",
-           "service", "echo", "redis", "÷echo", "÷redis", "p99÷echo"
+    printf "%-12s %-6s %5s %9s %9s %9s %9s %8s %9s %8s %9s\n", "scenario", "art", "conc",
+           "service", "echo", "handoff", "redis", "÷echo", "÷handoff", "÷redis", "p99÷echo"
     for (i = 1; i <= n; i++) {
       key = order[i]; split(key, k, " ")
       if (calls[key, "service"] == "") continue
-      ratios = ""; p99s = ""
+      ratios = ""; p99s = ""; hratios = ""
       for (r = 1; (key, "service", r) in c; r++) {
         if (c[key, "echo", r] > 0) ratios = ratios " " c[key, "service", r] / c[key, "echo", r]
+        if (c[key, "handoff", r] > 0) hratios = hratios " " c[key, "service", r] / c[key, "handoff", r]
         if (p[key, "echo", r] > 0) p99s = p99s " " p[key, "service", r] / p[key, "echo", r]
       }
       s = median(calls[key, "service"]); e = median(calls[key, "echo"])
+      h = median(calls[key, "handoff"])
       red = median(calls[key, "redis"])
       if (k[1] == "mix") {
         l = median(calls["list_hot small " k[3], "redis"])
@@ -189,9 +200,11 @@ awk '
         po = median(calls["post small " k[3], "redis"])
         if (l > 0 && lk > 0 && po > 0) red = 1 / (0.8 / l + 0.15 / lk + 0.05 / po)
       }
-      printf "%-12s %-6s %5s %9.0f %9.0f %9s %8s %8s %9s\n", k[1], k[2], k[3], s, e,
+      printf "%-12s %-6s %5s %9.0f %9.0f %9s %9s %8s %9s %8s %9s\n", k[1], k[2], k[3], s, e,
+             (h > 0 ? sprintf("%.0f", h) : "-"),
              (red > 0 ? sprintf("%.0f", red) : "-"),
              (ratios != "" ? sprintf("%.2f", median(ratios)) : "-"),
+             (hratios != "" ? sprintf("%.2f", median(hratios)) : "-"),
              (red > 0 ? sprintf("%.2f", s / red) : "-"),
              (p99s != "" ? sprintf("%.2f", median(p99s)) : "-")
     }
