@@ -26,6 +26,13 @@
 namespace comments {
 namespace {
 
+// How long a new connection may take to finish its (TLS and) HTTP/2
+// handshake. gRPC's default is 2 minutes, and its Shutdown waits for
+// handshakes in progress: a connection that never speaks (a port scanner, a
+// stuck probe) held SIGTERM for the whole grace period. The portal's backends
+// are near; a real handshake takes milliseconds.
+constexpr absl::Duration kHandshakeTimeout = absl::Seconds(3);
+
 absl::Status Validate(const ServerOptions& o) {
   if (o.listen.empty()) return absl::InvalidArgumentError("listen is empty");
   if (o.redis_connections < 1) {
@@ -166,6 +173,9 @@ class ServerImpl final : public CommentServer {
     quota.SetMaxThreads(options_.max_threads);
     builder.SetResourceQuota(quota);
     builder.AddListeningPort(options_.listen, credentials, &port_);
+    builder.AddChannelArgument(
+        GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+        static_cast<int>(absl::ToInt64Milliseconds(kHandshakeTimeout)));
     builder.RegisterService(&comment_service_);
     builder.RegisterService(&moderation_service_);
     server_ = builder.BuildAndStart();

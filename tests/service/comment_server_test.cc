@@ -2,9 +2,14 @@
 // the client library: the contract of comments.proto, end to end.
 #include "tests/support/comment_server.h"
 
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <atomic>
 #include <set>
 #include <string>
@@ -521,6 +526,35 @@ TEST(CommentServerLifecycleTest, SigtermDrainsAndExitsZero) {
   ASSERT_TRUE(server.Start(redis.url()));
   const int status = server.Stop(SIGTERM);
   ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+// Connections that never speak HTTP/2 (a port scanner, a stuck probe) must
+// not hold a stopping server for its whole grace period: gRPC waits for
+// handshakes in progress, so the server bounds them.
+TEST(CommentServerLifecycleTest, SilentConnectionsDoNotHoldShutdown) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url(), {"--shutdown_grace=60s"}));
+  const std::string path = server.target().substr(std::strlen("unix:"));
+  std::vector<int> silent;
+  for (int i = 0; i < 5; ++i) {
+    const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    ASSERT_LT(path.size(), sizeof(addr.sun_path));
+    std::memcpy(addr.sun_path, path.data(), path.size());
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0)
+        << std::strerror(errno);
+    silent.push_back(fd);
+  }
+  absl::SleepFor(absl::Milliseconds(200));
+  // Stop gives up after 10 s with SIGKILL, well inside the 60 s grace.
+  const int status = server.Stop(SIGTERM);
+  for (int fd : silent) close(fd);
+  ASSERT_TRUE(WIFEXITED(status)) << "still running 10 s after SIGTERM";
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
