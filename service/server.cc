@@ -187,19 +187,16 @@ class ServerImpl final : public CommentServer {
   }
 
   // Seeds the shared keyword list from the file's entries (first start
-  // only), loads it, and starts the background work.
+  // only; retried in the background while Redis is down), loads it, and
+  // starts the background work.
   void StartBackground(const std::vector<moderation::LexiconEntry>& seed) {
-    if (!seed.empty()) {
-      std::vector<v1::Keyword> keywords;
-      for (const auto& e : seed) keywords.push_back(ToKeyword(e));
-      absl::Status s = moderation_store_
-                           .UpdateKeywords(keywords, {}, /*seed=*/true,
-                                           absl::Now() + absl::Seconds(10))
-                           .status();
-      if (!s.ok()) Log("seeding keywords", s);
-    }
+    std::vector<v1::Keyword> keywords;
+    for (const auto& e : seed) keywords.push_back(ToKeyword(e));
+    keyword_sync_.SetSeed(std::move(keywords));
     if (absl::Status s = keyword_sync_.SyncNow(); !s.ok()) {
-      Log("loading keywords (using the lexicon file until Redis answers)", s);
+      Log("seeding and loading keywords (using the lexicon file until Redis "
+          "answers)",
+          s);
     }
     keyword_sync_.Start();
     if (absl::Status s = bans_.SyncNow(); !s.ok()) {

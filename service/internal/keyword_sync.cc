@@ -17,9 +17,20 @@ KeywordSync::KeywordSync(ModerationStore* store,
       engine_options_(std::move(engine_options)),
       poller_(poll_interval, "keyword reload", [this] { return SyncNow(); }) {}
 
+void KeywordSync::SetSeed(std::vector<v1::Keyword> seed) {
+  absl::MutexLock lock(&sync_mu_);
+  seed_ = std::move(seed);
+}
+
 absl::Status KeywordSync::SyncNow() {
   absl::MutexLock lock(&sync_mu_);
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  if (!seed_.empty()) {
+    absl::Status seeded =
+        store_->UpdateKeywords(seed_, {}, /*seed=*/true, deadline).status();
+    if (!seeded.ok()) return seeded;
+    seed_.clear();
+  }
   absl::StatusOr<int64_t> version = store_->KeywordVersion(deadline);
   if (!version.ok()) return version.status();
   if (*version == loaded_version_) return absl::OkStatus();

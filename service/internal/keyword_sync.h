@@ -2,6 +2,7 @@
 #define COMMENTS_SERVICE_INTERNAL_KEYWORD_SYNC_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
@@ -30,7 +31,14 @@ class KeywordSync final {
   KeywordSync(const KeywordSync&) = delete;
   KeywordSync& operator=(const KeywordSync&) = delete;
 
-  // Loads and compiles the keywords now if their version moved.
+  // Keywords to write to Redis as its first keyword list, unless one was
+  // seeded before (by any replica). Every sync tries this until Redis takes
+  // it, and before it reads the keywords: a replica that started while Redis
+  // was down must not swap Redis's empty list in for its seed.
+  void SetSeed(std::vector<v1::Keyword> seed);
+
+  // Seeds if still needed, then loads and compiles the keywords if their
+  // version moved.
   absl::Status SyncNow();
   // Starts the polling thread.
   void Start() { poller_.Start(); }
@@ -43,6 +51,7 @@ class KeywordSync final {
   const moderation::EngineOptions engine_options_;
   absl::Mutex sync_mu_;  // One reload at a time.
   int64_t loaded_version_ ABSL_GUARDED_BY(sync_mu_) = -1;
+  std::vector<v1::Keyword> seed_ ABSL_GUARDED_BY(sync_mu_);  // Not yet written.
   Poller poller_;  // Last: its thread stops before the rest goes.
 };
 

@@ -11,6 +11,8 @@
 #include "client/client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "service/internal/keyspace.h"
+#include "service/internal/redis_client.h"
 #include "tests/support/comment_server.h"
 #include "tests/support/redis_server.h"
 
@@ -600,6 +602,36 @@ TEST(ModerationReplicasTest, KeywordUpdatesReachEveryReplica) {
     status = reader.PostComment(post)->comment().status();
   }
   EXPECT_EQ(status, v1::COMMENT_STATUS_PUBLISHED);
+}
+
+// A replica that starts while Redis is down moderates with its --lexicon,
+// writes it to Redis once Redis answers, and keeps it: Redis's list, empty
+// until then, must not replace it.
+TEST(ModerationReplicasTest, LexiconSeedsARedisThatComesUpLater) {
+  testing::RedisServer redis;  // Not started yet.
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url(), {"--lexicon=" + std::string(TEST_LEXICON),
+                                         "--keyword_poll_interval=100ms"}));
+  ASSERT_TRUE(redis.Start());
+  RedisClient direct({RedisEndpoint::Parse(redis.url()).value()});
+  int64_t words = 0;
+  for (int i = 0; i < 100 && words == 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    absl::StatusOr<RedisReply> n = direct.Command(
+        {"HLEN", std::string(global_keys::kKeywords)}, absl::Now() + absl::Seconds(1));
+    if (n.ok()) words = n->integer;
+  }
+  EXPECT_EQ(words, 4);  // tests/data/test_lexicon.tsv
+  absl::SleepFor(absl::Milliseconds(300));  // Several polls after the seed.
+
+  Client client({.target = server.target()});
+  v1::PostCommentRequest post;
+  post.set_article_id("late-redis");
+  post.set_author_id("u");
+  post.set_body("来玩博彩");
+  absl::StatusOr<v1::PostCommentResponse> posted = client.PostComment(post);
+  ASSERT_TRUE(posted.ok()) << posted.status();
+  EXPECT_EQ(posted->comment().status(), v1::COMMENT_STATUS_REJECTED);
 }
 
 TEST(ModerationReplicasTest, BansReachEveryReplica) {
