@@ -39,7 +39,9 @@ CommentServiceImpl::CommentServiceImpl(CommentServiceOptions options,
       moderation_store_(moderation_store),
       bans_(bans),
       lexicon_(lexicon),
-      tokens_(tokens) {}
+      tokens_(tokens) {
+  SetMessageAllocatorFor_ListComments(&list_allocator_);
+}
 
 template <typename Work>
 grpc::ServerUnaryReactor* CommentServiceImpl::Serve(
@@ -196,6 +198,7 @@ void CommentServiceImpl::List(const v1::ListCommentsRequest& request,
   query.article_id = request.article_id();
   query.parent_id = request.parent_id();
   query.limit = *limit;
+  query.into = response->mutable_comments();
   PageCursor expected;
   expected.article_id = query.article_id;
   expected.parent_id = query.parent_id;
@@ -210,11 +213,6 @@ void CommentServiceImpl::List(const v1::ListCommentsRequest& request,
                [this, expected = std::move(expected), response,
                 done = std::move(done)](absl::StatusOr<ListPage> page) mutable {
                  if (!page.ok()) return std::move(done)(page.status());
-                 response->mutable_comments()->Reserve(
-                     static_cast<int>(page->comments.size()));
-                 for (StoredComment& stored : page->comments) {
-                   *response->add_comments() = std::move(stored.comment);
-                 }
                  if (page->next) {
                    expected.score = page->next->score;
                    expected.comment_id = page->next->comment_id;

@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "comments/v1/comments.grpc.pb.h"
 #include "moderation/moderation.h"
+#include "service/internal/arena_allocator.h"
 #include "service/internal/ban_list.h"
 #include "service/internal/comment_store.h"
 #include "service/internal/moderation_store.h"
@@ -113,6 +114,9 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
                                   Work&& work);
 
   const CommentServiceOptions options_;
+  // A page of comments is decoded straight into its response, on an arena.
+  ArenaMessageAllocator<v1::ListCommentsRequest, v1::ListCommentsResponse>
+      list_allocator_;
   CommentStore* const store_;
   ModerationStore* const moderation_store_;
   const BanList* const bans_;

@@ -58,21 +58,31 @@ absl::Status Malformed(absl::string_view what) {
 bool IsInt(const RedisReply& r) { return r.type == RedisReply::Type::kInteger; }
 bool IsStr(const RedisReply& r) { return r.type == RedisReply::Type::kString; }
 
-// Decodes a record as the scripts store it: a MessagePack array of fields
+// Decodes records as the scripts store them: a MessagePack array of fields
 // in the order of lua/prelude.lua (status, likes, replies, create time in
 // microseconds, parent, author id, author name, body, detail, reports).
-absl::StatusOr<StoredComment> DecodeRecord(const std::string& article_id,
-                                           std::string comment_id,
-                                           const std::string& packed) {
-  msgpack_unpacked unpacked;
-  msgpack_unpacked_init(&unpacked);
-  size_t offset = 0;
-  const msgpack_unpack_return result =
-      msgpack_unpack_next(&unpacked, packed.data(), packed.size(), &offset);
-  const msgpack_object& root = unpacked.data;
-  absl::StatusOr<StoredComment> out = Malformed("a comment record");
-  if (result == MSGPACK_UNPACK_SUCCESS && root.type == MSGPACK_OBJECT_ARRAY &&
-      root.via.array.size >= 8) {
+// One decoder reuses one MessagePack zone, so a page of records costs one
+// zone, not one per record.
+class RecordDecoder {
+ public:
+  RecordDecoder() { msgpack_zone_init(&zone_, kZoneChunkBytes); }
+  ~RecordDecoder() { msgpack_zone_destroy(&zone_); }
+  RecordDecoder(const RecordDecoder&) = delete;
+  RecordDecoder& operator=(const RecordDecoder&) = delete;
+
+  // Fills `c`, and `detail` and `reports` unless null. On error `c` may be
+  // partly filled.
+  absl::Status Decode(const std::string& article_id, std::string comment_id,
+                      const std::string& packed, v1::Comment* c,
+                      std::string* detail, int64_t* reports) {
+    msgpack_zone_clear(&zone_);
+    msgpack_object root;
+    size_t offset = 0;
+    if (msgpack_unpack(packed.data(), packed.size(), &offset, &zone_, &root) !=
+            MSGPACK_UNPACK_SUCCESS ||
+        root.type != MSGPACK_OBJECT_ARRAY || root.via.array.size < 8) {
+      return Malformed("a comment record");
+    }
     const msgpack_object* f = root.via.array.ptr;
     const uint32_t n = root.via.array.size;
     // cmsgpack writes whole Lua numbers as integers; a float is accepted.
@@ -96,31 +106,46 @@ absl::StatusOr<StoredComment> DecodeRecord(const std::string& article_id,
     const auto text = [&](uint32_t i, std::string* v) {
       if (i >= n || f[i].type == MSGPACK_OBJECT_NIL) return true;
       if (f[i].type != MSGPACK_OBJECT_STR) return false;
-      v->assign(f[i].via.str.ptr, f[i].via.str.size);
+      if (v != nullptr) v->assign(f[i].via.str.ptr, f[i].via.str.size);
       return true;
     };
-    StoredComment stored;
-    v1::Comment& c = stored.comment;
-    int64_t status = 0, likes = 0, replies = 0, micros = 0, reports = 0;
-    if (integer(0, &status) && integer(1, &likes) && integer(2, &replies) &&
-        integer(3, &micros) && text(4, c.mutable_parent_id()) &&
-        text(5, c.mutable_author_id()) && text(6, c.mutable_author_name()) &&
-        text(7, c.mutable_body()) && text(8, &stored.detail) &&
-        integer(9, &reports)) {
-      c.set_comment_id(std::move(comment_id));
-      c.set_article_id(article_id);
-      c.set_status(static_cast<v1::CommentStatus>(status));
-      c.set_like_count(likes);
-      c.set_reply_count(replies);
-      c.mutable_create_time()->set_seconds(micros / 1000000);
-      c.mutable_create_time()->set_nanos(
-          static_cast<int32_t>(micros % 1000000) * 1000);
-      stored.report_count = reports;
-      out = std::move(stored);
+    int64_t status = 0, likes = 0, replies = 0, micros = 0, report_count = 0;
+    if (!integer(0, &status) || !integer(1, &likes) || !integer(2, &replies) ||
+        !integer(3, &micros) || !text(4, c->mutable_parent_id()) ||
+        !text(5, c->mutable_author_id()) ||
+        !text(6, c->mutable_author_name()) || !text(7, c->mutable_body()) ||
+        !text(8, detail) || !integer(9, &report_count)) {
+      return Malformed("a comment record");
     }
+    c->set_comment_id(std::move(comment_id));
+    c->set_article_id(article_id);
+    c->set_status(static_cast<v1::CommentStatus>(status));
+    c->set_like_count(likes);
+    c->set_reply_count(replies);
+    c->mutable_create_time()->set_seconds(micros / 1000000);
+    c->mutable_create_time()->set_nanos(
+        static_cast<int32_t>(micros % 1000000) * 1000);
+    if (reports != nullptr) *reports = report_count;
+    return absl::OkStatus();
   }
-  msgpack_unpacked_destroy(&unpacked);
-  return out;
+
+ private:
+  // A record is a few hundred bytes; its objects take less than that.
+  static constexpr size_t kZoneChunkBytes = 2048;
+
+  msgpack_zone zone_;
+};
+
+absl::StatusOr<StoredComment> DecodeRecord(const std::string& article_id,
+                                           std::string comment_id,
+                                           const std::string& packed) {
+  RecordDecoder decoder;
+  StoredComment stored;
+  absl::Status s =
+      decoder.Decode(article_id, std::move(comment_id), packed, &stored.comment,
+                     &stored.detail, &stored.report_count);
+  if (!s.ok()) return s;
+  return stored;
 }
 
 // Queue listings show when each comment was queued (its score); a comment
@@ -428,21 +453,35 @@ absl::StatusOr<ListPage> CommentStore::DecodePage(
     }
     page.next = IndexPosition{score->str, ids[keep - 1].str};
   }
-  page.comments.reserve(keep);
+  RecordDecoder decoder;
+  if (query.into != nullptr) {
+    query.into->Reserve(query.into->size() + static_cast<int>(keep));
+  } else {
+    page.comments.reserve(keep);
+  }
   for (size_t i = 0; i < keep; ++i) {
     if (!IsStr(ids[i])) return Malformed("a list entry");
     if (records[i].is_nil()) continue;  // Deleted meanwhile: not shown.
     if (!IsStr(records[i])) return Malformed("a list entry");
-    absl::StatusOr<StoredComment> stored =
-        DecodeRecord(query.article_id, std::move(ids[i].str), records[i].str);
-    if (!stored.ok()) return stored.status();
-    const v1::Comment& c = stored->comment;
-    parents_.Remember(query.article_id, c.comment_id(), c.parent_id());
+    v1::Comment* c;
+    if (query.into != nullptr) {
+      c = query.into->Add();
+      absl::Status s = decoder.Decode(query.article_id, std::move(ids[i].str),
+                                      records[i].str, c, nullptr, nullptr);
+      if (!s.ok()) return s;
+    } else {
+      StoredComment& stored = page.comments.emplace_back();
+      c = &stored.comment;
+      absl::Status s = decoder.Decode(query.article_id, std::move(ids[i].str),
+                                      records[i].str, c, &stored.detail,
+                                      &stored.report_count);
+      if (!s.ok()) return s;
+    }
+    parents_.Remember(query.article_id, c->comment_id(), c->parent_id());
     if (all_scores) {
       if (!IsStr(scores[i])) return Malformed("a list score");
       page.scores.push_back(std::move(scores[i].str));
     }
-    page.comments.push_back(*std::move(stored));
   }
   return page;
 }

@@ -95,6 +95,10 @@ struct ListQuery {
   v1::Order order = v1::ORDER_NEWEST;
   std::optional<IndexPosition> after;
   int limit = 20;
+  // When set, the page's comments are decoded straight into it (on its
+  // arena, if it has one) instead of into ListPage::comments. Must outlive
+  // the call.
+  google::protobuf::RepeatedPtrField<v1::Comment>* into = nullptr;
 };
 
 struct ListPage {
