@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "moderation/internal/contact.h"
 #include "moderation/internal/lexicon_impl.h"
 #include "moderation/internal/normalizer.h"
 #include "moderation/internal/scanner.h"
@@ -235,6 +236,12 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
   }
   impl->matcher = std::make_unique<internal::AhoCorasick>(patterns.symbols(),
                                                           alphabet.size());
+  if (internal::Prefilter::CountPairs(patterns.symbols()) <=
+      internal::Prefilter::kMaxPairs) {
+    impl->prefilter = std::make_unique<internal::Prefilter>(
+        impl->symbols, patterns.symbols(),
+        options.contact.phone == Action::kAllow ? 0 : internal::kPhoneDigits);
+  }
   return std::shared_ptr<const Lexicon>(new Lexicon(std::move(impl)));
 }
 
@@ -255,6 +262,7 @@ size_t Lexicon::entry_count() const { return impl_->entries.size(); }
 size_t Lexicon::MemoryUsage() const {
   size_t bytes = sizeof(Impl) + impl_->symbols.MemoryUsage() +
                  impl_->matcher->MemoryUsage() +
+                 (impl_->prefilter ? impl_->prefilter->MemoryUsage() : 0) +
                  impl_->patterns.capacity() * sizeof(internal::Pattern) +
                  impl_->runs.capacity() * sizeof(uint16_t) +
                  impl_->digit_value.capacity();

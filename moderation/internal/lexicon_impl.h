@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "moderation/internal/aho_corasick.h"
 #include "moderation/internal/char_table.h"
+#include "moderation/internal/prefilter.h"
 #include "moderation/moderation.h"
 
 namespace moderation {
@@ -62,7 +64,26 @@ class Lexicon::Impl {
   std::vector<uint16_t> runs;
   std::vector<uint8_t> digit_value;  // By symbol id; kNotDigit if none.
   std::unique_ptr<internal::AhoCorasick> matcher;
+  // Null for large lexicons (see prefilter.h).
+  std::unique_ptr<internal::Prefilter> prefilter;
 };
+
+namespace internal {
+
+// Lexicon::Check without the prefilter: scanner, automaton, detectors and
+// verdict. Check takes this path for every text the prefilter cannot prove
+// clean; the tests compare the two.
+Verdict CheckFully(const Lexicon::Impl& lexicon, std::string_view text);
+
+// The compiled form behind a Lexicon, for this library's tests.
+class LexiconAccess final {
+ public:
+  static const Lexicon::Impl& Impl(const Lexicon& lexicon) {
+    return *lexicon.impl_;
+  }
+};
+
+}  // namespace internal
 
 }  // namespace moderation
 
