@@ -70,6 +70,11 @@ class Lexicon::Impl {
 
 namespace internal {
 
+// True when the lexicon's prefilter (its Prefilter, or for a large lexicon
+// AutomatonProvesClean) proves `text` clean: Check then returns "allow"
+// with `text` as the masked copy.
+bool ProvesClean(const Lexicon::Impl& lexicon, std::string_view text);
+
 // Lexicon::Check without the prefilter: scanner, automaton, detectors and
 // verdict. Check takes this path for every text the prefilter cannot prove
 // clean; the tests compare the two.

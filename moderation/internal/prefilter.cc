@@ -185,6 +185,37 @@ bool Prefilter::ProvesClean(const CharTable& symbols,
   return (flags & 0xC0C1) == 0;
 }
 
+bool AutomatonProvesClean(const CharTable& symbols, const AhoCorasick& matcher,
+                          uint32_t phone_digits, std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* const end = p + text.size();
+  const uint32_t digits_limit = phone_digits == 0 ? UINT32_MAX : phone_digits;
+  uint32_t state = AhoCorasick::kRoot;
+  uint32_t digit_run = 0;  // Digit units since the last other unit.
+  while (p < end) {
+    char32_t c;
+    const int n = DecodeUtf8(p, end, &c);
+    if (c == kReplacementChar && n == 1) return false;
+    p += n;
+    const uint32_t e = symbols.Lookup(c);
+    if ((e & ~kValueMask) != 0) {
+      if (e & kNoise) {
+        // Soft and star symbols are noise unless a Latin letter is next to
+        // them, and a Latin letter ends the pass.
+        if ((e & ~(kValueMask | kNoise | kSoft | kStar)) != 0) return false;
+        continue;
+      }
+      if ((e & ~(kValueMask | kDigit | kNumeral)) != 0) return false;
+      if (++digit_run >= digits_limit) return false;
+    } else {
+      digit_run = 0;
+    }
+    state = matcher.Step(state, e & kValueMask);
+    if (matcher.HasOutput(state)) return false;
+  }
+  return true;
+}
+
 size_t Prefilter::MemoryUsage() const {
   return ascii_.capacity() + three_.capacity() + symbol_class_.capacity() +
          pairs_.capacity();

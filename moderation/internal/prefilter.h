@@ -1,10 +1,13 @@
-// The prefilter: a cheap pass that proves a text clean without running the
-// scanner, the automaton or the detectors.
+// The prefilter: a pass that proves a text clean without building the
+// scanner's units, running the detectors or verifying matches.
 //
-// Why: with a small lexicon almost every comment is clean, and the full
-// pipeline (units, automaton, verdict) costs several times what it takes to
-// read the text once. A word matches on consecutive units, so it can only
-// match where its first two symbols stand next to each other once noise is
+// Why: almost every comment is clean, and the full pipeline (units,
+// automaton, verdict) costs several times what it takes to read the text
+// once. Two proofs, one per lexicon: Prefilter for small lexicons, and
+// AutomatonProvesClean (at the end of this file) for the rest.
+//
+// Prefilter, for small lexicons: a word matches on consecutive units, so it can
+// only match where its first two symbols stand next to each other once noise is
 // skipped. The prefilter gives every code point a one-byte class: each
 // symbol that starts a pattern or comes second in one gets a class of its
 // own (merged by a hash only when there are more than fit), noise is
@@ -30,8 +33,8 @@
 // runs. Gaps longer than max_gap only split matches, so they are ignored.
 //
 // With a large lexicon nearly every text holds some pattern's first pair,
-// and the classes run out, so Compile builds a prefilter only for lexicons
-// with few first pairs (kMaxPairs).
+// and the classes run out, so Compile builds a Prefilter only for lexicons
+// with few first pairs (kMaxPairs); the others run the automaton itself.
 #ifndef MODERATION_INTERNAL_PREFILTER_H_
 #define MODERATION_INTERNAL_PREFILTER_H_
 
@@ -40,6 +43,7 @@
 #include <string_view>
 #include <vector>
 
+#include "moderation/internal/aho_corasick.h"
 #include "moderation/internal/char_table.h"
 
 namespace moderation::internal {
@@ -106,6 +110,19 @@ class Prefilter final {
   std::vector<uint8_t> pairs_;         // 65,536 bits: first << 8 | second.
   uint32_t phone_digits_;              // UINT32_MAX when off.
 };
+
+// The proof for lexicons without a Prefilter, with the automaton itself in
+// place of the pair table: the text's symbols, noise skipped, go straight
+// through `matcher` (built over the symbols of `symbols`) without the
+// scanner's units, and the text is clean when no state with output is
+// reached and it is valid UTF-8. Sound for the reasons above (breaks only
+// split matches; runs of inert characters leave the automaton at its root
+// whether folded or not), with the same exceptions, which end the pass.
+// Most of what the scanner costs is building the units, which only the
+// verification of matches and the detectors need. `phone_digits`: as for
+// Prefilter.
+bool AutomatonProvesClean(const CharTable& symbols, const AhoCorasick& matcher,
+                          uint32_t phone_digits, std::string_view text);
 
 }  // namespace moderation::internal
 

@@ -1,9 +1,12 @@
 // The prefilter (internal/prefilter.h): whenever it proves a text clean the
 // full pipeline must find nothing in it, so Lexicon::Check, which trusts it,
 // must give exactly CheckFully's verdict. It must also prove ordinary clean
-// text clean, or it buys nothing.
+// text clean, or it buys nothing. Every test runs twice: with a small
+// lexicon, which has a Prefilter, and with the same words among thousands
+// of others, which takes AutomatonProvesClean instead.
 #include "moderation/internal/prefilter.h"
 
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -31,9 +34,31 @@ constexpr char kLexicon[] =
     "110\tspam\treview\n";
 
 bool ProvesClean(const Lexicon& lexicon, std::string_view text) {
-  const Lexicon::Impl& impl = LexiconAccess::Impl(lexicon);
-  return impl.prefilter != nullptr &&
-         impl.prefilter->ProvesClean(impl.symbols, text);
+  return internal::ProvesClean(LexiconAccess::Impl(lexicon), text);
+}
+
+// Two-character words of CJK Extension A, which the tests' texts do not
+// use: enough first pairs that a lexicon with them has no Prefilter.
+std::string ManyWords() {
+  std::string tsv;
+  for (char32_t c = 0x3400; c < 0x3400 + 2 * Prefilter::kMaxPairs; ++c) {
+    std::string word;
+    AppendUtf8(c, &word);
+    AppendUtf8(c + 1, &word);
+    tsv += word + "\tgenerated\treview\n";
+  }
+  return tsv;
+}
+
+// `tsv` compiled alone or with ManyWords().
+std::shared_ptr<const Lexicon> Compile(
+    std::string_view tsv, bool large,
+    const EngineOptions& options = EngineOptions()) {
+  static const std::string* const many = new std::string(ManyWords());
+  auto lexicon =
+      CompileTsv(large ? std::string(tsv) + *many : std::string(tsv), options);
+  EXPECT_EQ(LexiconAccess::Impl(*lexicon).prefilter == nullptr, large);
+  return lexicon;
 }
 
 // Everything a caller can see of a verdict, on one line.
@@ -56,12 +81,13 @@ bool ExpectSameVerdict(const Lexicon& lexicon, std::string_view text) {
   return ProvesClean(lexicon, text);
 }
 
-class PrefilterTest : public ::testing::Test {
+// The parameter: with ManyWords() (AutomatonProvesClean) or without.
+class PrefilterTest : public ::testing::TestWithParam<bool> {
  protected:
-  std::shared_ptr<const Lexicon> lexicon_ = CompileTsv(kLexicon);
+  std::shared_ptr<const Lexicon> lexicon_ = Compile(kLexicon, GetParam());
 };
 
-TEST_F(PrefilterTest, ProvesCleanChineseClean) {
+TEST_P(PrefilterTest, ProvesCleanChineseClean) {
   for (const char* text :
        {"", "今天天气不错，大家好！", "博客写得真好。彩虹很美", "刷牙 单车",
         "买了3个，花了25元😀", "一二三四五", "「引号」…—～", "博\n"}) {
@@ -70,7 +96,7 @@ TEST_F(PrefilterTest, ProvesCleanChineseClean) {
   }
 }
 
-TEST_F(PrefilterTest, PassesWordsInEveryDisguise) {
+TEST_P(PrefilterTest, PassesWordsInEveryDisguise) {
   for (const char* text :
        {"欢迎来到博彩网站", "博 彩", "博，彩", "博😀彩", "博\u200b彩", "博！彩",
         "博*彩", "博@彩", "刷單" /* traditional */,
@@ -81,7 +107,7 @@ TEST_F(PrefilterTest, PassesWordsInEveryDisguise) {
   }
 }
 
-TEST_F(PrefilterTest, LeavesToTheFullPipeline) {
+TEST_P(PrefilterTest, LeavesToTheFullPipeline) {
   for (const char* text : {
            "hello",                   // Latin letters: leetspeak, URLs.
            "ｈｉ",                    // Full-width Latin.
@@ -108,7 +134,7 @@ TEST_F(PrefilterTest, LeavesToTheFullPipeline) {
   EXPECT_TRUE(ProvesClean(*lexicon_, "138001和38000"));
 }
 
-TEST_F(PrefilterTest, LongTextsAndBlockEdges) {
+TEST_P(PrefilterTest, LongTextsAndBlockEdges) {
   // The main loop works in 64-byte blocks and stops two bytes short of the
   // end: put the word at every offset of a long text.
   const std::string filler = "今天天气不错，大家好！";
@@ -123,16 +149,17 @@ TEST_F(PrefilterTest, LongTextsAndBlockEdges) {
   }
 }
 
-TEST(PrefilterOptionsTest, PhoneDetectorOff) {
+TEST_P(PrefilterTest, PhoneDetectorOff) {
   EngineOptions options;
   options.contact.phone = Action::kAllow;
-  const auto lexicon = CompileTsv(kLexicon, options);
+  const auto lexicon = Compile(kLexicon, GetParam(), options);
   EXPECT_TRUE(ProvesClean(*lexicon, "13800138000"));
   ExpectSameVerdict(*lexicon, "13800138000");
 }
 
-TEST(PrefilterOptionsTest, OneCharacterWords) {
-  const auto lexicon = CompileTsv("赌\tgambling\tblock\n8\tspam\treview\n");
+TEST_P(PrefilterTest, OneCharacterWords) {
+  const auto lexicon =
+      Compile("赌\tgambling\tblock\n8\tspam\treview\n", GetParam());
   EXPECT_TRUE(ProvesClean(*lexicon, "今天天气不错"));
   for (const char* text : {"赌", "好赌", "賭", "他8", "８"}) {
     EXPECT_FALSE(ProvesClean(*lexicon, text)) << text;
@@ -142,20 +169,13 @@ TEST(PrefilterOptionsTest, OneCharacterWords) {
 
 TEST(PrefilterOptionsTest, OnlySmallLexiconsHaveOne) {
   EXPECT_NE(LexiconAccess::Impl(*DefaultLexicon()).prefilter, nullptr);
-  std::string tsv;
-  for (char32_t c = 0x4E00; c < 0x4E00 + 2 * Prefilter::kMaxPairs; ++c) {
-    std::string word;
-    AppendUtf8(c, &word);
-    AppendUtf8(c + 1, &word);
-    tsv += word + "\tgenerated\treview\n";
-  }
-  EXPECT_EQ(LexiconAccess::Impl(*CompileTsv(tsv)).prefilter, nullptr);
+  EXPECT_EQ(LexiconAccess::Impl(*CompileTsv(ManyWords())).prefilter, nullptr);
 }
 
 // Random texts from pieces chosen to hit every rule the prefilter relies
 // on: words and their variants, noise of every kind, digits in every form,
 // leetspeak symbols next to Latin letters, expansions, and malformed bytes.
-TEST(PrefilterDifferentialTest, RandomTextsAgreeWithTheFullPipeline) {
+TEST_P(PrefilterTest, RandomTextsAgreeWithTheFullPipeline) {
   const char* const pieces[] = {"博",
                                 "彩",
                                 "傻",
@@ -234,13 +254,14 @@ TEST(PrefilterDifferentialTest, RandomTextsAgreeWithTheFullPipeline) {
                                 "\xf4\x90\x80\x80",
                                 "\x80",
                                 "𝐟"};
-  std::vector<std::shared_ptr<const Lexicon>> lexicons = {
-      DefaultLexicon(), CompileTsv(kLexicon),
-      CompileTsv("赌\tgambling\tblock\n8\tspam\treview\n零一\tx\tmask\n")};
   EngineOptions tight;
   tight.max_gap = 0;
   tight.contact.url = Action::kAllow;
-  lexicons.push_back(CompileTsv(kLexicon, tight));
+  const std::shared_ptr<const Lexicon> lexicons[] = {
+      lexicon_,
+      Compile("赌\tgambling\tblock\n8\tspam\treview\n零一\tx\tmask\n",
+              GetParam()),
+      Compile(kLexicon, GetParam(), tight)};
   // Words of the lexicons below, put in whole or spelled out with noise.
   const char* const words[] = {"博彩",        "傻逼",          "刷单", "旗舰厅",
                                "八八八",      "110",           "赌",   "零一",
@@ -281,6 +302,23 @@ TEST(PrefilterDifferentialTest, RandomTextsAgreeWithTheFullPipeline) {
   EXPECT_GT(proved, texts / 20);
   EXPECT_LT(proved, texts - texts / 20);
 }
+
+TEST(PrefilterDefaultLexiconTest, RandomTextsAgreeWithTheFullPipeline) {
+  // The shipped lexicon's words, spelled out with noise, among clean text.
+  std::mt19937 rng(7);
+  const char* const pieces[] = {
+      "博", "彩", "赌", "场", "人生就是博", "加", "微信", "扣扣", "今天", "，",
+      " ",  "😀",  "1",  "3",  "a",          "qq", "！",   "点",   "com"};
+  for (int i = 0; i < 5000; ++i) {
+    std::string text;
+    for (int k = static_cast<int>(rng() % 20); k > 0; --k) {
+      text += pieces[rng() % std::size(pieces)];
+    }
+    ExpectSameVerdict(*DefaultLexicon(), text);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(SmallAndLarge, PrefilterTest, ::testing::Bool());
 
 }  // namespace
 }  // namespace moderation::internal
