@@ -136,17 +136,8 @@ std::string Mask(std::string_view text, const std::vector<RawMatch>& raw) {
 
 }  // namespace
 
-bool internal::ProvesClean(const Lexicon::Impl& lex, std::string_view text) {
-  if (lex.prefilter != nullptr) {
-    return lex.prefilter->ProvesClean(lex.symbols, text);
-  }
-  const bool phone = lex.options.contact.phone != Action::kAllow;
-  return AutomatonProvesClean(lex.symbols, *lex.matcher,
-                              phone ? kPhoneDigits : 0, text);
-}
-
 Verdict Lexicon::Check(std::string_view text) const {
-  if (internal::ProvesClean(*impl_, text)) {
+  if (impl_->prefilter->ProvesClean(impl_->symbols, text)) {
     Verdict verdict;
     verdict.masked = std::string(text);
     return verdict;

@@ -236,12 +236,10 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
   }
   impl->matcher = std::make_unique<internal::AhoCorasick>(patterns.symbols(),
                                                           alphabet.size());
-  if (internal::Prefilter::CountPairs(patterns.symbols()) <=
-      internal::Prefilter::kMaxPairs) {
-    impl->prefilter = std::make_unique<internal::Prefilter>(
-        impl->symbols, patterns.symbols(),
-        options.contact.phone == Action::kAllow ? 0 : internal::kPhoneDigits);
-  }
+  const uint32_t phone_digits =
+      options.contact.phone == Action::kAllow ? 0 : internal::kPhoneDigits;
+  impl->prefilter =
+      internal::MakePrefilter(impl->symbols, patterns.symbols(), phone_digits);
   return std::shared_ptr<const Lexicon>(new Lexicon(std::move(impl)));
 }
 
@@ -260,12 +258,11 @@ Lexicon::~Lexicon() = default;
 size_t Lexicon::entry_count() const { return impl_->entries.size(); }
 
 size_t Lexicon::MemoryUsage() const {
-  size_t bytes = sizeof(Impl) + impl_->symbols.MemoryUsage() +
-                 impl_->matcher->MemoryUsage() +
-                 (impl_->prefilter ? impl_->prefilter->MemoryUsage() : 0) +
-                 impl_->patterns.capacity() * sizeof(internal::Pattern) +
-                 impl_->runs.capacity() * sizeof(uint16_t) +
-                 impl_->digit_value.capacity();
+  size_t bytes =
+      sizeof(Impl) + impl_->symbols.MemoryUsage() +
+      impl_->matcher->MemoryUsage() + impl_->prefilter->MemoryUsage() +
+      impl_->patterns.capacity() * sizeof(internal::Pattern) +
+      impl_->runs.capacity() * sizeof(uint16_t) + impl_->digit_value.capacity();
   for (const LexiconEntry& e : impl_->entries) {
     bytes += sizeof(e) + e.word.capacity() + e.category.capacity();
   }

@@ -26,9 +26,11 @@ inline constexpr uint32_t kFirstChineseDigitSym = 38;
 // Chinese numerals spammers write phone and QQ numbers with (simplified:
 // the table has already folded traditional forms), and their values.
 inline constexpr char32_t kChineseDigits[] = {
-    U'零', U'〇', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八', U'九',
-    U'壹', U'贰', U'叁', U'肆', U'伍', U'陆', U'柒', U'捌', U'玖', U'两',
-    U'幺', U'洞'};  // "幺" and "洞" are how 1 and 0 are read out in numbers.
+    U'零', U'〇', U'一', U'二', U'三', U'四', U'五', U'六',
+    U'七', U'八', U'九', U'壹', U'贰', U'叁', U'肆', U'伍',
+    U'陆', U'柒', U'捌', U'玖', U'两', U'幺', U'洞'};  // "幺" and "洞" are how
+                                                       // 1 and 0 are read out
+                                                       // in numbers.
 inline constexpr uint8_t kChineseDigitValues[] = {
     0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 2, 1, 0};
 static_assert(sizeof(kChineseDigits) / sizeof(char32_t) ==
@@ -64,16 +66,10 @@ class Lexicon::Impl {
   std::vector<uint16_t> runs;
   std::vector<uint8_t> digit_value;  // By symbol id; kNotDigit if none.
   std::unique_ptr<internal::AhoCorasick> matcher;
-  // Null for large lexicons (see prefilter.h).
   std::unique_ptr<internal::Prefilter> prefilter;
 };
 
 namespace internal {
-
-// True when the lexicon's prefilter (its Prefilter, or for a large lexicon
-// AutomatonProvesClean) proves `text` clean: Check then returns "allow"
-// with `text` as the masked copy.
-bool ProvesClean(const Lexicon::Impl& lexicon, std::string_view text);
 
 // Lexicon::Check without the prefilter: scanner, automaton, detectors and
 // verdict. Check takes this path for every text the prefilter cannot prove

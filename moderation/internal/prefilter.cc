@@ -1,5 +1,9 @@
 #include "moderation/internal/prefilter.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "absl/container/flat_hash_set.h"
 #include "moderation/internal/lexicon_impl.h"
 #include "moderation/internal/utf8.h"
@@ -29,9 +33,43 @@ int DigitIndex(uint32_t sym) {
   return -1;
 }
 
+// Whether the bucket `slots` holds `triple` or `pair` (or overflowed): every
+// slot compared, without a branch.
+inline bool BucketHas(const uint32_t* slots, int count, uint32_t triple,
+                      uint32_t pair, uint32_t overflow) {
+#if defined(__SSE2__)
+  const __m128i t = _mm_set1_epi32(static_cast<int>(triple));
+  const __m128i q = _mm_set1_epi32(static_cast<int>(pair));
+  __m128i found = _mm_setzero_si128();
+#pragma GCC unroll 4
+  for (int i = 0; i < count; i += 4) {
+    const __m128i x =
+        _mm_load_si128(reinterpret_cast<const __m128i*>(slots + i));
+    found = _mm_or_si128(
+        found, _mm_or_si128(_mm_cmpeq_epi32(x, t), _mm_cmpeq_epi32(x, q)));
+  }
+  return (_mm_movemask_epi8(found) != 0) | (slots[count - 1] == overflow);
+#else
+  uint32_t found = slots[count - 1] == overflow;
+  for (int i = 0; i < count; ++i) {
+    found |= (slots[i] == triple) | (slots[i] == pair);
+  }
+  return found != 0;
+#endif
+}
+
 }  // namespace
 
-size_t Prefilter::CountPairs(
+std::unique_ptr<Prefilter> MakePrefilter(
+    const CharTable& symbols,
+    const std::vector<std::vector<uint32_t>>& patterns, uint32_t phone_digits) {
+  if (PairFilter::CountPairs(patterns) <= PairFilter::kMaxPairs) {
+    return std::make_unique<PairFilter>(symbols, patterns, phone_digits);
+  }
+  return std::make_unique<TripleFilter>(patterns, phone_digits);
+}
+
+size_t PairFilter::CountPairs(
     const std::vector<std::vector<uint32_t>>& patterns) {
   absl::flat_hash_set<uint64_t> pairs;
   for (const std::vector<uint32_t>& p : patterns) {
@@ -42,9 +80,9 @@ size_t Prefilter::CountPairs(
   return pairs.size();
 }
 
-Prefilter::Prefilter(const CharTable& symbols,
-                     const std::vector<std::vector<uint32_t>>& patterns,
-                     uint32_t phone_digits)
+PairFilter::PairFilter(const CharTable& symbols,
+                       const std::vector<std::vector<uint32_t>>& patterns,
+                       uint32_t phone_digits)
     : pairs_(256 * 256, 0),
       phone_digits_(phone_digits == 0 ? UINT32_MAX : phone_digits) {
   static_assert(kDigitClass + kDigitClasses == kFullPipeline);
@@ -96,7 +134,7 @@ Prefilter::Prefilter(const CharTable& symbols,
   }
 }
 
-uint32_t Prefilter::ClassOf(uint32_t entry) const {
+uint32_t PairFilter::ClassOf(uint32_t entry) const {
   const uint32_t sym = entry & kValueMask;
   if (entry & kNoise) {
     // Soft and star symbols are noise unless a Latin letter is next to them.
@@ -111,8 +149,8 @@ uint32_t Prefilter::ClassOf(uint32_t entry) const {
   return sym < symbol_class_.size() ? symbol_class_[sym] : kInert;
 }
 
-int Prefilter::SlowClass(const CharTable& symbols, const unsigned char* p,
-                         const unsigned char* end, uint32_t* k) const {
+int PairFilter::SlowClass(const CharTable& symbols, const unsigned char* p,
+                          const unsigned char* end, uint32_t* k) const {
   char32_t c;
   const int n = DecodeUtf8(p, end, &c);
   if (c == kReplacementChar && n == 1) return 0;
@@ -120,8 +158,8 @@ int Prefilter::SlowClass(const CharTable& symbols, const unsigned char* p,
   return n;
 }
 
-bool Prefilter::ProvesClean(const CharTable& symbols,
-                            std::string_view text) const {
+bool PairFilter::ProvesClean(const CharTable& symbols,
+                             std::string_view text) const {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* const end = p + text.size();
   // Held in locals: nothing here may alias them.
@@ -129,7 +167,7 @@ bool Prefilter::ProvesClean(const CharTable& symbols,
   const uint8_t* const three = three_.data();
   const uint8_t* const pairs = pairs_.data();
   uint32_t prev = kInert;  // The last class, skipping noise.
-  // Bit 0: a pair in the bitmap was seen; bits 6-7 and 14-15: a malformed
+  // Bit 0: a pair in the table was seen; bits 6-7 and 14-15: a malformed
   // continuation byte. One variable, so the loop's state fits in registers.
   uint32_t flags = 0;
   uint32_t digit_run = 0;
@@ -185,13 +223,50 @@ bool Prefilter::ProvesClean(const CharTable& symbols,
   return (flags & 0xC0C1) == 0;
 }
 
-bool AutomatonProvesClean(const CharTable& symbols, const AhoCorasick& matcher,
-                          uint32_t phone_digits, std::string_view text) {
+TripleFilter::TripleFilter(const std::vector<std::vector<uint32_t>>& patterns,
+                           uint32_t phone_digits)
+    : phone_digits_(phone_digits == 0 ? UINT32_MAX : phone_digits) {
+  // About four fingerprints a bucket: few overflow.
+  int bits = 4;
+  while ((size_t{4} << bits) < patterns.size() && bits < 40) ++bits;
+  buckets_.assign(size_t{1} << bits, Bucket{});
+  bucket_shift_ = 64 - bits;
+  for (const std::vector<uint32_t>& p : patterns) {
+    if (NeedsLatin(p)) continue;
+    if (p.size() >= 3) {
+      Add(p[0], p[1], p[2]);
+    } else if (p.size() == 2) {
+      Add(0, p[0], p[1]);
+    } else if (p.size() == 1) {
+      if (singles_.size() <= p[0]) singles_.resize(p[0] + 1);
+      singles_[p[0]] = true;
+    }
+  }
+}
+
+void TripleFilter::Add(uint32_t a, uint32_t b, uint32_t c) {
+  uint32_t* const slots = buckets_[BucketOf(b, c)].fingerprints;
+  const uint32_t fingerprint = Fingerprint(a, b, c);
+  for (int i = 0; i < kSlots; ++i) {
+    if (slots[i] == fingerprint || slots[i] == kOverflow) return;
+    if (slots[i] == 0) {
+      slots[i] = fingerprint;
+      return;
+    }
+  }
+  slots[kSlots - 1] = kOverflow;
+}
+
+bool TripleFilter::ProvesClean(const CharTable& symbols,
+                               std::string_view text) const {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* const end = p + text.size();
-  const uint32_t digits_limit = phone_digits == 0 ? UINT32_MAX : phone_digits;
-  uint32_t state = AhoCorasick::kRoot;
+  // The last two symbols, skipping noise; 0 after an inert character.
+  uint32_t first = 0;
+  uint32_t second = 0;
   uint32_t digit_run = 0;  // Digit units since the last other unit.
+  bool maybe = false;
+  const bool any_singles = !singles_.empty();
   while (p < end) {
     char32_t c;
     const int n = DecodeUtf8(p, end, &c);
@@ -206,17 +281,30 @@ bool AutomatonProvesClean(const CharTable& symbols, const AhoCorasick& matcher,
         continue;
       }
       if ((e & ~(kValueMask | kDigit | kNumeral)) != 0) return false;
-      if (++digit_run >= digits_limit) return false;
+      if (++digit_run >= phone_digits_) return false;
     } else {
       digit_run = 0;
     }
-    state = matcher.Step(state, e & kValueMask);
-    if (matcher.HasOutput(state)) return false;
+    const uint32_t sym = e & kValueMask;
+    if (any_singles && sym < singles_.size() && singles_[sym]) {
+      return false;
+    }
+    // Accumulated rather than tested: the answer is almost always no.
+    maybe |= BucketHas(buckets_[BucketOf(second, sym)].fingerprints, kSlots,
+                       Fingerprint(first, second, sym),
+                       Fingerprint(0, second, sym), kOverflow) &
+             (sym != 0);
+    first = second;
+    second = sym;
   }
-  return true;
+  return !maybe;
 }
 
-size_t Prefilter::MemoryUsage() const {
+size_t TripleFilter::MemoryUsage() const {
+  return buckets_.capacity() * sizeof(Bucket) + singles_.capacity() / 8;
+}
+
+size_t PairFilter::MemoryUsage() const {
   return ascii_.capacity() + three_.capacity() + symbol_class_.capacity() +
          pairs_.capacity();
 }

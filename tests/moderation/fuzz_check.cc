@@ -4,7 +4,7 @@
 // unmatched valid text returned unchanged. Also asserts that the prefilter
 // is sound: Check gives exactly the full pipeline's verdict (CheckFully),
 // with the default lexicon, a small one that has one-character and digit
-// words, and a large one (which takes the automaton's proof). abort() so
+// words, and a large one (which has a TripleFilter). abort() so
 // libFuzzer and the replay main both see a failure.
 #include <cstddef>
 #include <cstdint>
@@ -64,7 +64,7 @@ const moderation::Lexicon& EdgeLexicon() {
 }
 
 // The default lexicon among 2,048 words more: too many first pairs for a
-// Prefilter, so Check proves texts clean with AutomatonProvesClean.
+// PairFilter, so Check proves texts clean with its TripleFilter.
 absl::StatusOr<std::vector<moderation::LexiconEntry>> LargeEntries() {
   auto entries = moderation::LoadLexiconFile(MODERATION_DEFAULT_LEXICON);
   for (char32_t c = 0x3400; entries.ok() && c < 0x3400 + 2048; ++c) {

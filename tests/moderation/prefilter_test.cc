@@ -2,8 +2,8 @@
 // full pipeline must find nothing in it, so Lexicon::Check, which trusts it,
 // must give exactly CheckFully's verdict. It must also prove ordinary clean
 // text clean, or it buys nothing. Every test runs twice: with a small
-// lexicon, which has a Prefilter, and with the same words among thousands
-// of others, which takes AutomatonProvesClean instead.
+// lexicon, which has a PairFilter, and with the same words among thousands
+// of others, which has a TripleFilter instead.
 #include "moderation/internal/prefilter.h"
 
 #include <memory>
@@ -34,14 +34,20 @@ constexpr char kLexicon[] =
     "110\tspam\treview\n";
 
 bool ProvesClean(const Lexicon& lexicon, std::string_view text) {
-  return internal::ProvesClean(LexiconAccess::Impl(lexicon), text);
+  const Lexicon::Impl& impl = LexiconAccess::Impl(lexicon);
+  return impl.prefilter->ProvesClean(impl.symbols, text);
+}
+
+bool HasTripleFilter(const Lexicon& lexicon) {
+  return dynamic_cast<const TripleFilter*>(
+             LexiconAccess::Impl(lexicon).prefilter.get()) != nullptr;
 }
 
 // Two-character words of CJK Extension A, which the tests' texts do not
-// use: enough first pairs that a lexicon with them has no Prefilter.
+// use: enough first pairs that a lexicon with them has no PairFilter.
 std::string ManyWords() {
   std::string tsv;
-  for (char32_t c = 0x3400; c < 0x3400 + 2 * Prefilter::kMaxPairs; ++c) {
+  for (char32_t c = 0x3400; c < 0x3400 + 2 * PairFilter::kMaxPairs; ++c) {
     std::string word;
     AppendUtf8(c, &word);
     AppendUtf8(c + 1, &word);
@@ -57,7 +63,7 @@ std::shared_ptr<const Lexicon> Compile(
   static const std::string* const many = new std::string(ManyWords());
   auto lexicon =
       CompileTsv(large ? std::string(tsv) + *many : std::string(tsv), options);
-  EXPECT_EQ(LexiconAccess::Impl(*lexicon).prefilter == nullptr, large);
+  EXPECT_EQ(HasTripleFilter(*lexicon), large);
   return lexicon;
 }
 
@@ -81,7 +87,7 @@ bool ExpectSameVerdict(const Lexicon& lexicon, std::string_view text) {
   return ProvesClean(lexicon, text);
 }
 
-// The parameter: with ManyWords() (AutomatonProvesClean) or without.
+// The parameter: with ManyWords() (a TripleFilter) or without (a PairFilter).
 class PrefilterTest : public ::testing::TestWithParam<bool> {
  protected:
   std::shared_ptr<const Lexicon> lexicon_ = Compile(kLexicon, GetParam());
@@ -167,9 +173,27 @@ TEST_P(PrefilterTest, OneCharacterWords) {
   }
 }
 
-TEST(PrefilterOptionsTest, OnlySmallLexiconsHaveOne) {
-  EXPECT_NE(LexiconAccess::Impl(*DefaultLexicon()).prefilter, nullptr);
-  EXPECT_EQ(LexiconAccess::Impl(*CompileTsv(ManyWords())).prefilter, nullptr);
+TEST(PrefilterOptionsTest, PrefixFilterBucketOverflows) {
+  // Forty words ending in the same two characters: their triples share one
+  // bucket of the TripleFilter, which holds sixteen.
+  std::string tsv;
+  std::vector<std::string> words;
+  for (char32_t c = 0x4E00; c < 0x4E00 + 40; ++c) {
+    std::string word;
+    AppendUtf8(c, &word);
+    words.push_back(word + "乐园");
+    tsv += words.back() + "\tspam\treview\n";
+  }
+  const auto lexicon = Compile(tsv, /*large=*/true);
+  for (const std::string& word : words) {
+    EXPECT_NE(lexicon->Check("去" + word + "玩").action, Action::kAllow)
+        << word;
+  }
+}
+
+TEST(PrefilterOptionsTest, LargeLexiconsHaveATripleFilter) {
+  EXPECT_FALSE(HasTripleFilter(*DefaultLexicon()));
+  EXPECT_TRUE(HasTripleFilter(*CompileTsv(ManyWords())));
 }
 
 // Random texts from pieces chosen to hit every rule the prefilter relies
