@@ -121,7 +121,8 @@ PairFilter::PairFilter(const CharTable& symbols,
   for (char32_t c = 0; c < 0x80; ++c) {
     ascii_[c] = static_cast<uint8_t>(ClassOf(symbols.Lookup(c)));
   }
-  three_.resize(size_t{1} << 18);
+  // Every byte pair not listed below is a malformed continuation.
+  three_.assign(size_t{1} << 20, kFullPipeline);
   for (uint32_t b0 = 0xE0; b0 < 0xF0; ++b0) {
     for (uint32_t b1 = 0x80; b1 < 0xC0; ++b1) {
       for (uint32_t b2 = 0x80; b2 < 0xC0; ++b2) {
@@ -167,14 +168,12 @@ bool PairFilter::ProvesClean(const CharTable& symbols,
   const uint8_t* const three = three_.data();
   const uint8_t* const pairs = pairs_.data();
   uint32_t prev = kInert;  // The last class, skipping noise.
-  // Bit 0: a pair in the table was seen; bits 6-7 and 14-15: a malformed
-  // continuation byte. One variable, so the loop's state fits in registers.
-  uint32_t flags = 0;
+  uint32_t hit = 0;        // 1 once a pair in the table was seen.
   uint32_t digit_run = 0;
   // Takes one character's class; false when the text needs the full
   // pipeline for its digits.
   const auto step = [&](uint32_t k) {
-    flags |= pairs[prev << 8 | k];
+    hit |= pairs[prev << 8 | k];
     if (k - kDigitClass < kDigitClasses) {
       // Rare in text, so a branch: the run goes on when the last character
       // that was not noise was a digit too.
@@ -198,12 +197,9 @@ bool PairFilter::ProvesClean(const CharTable& symbols,
         k = ascii[b0];
         ++p;
       } else if ((b0 & 0xF0) == 0xE0) {
-        // Three bytes: most CJK text. Overlong forms and surrogates have
-        // the class that ends the pass; a malformed continuation byte sets
-        // bits 6-7 or 14-15 of `flags`.
-        const uint32_t tail = p[1] | p[2] << 8;
-        flags |= (tail & 0xC0C0) ^ 0x8080;
-        k = three[ThreeByteIndex(b0, tail)];
+        // Three bytes: most CJK text. Malformed continuation bytes,
+        // overlong forms and surrogates have the class that ends the pass.
+        k = three[ThreeByteIndex(b0, p[1] | p[2] << 8)];
         p += 3;
       } else {
         const int n = SlowClass(symbols, p, end, &k);
@@ -212,7 +208,7 @@ bool PairFilter::ProvesClean(const CharTable& symbols,
       }
       if (!step(k)) return false;
     }
-    if ((flags & 0xC0C1) != 0) return false;
+    if (hit != 0) return false;
   }
   while (p < end) {
     uint32_t k;
@@ -220,7 +216,7 @@ bool PairFilter::ProvesClean(const CharTable& symbols,
     if (n == 0 || !step(k)) return false;
     p += n;
   }
-  return (flags & 0xC0C1) == 0;
+  return hit == 0;
 }
 
 TripleFilter::TripleFilter(const std::vector<std::vector<uint32_t>>& patterns,
