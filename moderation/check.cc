@@ -137,12 +137,20 @@ std::string Mask(std::string_view text, const std::vector<RawMatch>& raw) {
 }  // namespace
 
 Verdict Lexicon::Check(std::string_view text) const {
+  if (impl_->prefilter->ProvesClean(impl_->symbols, text)) {
+    Verdict verdict;
+    verdict.masked = std::string(text);
+    return verdict;
+  }
+  return internal::CheckFully(*impl_, text);
+}
+
+Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
   thread_local Scratch scratch;
   const ScratchTrimmer trimmer(&scratch);
   std::vector<Unit>& units = scratch.units;
   std::vector<RawMatch>& raw = scratch.raw;
   raw.clear();
-  const Impl& lex = *impl_;
   const ContactOptions& contact = lex.options.contact;
   const auto detector_id = [&](Detector d) {
     return static_cast<uint32_t>(lex.entries.size()) + d;
@@ -189,7 +197,8 @@ Verdict Lexicon::Check(std::string_view text) const {
       }
     }
   }
-  if (contact.phone != Action::kAllow && info.digits >= 11) {
+  if (contact.phone != Action::kAllow &&
+      info.digits >= internal::kPhoneDigits) {
     scratch.spans.clear();
     internal::FindPhones(units, lex.digit_value, &scratch.spans);
     AddSpans(scratch.spans, detector_id(kPhone), contact.phone, &raw);

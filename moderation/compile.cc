@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "moderation/internal/contact.h"
 #include "moderation/internal/lexicon_impl.h"
 #include "moderation/internal/normalizer.h"
 #include "moderation/internal/scanner.h"
@@ -235,6 +236,10 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
   }
   impl->matcher = std::make_unique<internal::AhoCorasick>(patterns.symbols(),
                                                           alphabet.size());
+  const uint32_t phone_digits =
+      options.contact.phone == Action::kAllow ? 0 : internal::kPhoneDigits;
+  impl->prefilter =
+      internal::MakePrefilter(impl->symbols, patterns.symbols(), phone_digits);
   return std::shared_ptr<const Lexicon>(new Lexicon(std::move(impl)));
 }
 
@@ -253,11 +258,11 @@ Lexicon::~Lexicon() = default;
 size_t Lexicon::entry_count() const { return impl_->entries.size(); }
 
 size_t Lexicon::MemoryUsage() const {
-  size_t bytes = sizeof(Impl) + impl_->symbols.MemoryUsage() +
-                 impl_->matcher->MemoryUsage() +
-                 impl_->patterns.capacity() * sizeof(internal::Pattern) +
-                 impl_->runs.capacity() * sizeof(uint16_t) +
-                 impl_->digit_value.capacity();
+  size_t bytes =
+      sizeof(Impl) + impl_->symbols.MemoryUsage() +
+      impl_->matcher->MemoryUsage() + impl_->prefilter->MemoryUsage() +
+      impl_->patterns.capacity() * sizeof(internal::Pattern) +
+      impl_->runs.capacity() * sizeof(uint16_t) + impl_->digit_value.capacity();
   for (const LexiconEntry& e : impl_->entries) {
     bytes += sizeof(e) + e.word.capacity() + e.category.capacity();
   }

@@ -138,6 +138,10 @@ struct Verdict {
   std::string masked;
 };
 
+namespace internal {
+class LexiconAccess;  // Reaches the compiled form (internal/lexicon_impl.h).
+}  // namespace internal
+
 // An immutable, compiled lexicon plus its EngineOptions.
 // Thread safety: immutable after Compile; Check may be called concurrently
 // from any number of threads.
@@ -168,6 +172,7 @@ class Lexicon final {
   class Impl;  // Public only so compile.cc's helpers can fill it in.
 
  private:
+  friend class internal::LexiconAccess;
   explicit Lexicon(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -22,6 +22,10 @@ struct Span {
 // `digit_value[sym]`: the digit a symbol stands for, or 0xFF.
 using DigitValues = std::vector<uint8_t>;
 
+// The digits (digit and Chinese numeral units) a text needs before a phone
+// number can be in it: Check skips FindPhones below that.
+inline constexpr uint32_t kPhoneDigits = 11;
+
 // Appends mainland mobile numbers: 11 digits 1[3-9]..., optionally after
 // 86, each standing alone (noise or a non-digit on both sides).
 void FindPhones(const std::vector<Unit>& units, const DigitValues& digit_value,

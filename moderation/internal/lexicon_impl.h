@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "moderation/internal/aho_corasick.h"
 #include "moderation/internal/char_table.h"
+#include "moderation/internal/prefilter.h"
 #include "moderation/moderation.h"
 
 namespace moderation {
@@ -24,9 +26,11 @@ inline constexpr uint32_t kFirstChineseDigitSym = 38;
 // Chinese numerals spammers write phone and QQ numbers with (simplified:
 // the table has already folded traditional forms), and their values.
 inline constexpr char32_t kChineseDigits[] = {
-    U'零', U'〇', U'一', U'二', U'三', U'四', U'五', U'六', U'七', U'八', U'九',
-    U'壹', U'贰', U'叁', U'肆', U'伍', U'陆', U'柒', U'捌', U'玖', U'两',
-    U'幺', U'洞'};  // "幺" and "洞" are how 1 and 0 are read out in numbers.
+    U'零', U'〇', U'一', U'二', U'三', U'四', U'五', U'六',
+    U'七', U'八', U'九', U'壹', U'贰', U'叁', U'肆', U'伍',
+    U'陆', U'柒', U'捌', U'玖', U'两', U'幺', U'洞'};  // "幺" and "洞" are how
+                                                       // 1 and 0 are read out
+                                                       // in numbers.
 inline constexpr uint8_t kChineseDigitValues[] = {
     0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 2, 1, 0};
 static_assert(sizeof(kChineseDigits) / sizeof(char32_t) ==
@@ -62,7 +66,25 @@ class Lexicon::Impl {
   std::vector<uint16_t> runs;
   std::vector<uint8_t> digit_value;  // By symbol id; kNotDigit if none.
   std::unique_ptr<internal::AhoCorasick> matcher;
+  std::unique_ptr<internal::Prefilter> prefilter;
 };
+
+namespace internal {
+
+// Lexicon::Check without the prefilter: scanner, automaton, detectors and
+// verdict. Check takes this path for every text the prefilter cannot prove
+// clean; the tests compare the two.
+Verdict CheckFully(const Lexicon::Impl& lexicon, std::string_view text);
+
+// The compiled form behind a Lexicon, for this library's tests.
+class LexiconAccess final {
+ public:
+  static const Lexicon::Impl& Impl(const Lexicon& lexicon) {
+    return *lexicon.impl_;
+  }
+};
+
+}  // namespace internal
 
 }  // namespace moderation
 

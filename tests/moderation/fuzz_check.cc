@@ -1,15 +1,21 @@
 // Fuzz entry point: any bytes through Lexicon::Check with the default
 // lexicon. Asserts the contract: spans inside the text and ordered, the
 // masked text valid UTF-8 with one code point per input code point, and an
-// unmatched valid text returned unchanged. abort() so libFuzzer and the
-// replay main both see a failure.
+// unmatched valid text returned unchanged. Also asserts that the prefilter
+// is sound: Check gives exactly the full pipeline's verdict (CheckFully),
+// with the default lexicon, a small one that has one-character and digit
+// words, and a large one (which has a TripleFilter). abort() so
+// libFuzzer and the replay main both see a failure.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "moderation/internal/lexicon_impl.h"
 #include "moderation/internal/utf8.h"
 #include "moderation/moderation.h"
 
@@ -31,16 +37,73 @@ void Require(bool ok, const char* what) {
   }
 }
 
+// Compiles `entries` for the life of the process (the pointer stays
+// reachable, so the leak checker does not report it).
+const std::shared_ptr<const moderation::Lexicon>* CompileForever(
+    const absl::StatusOr<std::vector<moderation::LexiconEntry>>& entries) {
+  Require(entries.ok(), "lexicon loads");
+  auto compiled =
+      moderation::Lexicon::Compile(*entries, moderation::EngineOptions());
+  Require(compiled.ok(), "lexicon compiles");
+  return new std::shared_ptr<const moderation::Lexicon>(*compiled);
+}
+
 const moderation::Lexicon& FuzzLexicon() {
-  static const auto* const lexicon = [] {
-    auto entries = moderation::LoadLexiconFile(MODERATION_DEFAULT_LEXICON);
-    Require(entries.ok(), "default lexicon loads");
-    auto compiled =
-        moderation::Lexicon::Compile(*entries, moderation::EngineOptions());
-    Require(compiled.ok(), "default lexicon compiles");
-    return new std::shared_ptr<const moderation::Lexicon>(*compiled);
-  }();
+  static const auto* const lexicon =
+      CompileForever(moderation::LoadLexiconFile(MODERATION_DEFAULT_LEXICON));
   return **lexicon;
+}
+
+// One-character words, a digit word and a numeral word: the prefilter's
+// rarer paths.
+const moderation::Lexicon& EdgeLexicon() {
+  static const auto* const lexicon = CompileForever(moderation::ParseLexiconTsv(
+      "赌\tgambling\tblock\n8\tspam\treview\n零一\tspam\tmask\n"
+      "博彩\tgambling\tblock\n"));
+  return **lexicon;
+}
+
+// The default lexicon among 2,048 words more: too many first pairs for a
+// PairFilter, so Check proves texts clean with its TripleFilter.
+absl::StatusOr<std::vector<moderation::LexiconEntry>> LargeEntries() {
+  auto entries = moderation::LoadLexiconFile(MODERATION_DEFAULT_LEXICON);
+  for (char32_t c = 0x3400; entries.ok() && c < 0x3400 + 2048; ++c) {
+    moderation::LexiconEntry e;
+    moderation::internal::AppendUtf8(c, &e.word);
+    moderation::internal::AppendUtf8(c + 1, &e.word);
+    e.category = "generated";
+    entries->push_back(std::move(e));
+  }
+  return entries;
+}
+
+const moderation::Lexicon& LargeLexicon() {
+  static const auto* const lexicon = CompileForever(LargeEntries());
+  return **lexicon;
+}
+
+bool SameVerdict(const moderation::Verdict& a, const moderation::Verdict& b) {
+  if (a.action != b.action || a.masked != b.masked ||
+      a.matches.size() != b.matches.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.matches.size(); ++i) {
+    const moderation::Match& x = a.matches[i];
+    const moderation::Match& y = b.matches[i];
+    if (x.word != y.word || x.category != y.category || x.action != y.action ||
+        x.start != y.start || x.end != y.end) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void RequirePrefilterSound(const moderation::Lexicon& lexicon,
+                           std::string_view text) {
+  const moderation::Verdict full = moderation::internal::CheckFully(
+      moderation::internal::LexiconAccess::Impl(lexicon), text);
+  Require(SameVerdict(lexicon.Check(text), full),
+          "prefiltered verdict equals the full pipeline's");
 }
 
 }  // namespace
@@ -64,5 +127,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (v.matches.empty() && moderation::internal::IsValidUtf8(text)) {
     Require(v.masked == text, "clean text unchanged");
   }
+  RequirePrefilterSound(FuzzLexicon(), text);
+  RequirePrefilterSound(EdgeLexicon(), text);
+  RequirePrefilterSound(LargeLexicon(), text);
   return 0;
 }
