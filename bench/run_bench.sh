@@ -69,6 +69,10 @@ lg() {  # lg TARGET_NAME SCENARIO ARTICLE CONC ROUND -- loadgen args
       }
       $1 == l && ($3 ~ /^[0-9]+$/ || r == 1 && $2 == "scenario") {print}'
 }
+ceilings() {  # ceilings SCENARIO ARTICLE CONC ROUND: the echo, then the handoff echo
+  lg echo "$1" "$2" "$3" "$4" --target=127.0.0.1:50072 --pids=echo:$echo_pid
+  lg handoff "$1" "$2" "$3" "$4" --target=127.0.0.1:50073 --pids=echo:$handoff_pid
+}
 point() {  # point SCENARIO ARTICLE -- service loadgen args
   local scenario="$1" article="$2"; shift 2
   local conc round
@@ -76,10 +80,7 @@ point() {  # point SCENARIO ARTICLE -- service loadgen args
     for round in $(seq "$rounds"); do
       lg service "$scenario" "$article" "$conc" "$round" --target=127.0.0.1:50071 \
         --pids=server:$server,redis:$redis_pid "$@"
-      lg echo "$scenario" "$article" "$conc" "$round" --target=127.0.0.1:50072 \
-        --pids=echo:$echo_pid
-      lg handoff "$scenario" "$article" "$conc" "$round" --target=127.0.0.1:50073 \
-        --pids=echo:$handoff_pid
+      ceilings "$scenario" "$article" "$conc" "$round"
     done
   done
 }
@@ -93,10 +94,7 @@ for scenario in list_hot list_newest; do
         lg service "$scenario" "$article" "$conc" "$round" --target=127.0.0.1:50071 \
           --pids=server:$server,redis:$redis_pid
       done
-      lg echo "$scenario" small+big "$conc" "$round" --target=127.0.0.1:50072 \
-        --pids=echo:$echo_pid
-      lg handoff "$scenario" small+big "$conc" "$round" --target=127.0.0.1:50073 \
-        --pids=echo:$handoff_pid
+      ceilings "$scenario" small+big "$conc" "$round"
     done
   done
 done

@@ -25,12 +25,11 @@ inline constexpr uint32_t kWildcardSym = 37;
 inline constexpr uint32_t kFirstChineseDigitSym = 38;
 // Chinese numerals spammers write phone and QQ numbers with (simplified:
 // the table has already folded traditional forms), and their values.
+// "幺" and "洞" are how 1 and 0 are read out in numbers.
 inline constexpr char32_t kChineseDigits[] = {
     U'零', U'〇', U'一', U'二', U'三', U'四', U'五', U'六',
     U'七', U'八', U'九', U'壹', U'贰', U'叁', U'肆', U'伍',
-    U'陆', U'柒', U'捌', U'玖', U'两', U'幺', U'洞'};  // "幺" and "洞" are how
-                                                       // 1 and 0 are read out
-                                                       // in numbers.
+    U'陆', U'柒', U'捌', U'玖', U'两', U'幺', U'洞'};
 inline constexpr uint8_t kChineseDigitValues[] = {
     0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 2, 1, 0};
 static_assert(sizeof(kChineseDigits) / sizeof(char32_t) ==

@@ -464,18 +464,20 @@ absl::StatusOr<ListPage> CommentStore::DecodePage(
     if (records[i].is_nil()) continue;  // Deleted meanwhile: not shown.
     if (!IsStr(records[i])) return Malformed("a list entry");
     v1::Comment* c;
+    std::string* detail = nullptr;
+    int64_t* reports = nullptr;
     if (query.into != nullptr) {
       c = query.into->Add();
-      absl::Status s = decoder.Decode(query.article_id, std::move(ids[i].str),
-                                      records[i].str, c, nullptr, nullptr);
-      if (!s.ok()) return s;
     } else {
       StoredComment& stored = page.comments.emplace_back();
       c = &stored.comment;
-      absl::Status s = decoder.Decode(query.article_id, std::move(ids[i].str),
-                                      records[i].str, c, &stored.detail,
-                                      &stored.report_count);
-      if (!s.ok()) return s;
+      detail = &stored.detail;
+      reports = &stored.report_count;
+    }
+    if (absl::Status s = decoder.Decode(query.article_id, std::move(ids[i].str),
+                                        records[i].str, c, detail, reports);
+        !s.ok()) {
+      return s;
     }
     parents_.Remember(query.article_id, c->comment_id(), c->parent_id());
     if (all_scores) {

@@ -64,11 +64,11 @@ local function by_bit(bitmap, cursor)
   local span = 8
   while pos >= 1 and (desc or pos < size) do
     local k0 = math.floor(pos / 8)
-    local lo, hi, last = k0, k0 + span - 1, k0 + span - 1
-    if desc then lo, hi, last = math.max(0, k0 - span + 1), k0, math.max(0, k0 - span + 1) end
+    local lo, hi = k0, k0 + span - 1
+    if desc then lo, hi = math.max(0, k0 - span + 1), k0 end
     if span == 8 or redis.call('BITCOUNT', bitmap, lo, hi) > 0 then
       local bytes = redis.call('GETRANGE', bitmap, lo, hi)
-      for k = k0, last, step do
+      for k = k0, desc and lo or hi, step do
         local b = string.byte(bytes, k - lo + 1)
         if not b then break end  -- past the end
         if b ~= 0 then
