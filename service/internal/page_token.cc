@@ -2,9 +2,9 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
-#include <utility>
+#include <cstring>
+#include <memory>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -28,18 +28,57 @@ absl::Status BadToken(absl::string_view why) {
                    "article_id, order and parent_id"));
 }
 
+// The working copy a tag is computed in, one per thread so that the codec
+// stays immutable and shareable.
+EVP_MD_CTX* ThreadDigest() {
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(
+      EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  return ctx.get();
+}
+
 }  // namespace
 
+// HMAC (RFC 2104) with SHA-256: H((K ^ opad) || H((K ^ ipad) || m)).
 PageTokenCodec::PageTokenCodec(std::string secret)
-    : secret_(std::move(secret)) {}
+    : inner_(EVP_MD_CTX_new()), outer_(EVP_MD_CTX_new()) {
+  constexpr size_t kBlock = 64;  // SHA-256's block size.
+  unsigned char key[kBlock] = {};
+  if (secret.size() > kBlock) {
+    EVP_Digest(secret.data(), secret.size(), key, nullptr, EVP_sha256(),
+               nullptr);
+  } else {
+    std::memcpy(key, secret.data(), secret.size());
+  }
+  unsigned char inner_pad[kBlock], outer_pad[kBlock];
+  for (size_t i = 0; i < kBlock; ++i) {
+    inner_pad[i] = key[i] ^ 0x36;
+    outer_pad[i] = key[i] ^ 0x5c;
+  }
+  EVP_DigestInit_ex(inner_, EVP_sha256(), nullptr);
+  EVP_DigestUpdate(inner_, inner_pad, kBlock);
+  EVP_DigestInit_ex(outer_, EVP_sha256(), nullptr);
+  EVP_DigestUpdate(outer_, outer_pad, kBlock);
+  OPENSSL_cleanse(key, sizeof(key));
+  OPENSSL_cleanse(inner_pad, sizeof(inner_pad));
+  OPENSSL_cleanse(outer_pad, sizeof(outer_pad));
+}
+
+PageTokenCodec::~PageTokenCodec() {
+  EVP_MD_CTX_free(inner_);
+  EVP_MD_CTX_free(outer_);
+}
 
 std::string PageTokenCodec::Tag(absl::string_view payload) const {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_length = 0;
-  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(),
-       mac, &mac_length);
-  return std::string(reinterpret_cast<const char*>(mac), kTagBytes);
+  EVP_MD_CTX* ctx = ThreadDigest();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_MD_CTX_copy_ex(ctx, inner_);
+  EVP_DigestUpdate(ctx, payload.data(), payload.size());
+  EVP_DigestFinal_ex(ctx, digest, &length);
+  EVP_MD_CTX_copy_ex(ctx, outer_);
+  EVP_DigestUpdate(ctx, digest, length);
+  EVP_DigestFinal_ex(ctx, digest, &length);
+  return std::string(reinterpret_cast<const char*>(digest), kTagBytes);
 }
 
 std::string PageTokenCodec::Encode(const PageCursor& cursor) const {

@@ -1,6 +1,8 @@
 #ifndef COMMENTS_SERVICE_INTERNAL_PAGE_TOKEN_H_
 #define COMMENTS_SERVICE_INTERNAL_PAGE_TOKEN_H_
 
+#include <openssl/types.h>
+
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -27,6 +29,9 @@ struct PageCursor {
 class PageTokenCodec final {
  public:
   explicit PageTokenCodec(std::string secret);
+  ~PageTokenCodec();
+  PageTokenCodec(const PageTokenCodec&) = delete;
+  PageTokenCodec& operator=(const PageTokenCodec&) = delete;
 
   std::string Encode(const PageCursor& cursor) const;
 
@@ -39,7 +44,12 @@ class PageTokenCodec final {
  private:
   std::string Tag(absl::string_view payload) const;
 
-  const std::string secret_;
+  // SHA-256 states that have already absorbed the HMAC key's inner and
+  // outer pads. A tag copies them instead of keying from scratch: OpenSSL
+  // 3's one-shot HMAC() looks up both algorithms on every call, which cost
+  // more than the hashing itself.
+  EVP_MD_CTX* inner_;
+  EVP_MD_CTX* outer_;
 };
 
 }  // namespace comments
