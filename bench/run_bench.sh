@@ -2,9 +2,12 @@
 # The side-by-side service benchmark (issue 5): one command, a few minutes.
 #   bench/run_bench.sh [BUILD_DIR]
 # Environment: SMALL (1000) and BIG (1000000) comment counts, LEVELS
-# (16,64,256), DURATION (2s a measurement), ROUNDS (3: measurements of each
-# point, service and echo taking turns), EXTRA_WORDS (10000: lexicon entries
-# added to the default lexicon for PostComment). Starts its own Redis, comment-server
+# (16,64,256), DURATION (1.5s a measurement, after WARMUP 0.5s: shorter
+# warm-ups let the connections' start-up reach the half-load p99), ROUNDS
+# (2: measurements of each point, service and echo taking turns; the
+# defaults take about 6 minutes, ROUNDS=3 DURATION=2s about 11),
+# EXTRA_WORDS (10000: lexicon entries added to the default lexicon for
+# PostComment). Starts its own Redis, comment-server
 # and comment-echo on loopback, seeds, drives each scenario against the
 # server and the echo ceilings in the same run (the echo answering on gRPC's
 # thread, and the echo handing each call to another thread to finish, as the
@@ -15,8 +18,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$root/build}"
 small="${SMALL:-1000}"; big="${BIG:-1000000}"
-levels="${LEVELS:-16,64,256}"; duration="${DURATION:-2s}"
-rounds="${ROUNDS:-3}"
+levels="${LEVELS:-16,64,256}"; duration="${DURATION:-1.5s}"
+warmup="${WARMUP:-0.5s}"; rounds="${ROUNDS:-2}"
 extra_words="${EXTRA_WORDS:-10000}"
 work="$(mktemp -d)"
 sock="$work/redis.sock"
@@ -61,7 +64,7 @@ sleep 2
 lg() {  # lg TARGET_NAME SCENARIO ARTICLE CONC ROUND -- loadgen args
   local label="$1" scenario="$2" article="$3" conc="$4" round="$5"; shift 5
   "$build/bench/comment-loadgen" --concurrency="${conc/half/256}" --duration="$duration" \
-    --warmup=0.5s --label="$label " --scenario="$scenario" --article="$article" "$@" |
+    --warmup="$warmup" --label="$label " --scenario="$scenario" --article="$article" "$@" |
     awk -v l="$label" -v s="$scenario" -v a="$article" -v r="$round" -v c="$conc" '
       $1 == l && $3 ~ /^[0-9]+$/ {
         n = split(a, arts, "+")  # The echo answers alike for every article.
