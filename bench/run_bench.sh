@@ -2,10 +2,11 @@
 # The side-by-side service benchmark (issue 5): one command, a few minutes.
 #   bench/run_bench.sh [BUILD_DIR]
 # Environment: SMALL (1000) and BIG (1000000) comment counts, LEVELS
-# (16,64,256), DURATION (1.5s a measurement, after WARMUP 0.5s: shorter
+# (16,64,256), DURATION (1s a measurement, after WARMUP 0.5s: shorter
 # warm-ups let the connections' start-up reach the half-load p99), ROUNDS
-# (2: measurements of each point, service and echo taking turns; the
-# defaults take about 6 minutes, ROUNDS=3 DURATION=2s about 11),
+# (3: measurements of each point, service and echo taking turns, reported
+# as medians, so one disturbed round does not move a figure; the defaults
+# take about 7 minutes, DURATION=2s about 11),
 # EXTRA_WORDS (10000: lexicon entries added to the default lexicon for
 # PostComment). Starts its own Redis, comment-server
 # and comment-echo on loopback, seeds, drives each scenario against the
@@ -18,8 +19,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$root/build}"
 small="${SMALL:-1000}"; big="${BIG:-1000000}"
-levels="${LEVELS:-16,64,256}"; duration="${DURATION:-1.5s}"
-warmup="${WARMUP:-0.5s}"; rounds="${ROUNDS:-2}"
+levels="${LEVELS:-16,64,256}"; duration="${DURATION:-1s}"
+warmup="${WARMUP:-0.5s}"; rounds="${ROUNDS:-3}"
 extra_words="${EXTRA_WORDS:-10000}"
 work="$(mktemp -d)"
 sock="$work/redis.sock"
