@@ -28,6 +28,14 @@ results="$work/results.txt"
 cleanup() {
   kill "${server:-}" "${echo_pid:-}" "${handoff_pid:-}" 2>/dev/null || true
   redis-cli -s "$sock" shutdown nosave >/dev/null 2>&1 || true
+  # The servers' logs go with the temporary directory: show anything beyond
+  # their start-up lines, which is what explains an error in the table.
+  local log
+  for log in "$work"/server.log "$work"/echo.log "$work"/handoff.log; do
+    if grep -vqE 'listening on|page_token_secret|draining|stopped|^$' "$log" 2>/dev/null; then
+      echo "== $(basename "$log") (last lines)"; tail -n 20 "$log"
+    fi
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
