@@ -3,8 +3,8 @@
 // channels, using gRPC's callback API, and prints calls/s and latency
 // percentiles per concurrency, with the CPU the named processes used.
 //
-//   comment-loadgen --target=127.0.0.1:50051 --scenario=list_hot \
-//       --article=big --concurrency=16,64,256 --duration=5s \
+//   comment-loadgen --target=127.0.0.1:50051 --scenario=list_hot
+//       --article=big --concurrency=16,64,256 --duration=5s
 //       --pids=server:1234,redis:5678
 //
 // Scenarios: list_hot, list_newest (page of 20), post, like, stats,
@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -259,9 +260,18 @@ int main(int argc, char** argv) {
   for (int i = 0; i < absl::GetFlag(FLAGS_channels); ++i) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // Own connection.
-    stubs.push_back(CommentService::NewStub(
-        grpc::CreateCustomChannel(absl::GetFlag(FLAGS_target),
-                                  grpc::InsecureChannelCredentials(), args)));
+    std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
+        absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials(), args);
+    // Connected before the first call: calls fail fast, and a connection
+    // attempt that fails once would otherwise fail a second of them (gRPC's
+    // first reconnect backoff) and count as the server's errors.
+    if (!channel->WaitForConnected(std::chrono::system_clock::now() +
+                                   std::chrono::seconds(10))) {
+      std::fprintf(stderr, "comment-loadgen: cannot connect to %s\n",
+                   absl::GetFlag(FLAGS_target).c_str());
+      return 1;
+    }
+    stubs.push_back(CommentService::NewStub(channel));
   }
   std::printf("%s# scenario=%s target=%s channels=%zu duration=%s cores=%ld\n",
               absl::GetFlag(FLAGS_label).c_str(),

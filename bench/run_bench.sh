@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # The side-by-side service benchmark (issue 5): one command, a few minutes.
 #   bench/run_bench.sh [BUILD_DIR]
-# Environment: SMALL (1000) and BIG (1000000) comment counts, LEVELS
-# (16,64,256), DURATION (1s a measurement, after WARMUP 0.5s: shorter
-# warm-ups let the connections' start-up reach the half-load p99), ROUNDS
-# (3: measurements of each point, service and echo taking turns, reported
-# as medians, so one disturbed round does not move a figure; the defaults
-# take about 7 minutes, DURATION=2s about 11),
-# EXTRA_WORDS (10000: lexicon entries added to the default lexicon for
-# PostComment). Starts its own Redis, comment-server
-# and comment-echo on loopback, seeds, drives each scenario against the
-# server and the echo ceilings in the same run (the echo answering on gRPC's
-# thread, and the echo handing each call to another thread to finish, as the
-# server finishes calls from its Redis I/O thread), runs redis-benchmark on the
-# service's own scripts for the Redis ceiling, prints a table of ratios, and
-# stops everything.
+# Environment:
+#   SMALL, BIG       comment counts of the two articles (1000, 1000000)
+#   LEVELS           calls in flight to sweep (16,64,256)
+#   DURATION, WARMUP each measurement (1s, after 0.5s; a shorter warm-up lets
+#                    the connections' start-up into the half-load p99)
+#   ROUNDS           measurements of each point, service and ceilings taking
+#                    turns, reported as medians (3); the defaults take about
+#                    7 minutes, DURATION=2s about 11
+#   EXTRA_WORDS      lexicon entries added to the default lexicon for
+#                    PostComment (10000)
+#   REDIS_REQUESTS   requests a redis-benchmark point (40000)
+#   PORT             the service's port (50071); the echoes take the next two
+# Starts its own Redis, comment-server and comment-echo on loopback, seeds,
+# drives each scenario against the server and the echo ceilings in the same
+# run (the echo answering on gRPC's thread, and the echo handing each call to
+# another thread to finish, as the server finishes calls from its Redis I/O
+# thread), runs redis-benchmark on the service's own scripts for the Redis
+# ceiling, prints a table of ratios, and stops everything.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$root/build}"
@@ -22,6 +26,10 @@ small="${SMALL:-1000}"; big="${BIG:-1000000}"
 levels="${LEVELS:-16,64,256}"; duration="${DURATION:-1s}"
 warmup="${WARMUP:-0.5s}"; rounds="${ROUNDS:-3}"
 extra_words="${EXTRA_WORDS:-10000}"
+redis_requests="${REDIS_REQUESTS:-40000}"  # per redis-benchmark point
+port="${PORT:-50071}"  # the service's; the echoes take the next two
+service_addr="127.0.0.1:$port"; echo_addr="127.0.0.1:$((port + 1))"
+handoff_addr="127.0.0.1:$((port + 2))"
 work="$(mktemp -d)"
 sock="$work/redis.sock"
 results="$work/results.txt"
@@ -57,14 +65,17 @@ default_words="$(grep -cvE '^[[:space:]]*(#|$)' "$root/moderation/data/default_l
   >"$work/lexicon.tsv"
 echo "== lexicon: $((default_words + extra_words)) entries"
 
-"$build/service/comment-server" --listen=127.0.0.1:50071 --redis="unix://$sock" \
+"$build/service/comment-server" --listen=$service_addr --redis="unix://$sock" \
   --lexicon="$work/lexicon.tsv" 2>"$work/server.log" &
 server=$!
-"$build/bench/comment-echo" --listen=127.0.0.1:50072 2>"$work/echo.log" &
+"$build/bench/comment-echo" --listen=$echo_addr 2>"$work/echo.log" &
 echo_pid=$!
-"$build/bench/comment-echo" --listen=127.0.0.1:50073 --api=handoff 2>"$work/handoff.log" &
+"$build/bench/comment-echo" --listen=$handoff_addr --api=handoff 2>"$work/handoff.log" &
 handoff_pid=$!
 sleep 2
+for pid in "$server" "$echo_pid" "$handoff_pid"; do
+  kill -0 "$pid" 2>/dev/null || { echo "run_bench: a server did not start" >&2; exit 1; }
+done
 
 # Service and echo take turns, ROUNDS times at each point, so that a change
 # in the machine's background load hits both alike; the summary reports
@@ -82,15 +93,15 @@ lg() {  # lg TARGET_NAME SCENARIO ARTICLE CONC ROUND -- loadgen args
       $1 == l && ($3 ~ /^[0-9]+$/ || r == 1 && $2 == "scenario") {print}'
 }
 ceilings() {  # ceilings SCENARIO ARTICLE CONC ROUND: the echo, then the handoff echo
-  lg echo "$1" "$2" "$3" "$4" --target=127.0.0.1:50072 --pids=echo:$echo_pid
-  lg handoff "$1" "$2" "$3" "$4" --target=127.0.0.1:50073 --pids=echo:$handoff_pid
+  lg echo "$1" "$2" "$3" "$4" --target=$echo_addr --pids=echo:$echo_pid
+  lg handoff "$1" "$2" "$3" "$4" --target=$handoff_addr --pids=echo:$handoff_pid
 }
 point() {  # point SCENARIO ARTICLE -- service loadgen args
   local scenario="$1" article="$2"; shift 2
   local conc round
   for conc in ${levels//,/ }; do
     for round in $(seq "$rounds"); do
-      lg service "$scenario" "$article" "$conc" "$round" --target=127.0.0.1:50071 \
+      lg service "$scenario" "$article" "$conc" "$round" --target=$service_addr \
         --pids=server:$server,redis:$redis_pid "$@"
       ceilings "$scenario" "$article" "$conc" "$round"
     done
@@ -103,7 +114,7 @@ for scenario in list_hot list_newest; do
   for conc in ${levels//,/ }; do
     for round in $(seq "$rounds"); do
       for article in small big; do
-        lg service "$scenario" "$article" "$conc" "$round" --target=127.0.0.1:50071 \
+        lg service "$scenario" "$article" "$conc" "$round" --target=$service_addr \
           --pids=server:$server,redis:$redis_pid
       done
       ceilings "$scenario" small+big "$conc" "$round"
@@ -126,9 +137,9 @@ half_load() {  # half_load SCENARIO -- service loadgen args
   rate=$((best / 2))
   echo "== $scenario at half load: $rate calls/s offered"
   for round in $(seq "$rounds"); do
-    lg service "$scenario" small "half" "$round" --target=127.0.0.1:50071 \
+    lg service "$scenario" small "half" "$round" --target=$service_addr \
       --rate="$rate" "$@"
-    lg echo "$scenario" small "half" "$round" --target=127.0.0.1:50072 \
+    lg echo "$scenario" small "half" "$round" --target=$echo_addr \
       --rate="$rate"
   done
 }
@@ -150,7 +161,7 @@ rb() {  # rb SCENARIO ARTICLE -- redis-benchmark args
   local c
   for c in ${levels//,/ }; do
     local rps
-    rps="$(redis-benchmark -s "$sock" -n 40000 -c "$c" -r 1000000 -q "$@" |
+    rps="$(redis-benchmark -s "$sock" -n "$redis_requests" -c "$c" -r 1000000 -q "$@" |
       tr '\r' '\n' | grep -oE '[0-9.]+ requests per second' | tail -1 | cut -d' ' -f1)"
     printf "redis    %-12s %-6s c=%-4s %s calls/s\n" "$scenario" "$article" "$c" "$rps"
     echo "$scenario $article redis $c $rps - - 1" >>"$results"
