@@ -157,6 +157,7 @@ bool WantsAllScores(const ListQuery& query) {
 // Reads the replies of Stats: (HGET n, HLEN participants) per article.
 absl::StatusOr<std::vector<v1::ArticleStats>> DecodeStats(
     const std::vector<std::string>& article_ids, const RedisReplies& replies) {
+  if (absl::Status s = FirstError(replies); !s.ok()) return s;
   std::vector<v1::ArticleStats> out;
   out.reserve(article_ids.size());
   for (size_t i = 0; i < article_ids.size(); ++i) {
@@ -383,8 +384,7 @@ CommentStore::GetMany(const std::vector<CommentRef>& refs,
   for (size_t i = 0; i < refs.size(); ++i) {
     RedisReply& reply = (*replies)[i];
     out.push_back(reply.is_error()
-                      ? absl::StatusOr<StoredComment>(
-                            absl::InternalError(reply.str.substr(4)))
+                      ? absl::StatusOr<StoredComment>(reply.error_status())
                       : DecodeGot(refs[i], std::move(reply)));
   }
   return out;
@@ -662,6 +662,7 @@ CommentStore::ReportReasons(const std::vector<CommentRef>& refs, size_t limit,
   absl::StatusOr<std::vector<RedisReply>> replies =
       redis_->Pipeline(commands, deadline);
   if (!replies.ok()) return replies.status();
+  if (absl::Status s = FirstError(*replies); !s.ok()) return s;
   std::vector<std::vector<std::string>> out(refs.size());
   for (size_t i = 0; i < refs.size(); ++i) {
     for (const RedisReply& reason : (*replies)[i].elements) {

@@ -49,7 +49,7 @@ bool IsNoScript(const RedisReply& reply) {
 
 // One script reply as Run returns it: a script error becomes INTERNAL.
 absl::StatusOr<RedisReply> ScriptOutcome(RedisReply reply) {
-  if (reply.is_error()) return absl::InternalError(reply.str.substr(4));
+  if (reply.is_error()) return reply.error_status();
   return reply;
 }
 

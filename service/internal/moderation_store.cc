@@ -160,6 +160,7 @@ absl::StatusOr<std::vector<bool>> ModerationStore::StillQueued(
   absl::StatusOr<std::vector<RedisReply>> replies =
       redis_->Pipeline(commands, deadline);
   if (!replies.ok()) return replies.status();
+  if (absl::Status s = FirstError(*replies); !s.ok()) return s;
   std::vector<bool> out;
   out.reserve(refs.size());
   for (const RedisReply& r : *replies) out.push_back(!r.is_nil());
@@ -175,6 +176,7 @@ absl::StatusOr<v1::Queue> ModerationStore::QueueOf(const CommentRef& ref,
         ref.comment_id}},
       deadline);
   if (!replies.ok()) return replies.status();
+  if (absl::Status s = FirstError(*replies); !s.ok()) return s;
   if (!(*replies)[0].is_nil()) return v1::QUEUE_PENDING;
   if (!(*replies)[1].is_nil()) return v1::QUEUE_REPORTED;
   return v1::QUEUE_UNSPECIFIED;
@@ -313,6 +315,7 @@ ModerationStore::ListKeywords(const std::string& after_word, int limit,
                         {"HLEN", std::string(global_keys::kKeywords)}},
                        deadline);
   if (!replies.ok()) return replies.status();
+  if (absl::Status s = FirstError(*replies); !s.ok()) return s;
   std::vector<std::string> words;
   for (const RedisReply& w : (*replies)[0].elements) words.push_back(w.str);
   std::vector<v1::Keyword> out;
@@ -343,9 +346,7 @@ absl::Status ModerationStore::SetBanned(const std::string& user_id, bool ban,
                         {"EXEC"}},
                        deadline);
   if (!replies.ok()) return replies.status();
-  for (const RedisReply& reply : *replies) {
-    if (reply.is_error()) return absl::InternalError(reply.str.substr(4));
-  }
+  if (absl::Status s = FirstError(*replies); !s.ok()) return s;
   if (replies->back().type != RedisReply::Type::kArray) {
     return absl::InternalError("redis: ban transaction aborted");
   }
@@ -389,12 +390,7 @@ absl::Status ModerationStore::Audit(const std::vector<v1::AuditEntry>& entries,
   absl::StatusOr<std::vector<RedisReply>> replies =
       redis_->Pipeline(commands, deadline);
   if (!replies.ok()) return replies.status();
-  for (const RedisReply& reply : *replies) {
-    if (reply.type == RedisReply::Type::kStatus) {
-      return absl::InternalError(reply.str);
-    }
-  }
-  return absl::OkStatus();
+  return FirstError(*replies);
 }
 
 absl::StatusOr<std::vector<v1::AuditEntry>> ModerationStore::ListAudit(

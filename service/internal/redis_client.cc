@@ -143,6 +143,24 @@ bool RedisReply::is_error() const {
   return type == Type::kStatus && absl::StartsWith(str, "ERR:");
 }
 
+absl::Status FirstError(const RedisReplies& replies) {
+  for (const RedisReply& reply : replies) {
+    if (reply.is_error()) return reply.error_status();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RedisReply::error_status() const {
+  const absl::string_view message = absl::string_view(str).substr(4);
+  for (absl::string_view passing :
+       {"LOADING ", "BUSY ", "TRYAGAIN ", "CLUSTERDOWN ", "MASTERDOWN "}) {
+    if (absl::StartsWith(message, passing)) {
+      return absl::UnavailableError(absl::StrCat("redis: ", message));
+    }
+  }
+  return absl::InternalError(message);
+}
+
 RedisBatch& RedisBatch::Begin(size_t argc) {
   ++commands_;
   absl::StrAppend(&wire_, "*", argc, "\r\n");
@@ -510,7 +528,7 @@ namespace {
 absl::StatusOr<RedisReply> OnlyReply(absl::StatusOr<RedisReplies> replies) {
   if (!replies.ok()) return replies.status();
   RedisReply& reply = replies->front();
-  if (reply.is_error()) return absl::InternalError(reply.str.substr(4));
+  if (reply.is_error()) return reply.error_status();
   return std::move(reply);
 }
 

@@ -27,9 +27,20 @@ struct RedisReply {
   bool is_nil() const { return type == Type::kNil; }
   // An error reply inside a pipeline: kStatus with str "ERR:<message>".
   bool is_error() const;
+  // What an error reply means for the call: UNAVAILABLE when Redis refused
+  // the command without running it, for a while only (LOADING a dataset
+  // after a restart, BUSY running a long script, TRYAGAIN, CLUSTERDOWN,
+  // MASTERDOWN), so that retrying is safe and right; INTERNAL with Redis's
+  // message for anything else (a script's own errors included).
+  // REQUIRES: is_error().
+  absl::Status error_status() const;
 };
 
 using RedisReplies = std::vector<RedisReply>;
+
+// The error_status of the first error reply among `replies`, or OK: for
+// pipelines whose replies only mean something all together.
+absl::Status FirstError(const RedisReplies& replies);
 
 // Where Redis listens: "redis://HOST:PORT" or "unix:///path/to.sock".
 struct RedisEndpoint {

@@ -1,7 +1,10 @@
 // The client library against a real server made to fail: retries on
 // UNAVAILABLE, idempotent posting, and the concurrent comment-block fetch.
+#include <atomic>
 #include <thread>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "client/client.h"
 #include "gtest/gtest.h"
@@ -10,6 +13,16 @@
 
 namespace comments {
 namespace {
+
+// Retries every 20-200 ms for up to 30 s: long enough to ride out a Redis
+// restart.
+ClientOptions PatientClient(const std::string& target) {
+  return {.target = target,
+          .deadline = absl::Seconds(30),
+          .max_attempts = 200,
+          .initial_backoff = absl::Milliseconds(20),
+          .max_backoff = absl::Milliseconds(200)};
+}
 
 v1::PostCommentRequest Post(const std::string& article,
                             const std::string& body) {
@@ -25,11 +38,7 @@ TEST(ClientRetryTest, RidesOutRedisRestartWithoutDuplicates) {
   ASSERT_TRUE(redis.Start());
   testing::CommentServerProcess server;
   ASSERT_TRUE(server.Start(redis.url(), {"--store_timeout=500ms"}));
-  Client client({.target = server.target(),
-                 .deadline = absl::Seconds(20),
-                 .max_attempts = 100,
-                 .initial_backoff = absl::Milliseconds(20),
-                 .max_backoff = absl::Milliseconds(200)});
+  Client client(PatientClient(server.target()));
   ASSERT_TRUE(client.PostComment(Post("retry", "before")).ok());
 
   redis.Stop();
@@ -45,17 +54,61 @@ TEST(ClientRetryTest, RidesOutRedisRestartWithoutDuplicates) {
   EXPECT_EQ(client.GetArticleStats("retry")->comment_count(), 1);
 }
 
+// After a restart Redis answers LOADING until it has read its dataset back.
+// Such a refusal ran nothing, so the service must say UNAVAILABLE (never
+// INTERNAL), which the client's retries ride out.
+TEST(ClientRetryTest, RidesOutRedisLoadingItsDataset) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url(), {"--store_timeout=500ms"}));
+  Client client(PatientClient(server.target()));
+  Client once({.target = server.target(), .max_attempts = 1});
+  ASSERT_TRUE(client.PostComment(Post("loading", "before")).ok());
+  // About a second of loading on a 2-core machine.
+  ASSERT_EQ(redis.Query("DEBUG POPULATE 2000000 filler"), "OK");
+  ASSERT_EQ(redis.Query("SAVE"), "OK");
+
+  redis.Stop();
+  std::atomic<bool> restarted{false};
+  absl::StatusOr<v1::PostCommentResponse> posted;
+  std::vector<absl::StatusCode> seen_while_loading;
+  std::thread caller([&] {
+    while (!restarted) absl::SleepFor(absl::Milliseconds(5));
+    // Redis's socket answers (LOADING) before it reads the dataset.
+    const absl::Time give_up = absl::Now() + absl::Seconds(10);
+    while (redis.Query("PING").empty() && absl::Now() < give_up) {
+      absl::SleepFor(absl::Milliseconds(1));
+    }
+    // Single attempts for as long as Redis says it is loading.
+    while (absl::StartsWith(redis.Query("PING"), "LOADING")) {
+      seen_while_loading.push_back(
+          once.GetArticleStats("loading").status().code());
+    }
+    posted = client.PostComment(Post("loading", "after"));
+  });
+  // From this thread: a test child dies with the thread that started it.
+  std::thread([&] { absl::SleepFor(absl::Milliseconds(50)); restarted = true; })
+      .detach();
+  EXPECT_TRUE(redis.Start());  // Returns once the dataset is loaded.
+  caller.join();
+  ASSERT_TRUE(posted.ok()) << posted.status();
+  EXPECT_EQ(client.GetArticleStats("loading")->comment_count(), 2);
+  EXPECT_FALSE(seen_while_loading.empty());
+  for (absl::StatusCode code : seen_while_loading) {
+    EXPECT_TRUE(code == absl::StatusCode::kUnavailable ||
+                code == absl::StatusCode::kOk)
+        << absl::StatusCodeToString(code);
+  }
+}
+
 TEST(ClientRetryTest, StoppedServerIsUnavailableAfterRetries) {
   testing::RedisServer redis;
   ASSERT_TRUE(redis.Start());
   auto server = std::make_unique<testing::CommentServerProcess>();
   ASSERT_TRUE(server->Start(redis.url()));
   const std::string target = server->target();
-  Client client({.target = target,
-                 .deadline = absl::Seconds(20),
-                 .max_attempts = 100,
-                 .initial_backoff = absl::Milliseconds(20),
-                 .max_backoff = absl::Milliseconds(200)});
+  Client client(PatientClient(target));
   ASSERT_TRUE(client.GetArticleStats("restart").ok());
   server->Stop();
   Client impatient({.target = target,

@@ -12,6 +12,38 @@
 namespace comments {
 namespace {
 
+RedisReply ErrorReply(const std::string& message) {
+  RedisReply r;
+  r.type = RedisReply::Type::kStatus;
+  r.str = "ERR:" + message;
+  return r;
+}
+
+TEST(RedisReplyTest, PassingRefusalsAreUnavailableOthersInternal) {
+  for (const char* passing :
+       {"LOADING Redis is loading the dataset in memory",
+        "BUSY Redis is busy running a script.",
+        "TRYAGAIN Multiple keys request during rehashing of slot",
+        "CLUSTERDOWN The cluster is down",
+        "MASTERDOWN Link with MASTER is down"}) {
+    const absl::Status s = ErrorReply(passing).error_status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << passing;
+    EXPECT_EQ(s.message(), std::string("redis: ") + passing);
+  }
+  for (const char* other :
+       {"ERR unknown command", "WRONGTYPE Operation against a key",
+        "NOTFOUND parent_id 7", "LOADINGS is not a prefix", "OOM no memory"}) {
+    const absl::Status s = ErrorReply(other).error_status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInternal) << other;
+    EXPECT_EQ(s.message(), other);
+  }
+  RedisReplies replies(3);
+  replies[1] = ErrorReply("LOADING Redis is loading");
+  replies[2] = ErrorReply("ERR later");
+  EXPECT_EQ(FirstError(replies).code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(FirstError(RedisReplies(2)).ok());
+}
+
 TEST(RedisEndpointTest, ParsesBothForms) {
   absl::StatusOr<RedisEndpoint> tcp = RedisEndpoint::Parse("redis://h:6380");
   ASSERT_TRUE(tcp.ok());
