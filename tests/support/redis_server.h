@@ -21,6 +21,11 @@ class RedisServer final {
   bool Start();
   void Stop();
 
+  // Runs one command, its words separated by single spaces, and returns
+  // the reply's text: a status, a string or an error message; "" for other
+  // replies or when the server cannot be reached.
+  std::string Query(const std::string& command) const;
+
   const std::string& socket_path() const { return socket_; }
   // "unix:///.../redis.sock", the form comment-server takes.
   std::string url() const { return "unix://" + socket_; }
@@ -30,6 +35,7 @@ class RedisServer final {
   TempDir dir_;
   std::string socket_;
   Subprocess process_;
+  int cluster_port_ = 0;  // Under COMMENTS_TEST_REDIS_CLUSTER=1.
 };
 
 }  // namespace comments::testing
