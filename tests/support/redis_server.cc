@@ -18,18 +18,6 @@
 namespace comments::testing {
 namespace {
 
-bool Pings(const std::string& socket) {
-  redisContext* c = redisConnectUnix(socket.c_str());
-  bool ok = false;
-  if (c != nullptr && c->err == 0) {
-    auto* reply = static_cast<redisReply*>(redisCommand(c, "PING"));
-    ok = reply != nullptr && reply->type == REDIS_REPLY_STATUS;
-    if (reply != nullptr) freeReplyObject(reply);
-  }
-  if (c != nullptr) redisFree(c);
-  return ok;
-}
-
 // Runs `command` (words separated by single spaces) and returns its reply
 // as text ("" when it fails).
 std::string Query(const std::string& socket, const std::string& command) {
@@ -87,10 +75,10 @@ int FreeLoopbackPort() {
 }
 
 // Gives the node every slot (a restarted node keeps them in nodes.conf) and
-// waits until it serves them.
+// waits until it serves them: a new node waits 2 s before it does.
 bool TakeAllSlots(const std::string& socket) {
   Query(socket, "CLUSTER ADDSLOTSRANGE 0 16383");
-  for (int i = 0; i < 500; ++i) {
+  for (int i = 0; i < 1000; ++i) {
     if (Query(socket, "CLUSTER INFO").find("cluster_state:ok") !=
         std::string::npos) {
       return true;
@@ -107,12 +95,15 @@ RedisServer::RedisServer() : socket_(dir_.path() + "/redis.sock") {}
 RedisServer::~RedisServer() { Stop(); }
 
 bool RedisServer::Start() {
-  std::vector<std::string> argv = {
-      REDIS_SERVER_PATH, "--port",       "0",           "--unixsocket",
-      socket_,           "--unixsocketperm", "700",     "--save",
-      "",                "--appendonly", "no",          "--dir",
-      dir_.path(),       "--daemonize",  "no",          "--enable-debug-command",
-      "local"};
+  std::vector<std::string> argv = {REDIS_SERVER_PATH,
+                                   "--port", "0",
+                                   "--unixsocket", socket_,
+                                   "--unixsocketperm", "700",
+                                   "--save", "",
+                                   "--appendonly", "no",
+                                   "--dir", dir_.path(),
+                                   "--daemonize", "no",
+                                   "--enable-debug-command", "local"};
   if (ClusterMode()) {
     if (cluster_port_ == 0) cluster_port_ = FreeLoopbackPort();
     for (const std::string& arg :
@@ -125,7 +116,9 @@ bool RedisServer::Start() {
   }
   if (!process_.Start(argv, dir_.path() + "/redis.log")) return false;
   for (int i = 0; i < 500; ++i) {
-    if (Pings(socket_)) return !ClusterMode() || TakeAllSlots(socket_);
+    if (comments::testing::Query(socket_, "PING") == "PONG") {
+      return !ClusterMode() || TakeAllSlots(socket_);
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   std::ifstream log(dir_.path() + "/redis.log");
