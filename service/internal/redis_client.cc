@@ -152,8 +152,9 @@ absl::Status FirstError(const RedisReplies& replies) {
 
 absl::Status RedisReply::error_status() const {
   const absl::string_view message = absl::string_view(str).substr(4);
-  for (absl::string_view passing :
-       {"LOADING ", "BUSY ", "TRYAGAIN ", "CLUSTERDOWN ", "MASTERDOWN "}) {
+  for (absl::string_view passing : {"LOADING ", "BUSY ", "TRYAGAIN ",
+                                     "CLUSTERDOWN ", "MASTERDOWN ",
+                                     "READONLY "}) {
     if (absl::StartsWith(message, passing)) {
       return absl::UnavailableError(absl::StrCat("redis: ", message));
     }
@@ -396,6 +397,11 @@ class RedisClient::Connection final {
   }
 
   absl::Status ReadReplies() {
+    // A write refused by a read-only replica means the server this
+    // connection reached was demoted (a failover): the replies read so far
+    // are handed out, then the connection is dropped, so that the next call
+    // connects afresh and finds the new primary behind the same address.
+    bool demoted = false;
     char buffer[64 * 1024];
     for (;;) {
       const ssize_t n = read(fd_, buffer, sizeof(buffer));
@@ -420,8 +426,14 @@ class RedisClient::Connection final {
       if (redisReaderGetReply(reader_, &raw) != REDIS_OK) {
         return Lost("malformed reply");
       }
-      if (raw == nullptr) return absl::OkStatus();
+      if (raw == nullptr) {
+        return demoted ? Lost("the server is now a read-only replica")
+                       : absl::OkStatus();
+      }
       std::unique_ptr<RedisReply> reply(static_cast<RedisReply*>(raw));
+      if (reply->is_error() && absl::StartsWith(reply->str, "ERR:READONLY ")) {
+        demoted = true;
+      }
       if (in_flight_.empty()) return Lost("a reply nobody asked for");
       Call& call = in_flight_.front();
       if (call.done) {

@@ -30,8 +30,9 @@ struct RedisReply {
   // What an error reply means for the call: UNAVAILABLE when Redis refused
   // the command without running it, for a while only (LOADING a dataset
   // after a restart, BUSY running a long script, TRYAGAIN, CLUSTERDOWN,
-  // MASTERDOWN), so that retrying is safe and right; INTERNAL with Redis's
-  // message for anything else (a script's own errors included).
+  // MASTERDOWN, READONLY from a primary demoted by a failover), so that
+  // retrying is safe and right; INTERNAL with Redis's message for anything
+  // else (a script's own errors included).
   // REQUIRES: is_error().
   absl::Status error_status() const;
 };
@@ -105,7 +106,8 @@ using RedisDone = Callback<RedisReplies>;
 // large reads and the caller's thread never waits on a socket.
 //
 // Errors: a connection that cannot be made or breaks mid-call is
-// UNAVAILABLE; a call whose deadline passes first is DEADLINE_EXCEEDED (its
+// UNAVAILABLE (and so is a connection that meets READONLY: it is dropped,
+// and the next call connects afresh); a call whose deadline passes first is DEADLINE_EXCEEDED (its
 // late replies are read and dropped, so they never reach another call); an
 // error reply from Redis is INTERNAL with Redis's message in Command, and
 // in its slot elsewhere. Messages are for logs: the RPC layer never shows

@@ -130,6 +130,28 @@ TEST_F(RedisClientTest, DownIsUnavailableAndRecoversWhenBack) {
   EXPECT_TRUE(client.Command({"PING"}, Soon()).ok());
 }
 
+// A failover demotes the primary: its writes come back READONLY. The call
+// is UNAVAILABLE (it ran nothing) and the connection is made again, so the
+// client finds whichever server now answers at the address.
+TEST_F(RedisClientTest, ADemotedPrimaryIsUnavailableAndReconnected) {
+  if (testing::RedisServer::cluster_mode()) {
+    GTEST_SKIP() << "a cluster node cannot be made a replica with REPLICAOF";
+  }
+  RedisClient client = Client();
+  absl::StatusOr<RedisReply> before = client.Command({"CLIENT", "ID"}, Soon());
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(client.Command({"REPLICAOF", "127.0.0.1", "1"}, Soon()).ok());
+  EXPECT_EQ(client.Command({"SET", "k", "v"}, Soon()).status().code(),
+            absl::StatusCode::kUnavailable);
+  // Promoted again, as a failover's new primary would be.
+  ASSERT_TRUE(redis_.Query("REPLICAOF NO ONE") == "OK");
+  absl::SleepFor(absl::Milliseconds(20));  // Past the reconnect backoff.
+  EXPECT_TRUE(client.Command({"SET", "k", "v"}, Soon()).ok());
+  absl::StatusOr<RedisReply> after = client.Command({"CLIENT", "ID"}, Soon());
+  ASSERT_TRUE(after.ok());
+  EXPECT_NE(after->integer, before->integer);  // A new connection.
+}
+
 TEST_F(RedisClientTest, ConcurrentCallsEachGetTheirOwnReplies) {
   RedisClient client = Client();
   std::vector<std::thread> threads;

@@ -129,6 +129,8 @@ bool RedisServer::Start() {
 
 void RedisServer::Stop() { process_.Stop(); }
 
+bool RedisServer::cluster_mode() { return ClusterMode(); }
+
 std::string RedisServer::Query(const std::string& command) const {
   return comments::testing::Query(socket_, command);
 }

@@ -26,6 +26,10 @@ class RedisServer final {
   // replies or when the server cannot be reached.
   std::string Query(const std::string& command) const;
 
+  // True under COMMENTS_TEST_REDIS_CLUSTER=1, when every server is a
+  // one-node Redis Cluster owning all slots.
+  static bool cluster_mode();
+
   const std::string& socket_path() const { return socket_; }
   // "unix:///.../redis.sock", the form comment-server takes.
   std::string url() const { return "unix://" + socket_; }
