@@ -109,6 +109,29 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
+absl::StatusOr<RedisClientOptions> RedisOptionsFrom(const ServerOptions& o) {
+  absl::StatusOr<RedisEndpoint> endpoint = RedisEndpoint::Parse(o.redis);
+  if (!endpoint.ok()) return endpoint.status();
+  RedisClientOptions redis{*std::move(endpoint), o.redis_connections};
+  redis.username = o.redis_username;
+  if (!o.redis_password_path.empty()) {
+    absl::StatusOr<std::string> text = ReadFile(o.redis_password_path);
+    if (!text.ok()) return text.status();
+    absl::string_view line = *text;
+    line = line.substr(0, line.find_first_of("\r\n"));
+    if (line.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "redis_password_file ", o.redis_password_path,
+          " has no password on its first line"));
+    }
+    redis.password = std::string(line);
+  } else if (!o.redis_username.empty()) {
+    return absl::InvalidArgumentError(
+        "redis_username needs redis_password_file");
+  }
+  return redis;
+}
+
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     const ServerOptions& o) {
   if (o.tls_cert_path.empty()) return grpc::InsecureServerCredentials();
@@ -130,13 +153,12 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
 
 class ServerImpl final : public CommentServer {
  public:
-  ServerImpl(const ServerOptions& options, RedisEndpoint endpoint,
+  ServerImpl(const ServerOptions& options, RedisClientOptions redis_options,
              moderation::EngineOptions engine,
              std::shared_ptr<const moderation::Lexicon> initial_lexicon,
              ModeratorAuth auth)
       : options_(options),
-        redis_(
-            RedisClientOptions{std::move(endpoint), options.redis_connections}),
+        redis_(std::move(redis_options)),
         store_(&redis_, CommentStoreOptions{options.hot_half_life,
                                             options.hot_reply_weight}),
         moderation_store_(&redis_),
@@ -268,8 +290,8 @@ class ServerImpl final : public CommentServer {
 absl::StatusOr<std::unique_ptr<CommentServer>> CommentServer::Start(
     const ServerOptions& options) {
   if (absl::Status s = Validate(options); !s.ok()) return s;
-  absl::StatusOr<RedisEndpoint> endpoint = RedisEndpoint::Parse(options.redis);
-  if (!endpoint.ok()) return endpoint.status();
+  absl::StatusOr<RedisClientOptions> redis = RedisOptionsFrom(options);
+  if (!redis.ok()) return redis.status();
   absl::StatusOr<moderation::EngineOptions> engine = EngineOptionsFrom(options);
   if (!engine.ok()) return engine.status();
   std::vector<moderation::LexiconEntry> seed;
@@ -293,7 +315,7 @@ absl::StatusOr<std::unique_ptr<CommentServer>> CommentServer::Start(
       Credentials(options);
   if (!credentials.ok()) return credentials.status();
   auto server =
-      std::make_unique<ServerImpl>(options, *std::move(endpoint), *engine,
+      std::make_unique<ServerImpl>(options, *std::move(redis), *engine,
                                    *std::move(lexicon), std::move(auth));
   if (absl::Status s = server->Listen(*credentials); !s.ok()) return s;
   server->StartBackground(seed);

@@ -24,6 +24,12 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   // "redis://HOST:PORT" or "unix:///path/to.sock".
   std::string redis = "redis://127.0.0.1:6379";
+  // File whose first line is the password Redis requires (`requirepass`,
+  // or `redis_username`'s ACL password); empty: no AUTH. A file, not a
+  // flag, so that the password stays out of `ps` and shell history.
+  std::string redis_password_path;
+  // ACL user for AUTH; empty: Redis's default user.
+  std::string redis_username;
   // Redis connections, each with an I/O thread that pipelines every call in
   // flight on it; the second is used once the first has 32 calls waiting.
   int redis_connections = 2;

@@ -20,6 +20,11 @@ ABSL_FLAG(std::string, redis, "redis://127.0.0.1:6379",
           "Redis: redis://HOST:PORT or unix:///path/to.sock");
 ABSL_FLAG(int, max_body_chars, 2000,
           "Longest comment body, in code points after trimming");
+ABSL_FLAG(std::string, redis_password_file, "",
+          "File whose first line is the password Redis requires (requirepass "
+          "or --redis_user's ACL password); empty: no AUTH");
+ABSL_FLAG(std::string, redis_user, "",
+          "Redis ACL user to AUTH as (needs --redis_password_file)");
 ABSL_FLAG(int, redis_connections, 2,
           "Redis connections, each pipelining every call in flight");
 ABSL_FLAG(absl::Duration, hot_half_life, absl::Hours(6),
@@ -90,6 +95,8 @@ int main(int argc, char** argv) {
   options.redis = absl::GetFlag(FLAGS_redis);
   options.max_body_chars = absl::GetFlag(FLAGS_max_body_chars);
   options.redis_connections = absl::GetFlag(FLAGS_redis_connections);
+  options.redis_password_path = absl::GetFlag(FLAGS_redis_password_file);
+  options.redis_username = absl::GetFlag(FLAGS_redis_user);
   options.hot_half_life = absl::GetFlag(FLAGS_hot_half_life);
   options.hot_reply_weight = absl::GetFlag(FLAGS_hot_reply_weight);
   options.store_timeout = absl::GetFlag(FLAGS_store_timeout);

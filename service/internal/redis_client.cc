@@ -154,7 +154,7 @@ absl::Status RedisReply::error_status() const {
   const absl::string_view message = absl::string_view(str).substr(4);
   for (absl::string_view passing : {"LOADING ", "BUSY ", "TRYAGAIN ",
                                      "CLUSTERDOWN ", "MASTERDOWN ",
-                                     "READONLY "}) {
+                                     "READONLY ", "NOAUTH "}) {
     if (absl::StartsWith(message, passing)) {
       return absl::UnavailableError(absl::StrCat("redis: ", message));
     }
@@ -349,6 +349,13 @@ class RedisClient::Connection final {
       return absl::UnavailableError(absl::StrCat(
           "redis ", ep.ToString(), ": cannot connect: ", last_connect_error_));
     }
+    if (absl::Status s = Authenticate(context); !s.ok()) {
+      redisFree(context);
+      last_connect_error_ = std::string(s.message());
+      retry_after_ = absl::Now() + options_.reconnect_backoff;
+      return absl::UnavailableError(absl::StrCat(
+          "redis ", ep.ToString(), ": cannot connect: ", last_connect_error_));
+    }
     fd_ = redisFreeKeepFd(context);
     fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK);
     if (ep.unix_path.empty()) {
@@ -356,6 +363,31 @@ class RedisClient::Connection final {
       setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
     }
     return absl::OkStatus();
+  }
+
+  // AUTH on a new, still blocking connection, bounded by the connect
+  // timeout. The password never appears in an error message.
+  absl::Status Authenticate(redisContext* context) {
+    const std::string& user = options_.username;
+    const std::string& password = options_.password;
+    if (password.empty()) return absl::OkStatus();
+    redisSetTimeout(context, TimeoutTimeval(options_.connect_timeout));
+    auto* reply = static_cast<redisReply*>(
+        user.empty() ? redisCommand(context, "AUTH %b", password.data(),
+                                    password.size())
+                     : redisCommand(context, "AUTH %b %b", user.data(),
+                                    user.size(), password.data(),
+                                    password.size()));
+    absl::Status status = absl::OkStatus();
+    if (reply == nullptr) {
+      status = absl::UnavailableError(
+          absl::StrCat("AUTH got no answer: ", context->errstr));
+    } else if (reply->type == REDIS_REPLY_ERROR) {
+      status = absl::UnavailableError(absl::StrCat(
+          "AUTH refused: ", absl::string_view(reply->str, reply->len)));
+    }
+    if (reply != nullptr) freeReplyObject(reply);
+    return status;
   }
 
   // Fails every call in flight and closes the socket; the next call

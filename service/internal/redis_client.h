@@ -30,9 +30,10 @@ struct RedisReply {
   // What an error reply means for the call: UNAVAILABLE when Redis refused
   // the command without running it, for a while only (LOADING a dataset
   // after a restart, BUSY running a long script, TRYAGAIN, CLUSTERDOWN,
-  // MASTERDOWN, READONLY from a primary demoted by a failover), so that
-  // retrying is safe and right; INTERNAL with Redis's message for anything
-  // else (a script's own errors included).
+  // MASTERDOWN, READONLY from a primary demoted by a failover; NOAUTH, until
+  // this client is given the password Redis now requires), so that retrying
+  // is safe; INTERNAL with Redis's message for anything else (a script's own
+  // errors included).
   // REQUIRES: is_error().
   absl::Status error_status() const;
 };
@@ -70,6 +71,11 @@ struct RedisClientOptions {
   // deadline is presumed dead (a peer that vanished without a reset) and is
   // dropped.
   absl::Duration stall_timeout = absl::Seconds(10);
+  // Sent with AUTH on every new connection when `password` is not empty:
+  // the ACL user's password, or with no `username` the one `requirepass`
+  // sets. A refusal fails the connection like any other connect error.
+  std::string username;
+  std::string password;
 };
 
 // Arguments of one command, passed to Redis as binary-safe strings.

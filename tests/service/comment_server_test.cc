@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <atomic>
 #include <set>
 #include <string>
@@ -517,6 +519,66 @@ TEST(CommentServerRecoveryTest, RedisDownThenBack) {
   }
   EXPECT_TRUE(back.ok()) << back.status();
   EXPECT_TRUE(server.Running());
+}
+
+// A Redis that requires a password: the server AUTHs with the first line of
+// --redis_password_file (as the default user, or as --redis_user); without
+// it, or with a wrong one, calls are UNAVAILABLE and the log says why, never
+// with the password in it.
+TEST(CommentServerRedisAuthTest, AuthenticatesFromThePasswordFile) {
+  testing::RedisServer redis;
+  const std::string password = "s3cret-for-the-test";
+  redis.set_password(password);
+  ASSERT_TRUE(redis.Start());
+  ASSERT_EQ(redis.Query("ACL SETUSER portal on >portal-pass ~* &* +@all"),
+            "OK");
+  testing::TempDir dir;
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir.path() + "/" + name) << text;
+    return dir.path() + "/" + name;
+  };
+  const std::string right = write("right", password + "\n");
+  const std::string wrong = write("wrong", "not-the-password\n");
+  const std::string acl = write("acl", "portal-pass");
+  v1::PostCommentRequest req;
+  req.set_article_id("auth");
+  req.set_author_id("u");
+  req.set_body("hello");
+
+  testing::CommentServerProcess with_password;
+  ASSERT_TRUE(with_password.Start(
+      redis.url(), {"--redis_password_file=" + right, "--redis_connections=1"}));
+  Client ok({.target = with_password.target()});
+  EXPECT_TRUE(ok.PostComment(req).ok());
+  testing::CommentServerProcess as_user;
+  ASSERT_TRUE(as_user.Start(redis.url(), {"--redis_password_file=" + acl,
+                                          "--redis_user=portal"}));
+  EXPECT_TRUE(Client({.target = as_user.target()}).PostComment(req).ok());
+  EXPECT_EQ(ok.GetArticleStats("auth")->comment_count(), 2);
+
+  for (const std::vector<std::string>& flags :
+       {std::vector<std::string>{},
+        std::vector<std::string>{"--redis_password_file=" + wrong}}) {
+    testing::CommentServerProcess refused;
+    ASSERT_TRUE(refused.Start(redis.url(), flags));
+    Client client({.target = refused.target(), .max_attempts = 1});
+    EXPECT_EQ(client.PostComment(req).status().code(),
+              absl::StatusCode::kUnavailable);
+    refused.Stop();
+    std::ifstream log(refused.log_path());
+    const std::string text{std::istreambuf_iterator<char>(log), {}};
+    EXPECT_THAT(text, HasSubstr(flags.empty() ? "NOAUTH" : "AUTH refused"));
+    EXPECT_THAT(text, ::testing::Not(HasSubstr(password)));
+    EXPECT_THAT(text, ::testing::Not(HasSubstr("not-the-password")));
+  }
+
+  // A file that cannot be read, or has no password, stops the server.
+  testing::CommentServerProcess missing;
+  EXPECT_FALSE(missing.Start(redis.url(),
+                             {"--redis_password_file=" + dir.path() + "/no"}));
+  testing::CommentServerProcess empty;
+  EXPECT_FALSE(empty.Start(redis.url(),
+                           {"--redis_password_file=" + write("empty", "\n")}));
 }
 
 TEST(CommentServerLifecycleTest, SigtermDrainsAndExitsZero) {

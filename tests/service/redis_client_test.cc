@@ -25,7 +25,9 @@ TEST(RedisReplyTest, PassingRefusalsAreUnavailableOthersInternal) {
         "BUSY Redis is busy running a script.",
         "TRYAGAIN Multiple keys request during rehashing of slot",
         "CLUSTERDOWN The cluster is down",
-        "MASTERDOWN Link with MASTER is down"}) {
+        "MASTERDOWN Link with MASTER is down",
+        "READONLY You can't write against a read only replica.",
+        "NOAUTH Authentication required."}) {
     const absl::Status s = ErrorReply(passing).error_status();
     EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << passing;
     EXPECT_EQ(s.message(), std::string("redis: ") + passing);

@@ -18,9 +18,10 @@
 namespace comments::testing {
 namespace {
 
-// Runs `command` (words separated by single spaces) and returns its reply
-// as text ("" when it fails).
-std::string Query(const std::string& socket, const std::string& command) {
+// Runs `command` (words separated by single spaces), after AUTH when
+// `password` is set, and returns its reply as text ("" when it fails).
+std::string Query(const std::string& socket, const std::string& command,
+                  const std::string& password) {
   std::vector<std::string> words;
   for (size_t start = 0; start <= command.size();) {
     size_t end = command.find(' ', start);
@@ -36,6 +37,11 @@ std::string Query(const std::string& socket, const std::string& command) {
   }
   redisContext* c = redisConnectUnix(socket.c_str());
   std::string text;
+  if (c != nullptr && c->err == 0 && !password.empty()) {
+    auto* auth = static_cast<redisReply*>(
+        redisCommand(c, "AUTH %b", password.data(), password.size()));
+    if (auth != nullptr) freeReplyObject(auth);
+  }
   if (c != nullptr && c->err == 0) {
     auto* reply = static_cast<redisReply*>(redisCommandArgv(
         c, static_cast<int>(argv.size()), argv.data(), lengths.data()));
@@ -76,10 +82,10 @@ int FreeLoopbackPort() {
 
 // Gives the node every slot (a restarted node keeps them in nodes.conf) and
 // waits until it serves them: a new node waits 2 s before it does.
-bool TakeAllSlots(const std::string& socket) {
-  Query(socket, "CLUSTER ADDSLOTSRANGE 0 16383");
+bool TakeAllSlots(const std::string& socket, const std::string& password) {
+  Query(socket, "CLUSTER ADDSLOTSRANGE 0 16383", password);
   for (int i = 0; i < 1000; ++i) {
-    if (Query(socket, "CLUSTER INFO").find("cluster_state:ok") !=
+    if (Query(socket, "CLUSTER INFO", password).find("cluster_state:ok") !=
         std::string::npos) {
       return true;
     }
@@ -104,6 +110,10 @@ bool RedisServer::Start() {
                                    "--dir", dir_.path(),
                                    "--daemonize", "no",
                                    "--enable-debug-command", "local"};
+  if (!password_.empty()) {
+    argv.push_back("--requirepass");
+    argv.push_back(password_);
+  }
   if (ClusterMode()) {
     if (cluster_port_ == 0) cluster_port_ = FreeLoopbackPort();
     for (const std::string& arg :
@@ -116,8 +126,8 @@ bool RedisServer::Start() {
   }
   if (!process_.Start(argv, dir_.path() + "/redis.log")) return false;
   for (int i = 0; i < 500; ++i) {
-    if (comments::testing::Query(socket_, "PING") == "PONG") {
-      return !ClusterMode() || TakeAllSlots(socket_);
+    if (Query("PING") == "PONG") {
+      return !ClusterMode() || TakeAllSlots(socket_, password_);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -132,7 +142,7 @@ void RedisServer::Stop() { process_.Stop(); }
 bool RedisServer::cluster_mode() { return ClusterMode(); }
 
 std::string RedisServer::Query(const std::string& command) const {
-  return comments::testing::Query(socket_, command);
+  return comments::testing::Query(socket_, command, password_);
 }
 
 }  // namespace comments::testing

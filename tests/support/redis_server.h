@@ -16,6 +16,10 @@ class RedisServer final {
   RedisServer();
   ~RedisServer();
 
+  // Makes the server require `password` (requirepass) from its next Start;
+  // Query authenticates with it.
+  void set_password(std::string password) { password_ = std::move(password); }
+
   // Starts (or restarts) the server and waits until it answers PING.
   // Returns false if it does not within a few seconds.
   bool Start();
@@ -40,6 +44,7 @@ class RedisServer final {
   std::string socket_;
   Subprocess process_;
   int cluster_port_ = 0;  // Under COMMENTS_TEST_REDIS_CLUSTER=1.
+  std::string password_;
 };
 
 }  // namespace comments::testing
