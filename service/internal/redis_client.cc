@@ -341,17 +341,12 @@ class RedisClient::Connection final {
         ep.unix_path.empty()
             ? redisConnectWithTimeout(ep.host.c_str(), ep.port, tv)
             : redisConnectUnixWithTimeout(ep.unix_path.c_str(), tv);
-    if (context == nullptr || context->err != 0) {
-      last_connect_error_ =
-          context == nullptr ? "out of memory" : context->errstr;
+    std::string error = context == nullptr ? "out of memory"
+                        : context->err != 0 ? context->errstr
+                                            : AuthError(context);
+    if (!error.empty()) {
       if (context != nullptr) redisFree(context);
-      retry_after_ = absl::Now() + options_.reconnect_backoff;
-      return absl::UnavailableError(absl::StrCat(
-          "redis ", ep.ToString(), ": cannot connect: ", last_connect_error_));
-    }
-    if (absl::Status s = Authenticate(context); !s.ok()) {
-      redisFree(context);
-      last_connect_error_ = std::string(s.message());
+      last_connect_error_ = std::move(error);
       retry_after_ = absl::Now() + options_.reconnect_backoff;
       return absl::UnavailableError(absl::StrCat(
           "redis ", ep.ToString(), ": cannot connect: ", last_connect_error_));
@@ -365,12 +360,13 @@ class RedisClient::Connection final {
     return absl::OkStatus();
   }
 
-  // AUTH on a new, still blocking connection, bounded by the connect
-  // timeout. The password never appears in an error message.
-  absl::Status Authenticate(redisContext* context) {
+  // Sends AUTH on a new, still blocking connection, bounded by the connect
+  // timeout, when there is a password. Returns why Redis refused it, or ""
+  // (the password never appears in it).
+  std::string AuthError(redisContext* context) {
     const std::string& user = options_.username;
     const std::string& password = options_.password;
-    if (password.empty()) return absl::OkStatus();
+    if (password.empty()) return "";
     redisSetTimeout(context, TimeoutTimeval(options_.connect_timeout));
     auto* reply = static_cast<redisReply*>(
         user.empty() ? redisCommand(context, "AUTH %b", password.data(),
@@ -378,16 +374,16 @@ class RedisClient::Connection final {
                      : redisCommand(context, "AUTH %b %b", user.data(),
                                     user.size(), password.data(),
                                     password.size()));
-    absl::Status status = absl::OkStatus();
     if (reply == nullptr) {
-      status = absl::UnavailableError(
-          absl::StrCat("AUTH got no answer: ", context->errstr));
-    } else if (reply->type == REDIS_REPLY_ERROR) {
-      status = absl::UnavailableError(absl::StrCat(
-          "AUTH refused: ", absl::string_view(reply->str, reply->len)));
+      return absl::StrCat("AUTH got no answer: ", context->errstr);
     }
-    if (reply != nullptr) freeReplyObject(reply);
-    return status;
+    std::string error;
+    if (reply->type == REDIS_REPLY_ERROR) {
+      error = absl::StrCat("AUTH refused: ",
+                           absl::string_view(reply->str, reply->len));
+    }
+    freeReplyObject(reply);
+    return error;
   }
 
   // Fails every call in flight and closes the socket; the next call

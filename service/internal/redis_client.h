@@ -113,11 +113,11 @@ using RedisDone = Callback<RedisReplies>;
 //
 // Errors: a connection that cannot be made or breaks mid-call is
 // UNAVAILABLE (and so is a connection that meets READONLY: it is dropped,
-// and the next call connects afresh); a call whose deadline passes first is DEADLINE_EXCEEDED (its
-// late replies are read and dropped, so they never reach another call); an
-// error reply from Redis is INTERNAL with Redis's message in Command, and
-// in its slot elsewhere. Messages are for logs: the RPC layer never shows
-// them to a client.
+// and the next call connects afresh); a call whose deadline passes first is
+// DEADLINE_EXCEEDED (its late replies are read and dropped, so they never
+// reach another call); an error reply from Redis is its error_status in
+// Command, and stays in its slot elsewhere. Messages are for logs: the RPC
+// layer never shows them to a client.
 //
 // Constructing a client ignores SIGPIPE process-wide (a write to a closed
 // socket must fail, not kill the process), as most Redis clients require.

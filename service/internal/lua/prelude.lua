@@ -47,9 +47,6 @@ local function contribute(participants, user, delta)
   if n <= 0 then redis.call('HDEL', participants, user) end
 end
 
--- Makes a comment visible: into its two indexes, the counts, and its
--- parent's reply count and rank. The caller has set rec[ST] = PUBLISHED and
--- saves rec.
 -- The top level's newest index is a bitmap: bit N is set while comment N is
 -- a visible top-level comment. Ids are the article's sequence numbers, so it
 -- costs one bit per comment of the article, where a sorted set costs about
@@ -65,6 +62,9 @@ local function index_newest(newest, parent, id, visible)
   end
 end
 
+-- Makes a comment visible: into its two indexes, the counts, and its
+-- parent's reply count and rank. The caller has set rec[ST] = PUBLISHED and
+-- saves rec.
 local function publish(comments, stats, participants, newest, hot, parent_hot,
                        id, rec, half_life, reply_weight)
   index_newest(newest, rec[PARENT], id, true)
