@@ -1,57 +1,26 @@
 #include "tests/support/redis_server.h"
 
-#include <arpa/inet.h>
-#include <hiredis.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "tests/support/internal/redis_connection.h"
+
 namespace comments::testing {
 namespace {
+
+using internal::Connection;
 
 // Runs `command` (words separated by single spaces), after AUTH when
 // `password` is set, and returns its reply as text ("" when it fails).
 std::string Query(const std::string& socket, const std::string& command,
                   const std::string& password) {
-  std::vector<std::string> words;
-  for (size_t start = 0; start <= command.size();) {
-    size_t end = command.find(' ', start);
-    if (end == std::string::npos) end = command.size();
-    words.push_back(command.substr(start, end - start));
-    start = end + 1;
-  }
-  std::vector<const char*> argv;
-  std::vector<size_t> lengths;
-  for (const std::string& w : words) {
-    argv.push_back(w.data());
-    lengths.push_back(w.size());
-  }
-  redisContext* c = redisConnectUnix(socket.c_str());
-  std::string text;
-  if (c != nullptr && c->err == 0 && !password.empty()) {
-    auto* auth = static_cast<redisReply*>(
-        redisCommand(c, "AUTH %b", password.data(), password.size()));
-    if (auth != nullptr) freeReplyObject(auth);
-  }
-  if (c != nullptr && c->err == 0) {
-    auto* reply = static_cast<redisReply*>(redisCommandArgv(
-        c, static_cast<int>(argv.size()), argv.data(), lengths.data()));
-    if (reply != nullptr && reply->str != nullptr) {
-      text.assign(reply->str, reply->len);
-    }
-    if (reply != nullptr) freeReplyObject(reply);
-  }
-  if (c != nullptr) redisFree(c);
-  return text;
+  Connection c = Connection::Unix(socket);
+  if (!password.empty()) c.Command({"AUTH", password});
+  return c.Command(internal::SplitWords(command)).text();
 }
 
 // COMMENTS_TEST_REDIS_CLUSTER=1 runs every test's Redis as a one-node Redis
@@ -61,23 +30,6 @@ std::string Query(const std::string& socket, const std::string& command,
 bool ClusterMode() {
   const char* v = std::getenv("COMMENTS_TEST_REDIS_CLUSTER");
   return v != nullptr && std::string(v) == "1";
-}
-
-// A TCP port nothing listens on now, for the node's cluster bus (Redis's
-// default, client port + 10000, would be 10000 for every test's node).
-int FreeLoopbackPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(addr);
-  int port = 0;
-  if (fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&addr), length) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  if (fd >= 0) close(fd);
-  return port;
 }
 
 // Gives the node every slot (a restarted node keeps them in nodes.conf) and
@@ -115,7 +67,9 @@ bool RedisServer::Start() {
     argv.push_back(password_);
   }
   if (ClusterMode()) {
-    if (cluster_port_ == 0) cluster_port_ = FreeLoopbackPort();
+    // Not Redis's default bus port, client port + 10000: with --port 0 that
+    // is 10000 for every test's node.
+    if (cluster_port_ == 0) cluster_port_ = internal::FreeLoopbackPort();
     for (const std::string& arg :
          {std::string("--cluster-enabled"), std::string("yes"),
           std::string("--cluster-config-file"), std::string("nodes.conf"),
@@ -131,9 +85,8 @@ bool RedisServer::Start() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  std::ifstream log(dir_.path() + "/redis.log");
   std::fprintf(stderr, "redis-server did not come up; its log:\n%s\n",
-               std::string(std::istreambuf_iterator<char>(log), {}).c_str());
+               internal::FileContents(dir_.path() + "/redis.log").c_str());
   return false;
 }
 

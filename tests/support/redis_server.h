@@ -26,8 +26,8 @@ class RedisServer final {
   void Stop();
 
   // Runs one command, its words separated by single spaces, and returns
-  // the reply's text: a status, a string or an error message; "" for other
-  // replies or when the server cannot be reached.
+  // the reply's text: a status, a string, an error message or an integer in
+  // decimal; "" for nil, arrays, or when the server cannot be reached.
   std::string Query(const std::string& command) const;
 
   // True under COMMENTS_TEST_REDIS_CLUSTER=1, when every server is a
