@@ -192,44 +192,54 @@ absl::StatusOr<int64_t> ModerationStore::QueueSize(
   return reply->integer;
 }
 
+namespace {
+
+// Adds the entries of one article's queue `key` (c:{ARTICLE}:qp or :qr) to
+// the global queue, a chunk at a time; returns how many were missing.
+absl::StatusOr<int64_t> Requeue(RedisClient& redis, v1::Queue queue,
+                                const std::string& key, absl::Time deadline) {
+  const size_t open = key.find('{');
+  const size_t close = key.rfind('}');
+  if (open == std::string::npos || close <= open) return 0;
+  const std::string article = key.substr(open + 1, close - open - 1);
+  int64_t added = 0;
+  for (int64_t start = 0;; start += kRepairChunk) {
+    absl::StatusOr<RedisReply> entries = redis.Command(
+        {"ZRANGE", key, absl::StrCat(start),
+         absl::StrCat(start + kRepairChunk - 1), "WITHSCORES"},
+        deadline);
+    if (!entries.ok()) return entries.status();
+    if (entries->elements.empty()) return added;
+    RedisArgv zadd = {"ZADD", GlobalQueue(queue), "NX", "CH"};
+    for (size_t i = 0; i + 1 < entries->elements.size(); i += 2) {
+      zadd.push_back(entries->elements[i + 1].str);
+      zadd.push_back(QueueMember({article, entries->elements[i].str}));
+    }
+    absl::StatusOr<RedisReply> done = redis.Command(zadd, deadline);
+    if (!done.ok()) return done.status();
+    added += done->integer;
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<int64_t> ModerationStore::RepairQueues(absl::Time deadline) {
   int64_t added = 0;
   for (v1::Queue queue : {v1::QUEUE_PENDING, v1::QUEUE_REPORTED}) {
     const std::string pattern =
         queue == v1::QUEUE_PENDING ? "c:{*}:qp" : "c:{*}:qr";
-    std::string cursor = "0";
-    do {
-      absl::StatusOr<RedisReply> page =
-          redis_->Command({"SCAN", cursor, "MATCH", pattern, "COUNT",
-                           absl::StrCat(kScanCount), "TYPE", "zset"},
-                          deadline);
-      if (!page.ok()) return page.status();
-      if (page->elements.size() != 2) return Malformed("SCAN");
-      cursor = page->elements[0].str;
-      for (const RedisReply& key : page->elements[1].elements) {
-        // c:{ARTICLE}:qp -> ARTICLE
-        const size_t open = key.str.find('{');
-        const size_t close = key.str.rfind('}');
-        if (open == std::string::npos || close <= open) continue;
-        const std::string article = key.str.substr(open + 1, close - open - 1);
-        for (int64_t start = 0;; start += kRepairChunk) {
-          absl::StatusOr<RedisReply> entries = redis_->Command(
-              {"ZRANGE", key.str, absl::StrCat(start),
-               absl::StrCat(start + kRepairChunk - 1), "WITHSCORES"},
-              deadline);
-          if (!entries.ok()) return entries.status();
-          if (entries->elements.empty()) break;
-          RedisArgv zadd = {"ZADD", GlobalQueue(queue), "NX", "CH"};
-          for (size_t i = 0; i + 1 < entries->elements.size(); i += 2) {
-            zadd.push_back(entries->elements[i + 1].str);
-            zadd.push_back(QueueMember({article, entries->elements[i].str}));
+    absl::Status scanned = redis_->Scan(
+        {"MATCH", pattern, "COUNT", absl::StrCat(kScanCount), "TYPE", "zset"},
+        deadline, [&](const RedisReply& keys) -> absl::Status {
+          for (const RedisReply& key : keys.elements) {
+            absl::StatusOr<int64_t> n = Requeue(*redis_, queue, key.str,
+                                                deadline);
+            if (!n.ok()) return n.status();
+            added += *n;
           }
-          absl::StatusOr<RedisReply> done = redis_->Command(zadd, deadline);
-          if (!done.ok()) return done.status();
-          added += done->integer;
-        }
-      }
-    } while (cursor != "0");
+          return absl::OkStatus();
+        });
+    if (!scanned.ok()) return scanned;
   }
   return added;
 }

@@ -1,99 +1,28 @@
 #include "service/internal/redis_client.h"
 
-#include <fcntl.h>
-#include <hiredis.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <pthread.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-
-#include <cerrno>
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <csignal>
-#include <cstring>
-#include <deque>
-#include <thread>
+#include <memory>
+#include <optional>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "service/internal/redis_cluster.h"
+#include "service/internal/redis_connection.h"
 
 namespace comments {
 namespace {
 
-// Calls in flight on the first connection before others are used.
+// Calls in flight on a node's first connection before others are used.
 constexpr int kCallsBeforeSpilling = 32;
-
-// How often an I/O thread looks for calls past their deadline: the
-// granularity of DEADLINE_EXCEEDED.
-constexpr absl::Duration kSweepInterval = absl::Milliseconds(5);
-
-// Set on a client's I/O threads, where blocking on the client would
-// deadlock.
-thread_local bool t_on_io_thread = false;
-
-timeval TimeoutTimeval(absl::Duration d) {
-  if (d < absl::Milliseconds(1)) d = absl::Milliseconds(1);
-  return absl::ToTimeval(d);
-}
-
-// hiredis's parser builds RedisReply values in place through these, so a
-// reply costs one allocation for its root (plus long strings), not one
-// hiredis object per element and then a copy.
-RedisReply* Slot(const redisReadTask* task) {
-  if (task->parent == nullptr) return new RedisReply();
-  auto* parent = static_cast<RedisReply*>(task->parent->obj);
-  return &parent->elements[task->idx];
-}
-
-void* CreateString(const redisReadTask* task, char* str, size_t len) {
-  RedisReply* r = Slot(task);
-  if (task->type == REDIS_REPLY_STRING) {
-    r->type = RedisReply::Type::kString;
-    r->str.assign(str, len);
-  } else {
-    r->type = RedisReply::Type::kStatus;
-    if (task->type == REDIS_REPLY_ERROR) r->str = "ERR:";
-    r->str.append(str, len);
-  }
-  return r;
-}
-
-void* CreateArray(const redisReadTask* task, int elements) {
-  RedisReply* r = Slot(task);
-  r->type = RedisReply::Type::kArray;
-  r->elements.resize(static_cast<size_t>(elements));
-  return r;
-}
-
-void* CreateInteger(const redisReadTask* task, long long value) {
-  RedisReply* r = Slot(task);
-  r->type = RedisReply::Type::kInteger;
-  r->integer = value;
-  return r;
-}
-
-void* CreateNil(const redisReadTask* task) { return Slot(task); }
-
-// hiredis frees only roots: children live inside their parent.
-void FreeReply(void* reply) { delete static_cast<RedisReply*>(reply); }
-
-redisReplyObjectFunctions kReplyFunctions = {
-    CreateString, CreateArray, CreateInteger, CreateNil, FreeReply};
-
-redisReader* NewReader() {
-  redisReader* reader = redisReaderCreateWithFunctions(&kReplyFunctions);
-  // Keep the read buffer between replies instead of reallocating it.
-  reader->maxbuf = 0;
-  return reader;
-}
 
 }  // namespace
 
@@ -181,340 +110,388 @@ RedisBatch& RedisBatch::Add(const RedisArgv& argv) {
   return *this;
 }
 
-// One connection and the thread that drives it. Callers append their
-// commands to `outgoing_`; the thread moves them to the socket in one write
-// and matches replies to calls in order.
-class RedisClient::Connection final {
+// A Redis Cluster is found, not configured: the client asks its endpoint
+// for CLUSTER SLOTS at start, and a server without cluster support (the
+// usual single Redis) answers that it has none. Until the client knows,
+// and whenever its slot table is stale, a MOVED or ASK reply sends the
+// redirected part of a call where the cluster says, so a call is right
+// either way and the table only saves the extra hop.
+//
+// In a cluster, a call's pipeline is cut into units (a command, or a
+// MULTI ... EXEC transaction) by slot; units that live on one node go there
+// as one pipeline, and their replies are put back in the call's order.
+class RedisClient::Impl final : public RedisConnectionObserver {
  public:
-  explicit Connection(const RedisClientOptions& options)
+  explicit Impl(const RedisClientOptions& options)
       : options_(options),
-        wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
-        reader_(NewReader()) {
-    thread_ = std::thread([this] { Loop(); });
+        seed_(AddNode(options.endpoint)) {
+    for (std::atomic<Node*>& owner : owners_) {
+      owner.store(nullptr, std::memory_order_relaxed);
+    }
+    RequestTopology();
   }
 
-  ~Connection() {
+  ~Impl() override {
+    closing_.store(true);
+    std::vector<Node*> nodes;
     {
       absl::MutexLock lock(&mu_);
-      stopping_ = true;
+      for (const std::unique_ptr<Node>& node : nodes_) nodes.push_back(node.get());
     }
-    Wake();
-    thread_.join();
-    close(wake_fd_);
-    redisReaderFree(reader_);
+    // Every I/O thread is stopped before any node is freed: a callback on
+    // one may still hand a call to another.
+    for (Node* node : nodes) node->Stop();
   }
 
-  void Submit(RedisBatch batch, absl::Time deadline, RedisDone done) {
-    bool accepted = false;
-    bool wake = false;
-    {
-      absl::MutexLock lock(&mu_);
-      if (!stopping_) {
-        accepted = true;
-        if (outgoing_.empty()) {
-          outgoing_ = std::move(batch.wire_);
-        } else {
-          outgoing_.append(batch.wire_);
-        }
-        incoming_.push_back(Call{batch.commands_, deadline, std::move(done)});
-        waiting_.fetch_add(1, std::memory_order_relaxed);
-        wake = sleeping_;
-        sleeping_ = false;
-      }
-    }
-    if (!accepted) {
-      std::move(done)(absl::UnavailableError("redis: client closing"));
+  void Send(std::string wire, size_t commands, absl::Time deadline,
+            RedisDone done) {
+    if (!cluster_.load(std::memory_order_acquire)) {
+      seed_->Submit(std::move(wire), commands, deadline, 0, std::move(done));
       return;
     }
-    if (wake) Wake();
+    const std::vector<BatchUnit> units = SplitBatch(wire);
+    Node* target = nullptr;
+    bool spread = false;
+    for (const BatchUnit& unit : units) {
+      Node* node = OwnerOf(unit.slot);
+      if (node == nullptr) continue;
+      if (target == nullptr) target = node;
+      spread = spread || node != target;
+    }
+    if (!spread) {
+      Node* node = target != nullptr ? target : seed_;
+      node->Submit(std::move(wire), commands, deadline, 0, std::move(done));
+      return;
+    }
+    std::vector<Part> parts;
+    for (const BatchUnit& unit : units) {
+      Node* node = OwnerOf(unit.slot);
+      AddUnit(PartFor(parts, node != nullptr ? node : target), wire, unit,
+              /*asking=*/false);
+    }
+    SendParts(std::move(parts), RedisReplies(commands), deadline, 0,
+              std::move(done));
   }
 
-  // Calls submitted and not yet answered.
-  int waiting() const { return waiting_.load(std::memory_order_relaxed); }
+  absl::Status Scan(const RedisArgv& options, absl::Time deadline,
+                    absl::FunctionRef<absl::Status(const RedisReply&)> page) {
+    std::vector<Node*> nodes = {seed_};
+    if (cluster_.load(std::memory_order_acquire)) {
+      absl::MutexLock lock(&mu_);
+      nodes = primaries_;
+    }
+    for (Node* node : nodes) {
+      std::string cursor = "0";
+      do {
+        RedisBatch batch;
+        batch.Begin(2 + options.size()).Arg("SCAN").Arg(cursor);
+        for (const std::string& word : options) batch.Arg(word);
+        absl::StatusOr<RedisReplies> replies =
+            Await<RedisReplies>([&](RedisDone done) {
+              node->Submit(std::move(batch.wire_), 1, deadline, 0,
+                           std::move(done));
+            });
+        if (!replies.ok()) return replies.status();
+        const RedisReply& reply = replies->front();
+        if (reply.is_error()) return reply.error_status();
+        if (reply.elements.size() != 2) {
+          return absl::InternalError("redis: malformed SCAN reply");
+        }
+        cursor = reply.elements[0].str;
+        if (absl::Status s = page(reply.elements[1]); !s.ok()) return s;
+      } while (cursor != "0");
+    }
+    return absl::OkStatus();
+  }
+
+  bool cluster() const { return cluster_.load(std::memory_order_acquire); }
+
+  // RedisConnectionObserver:
+  void Redirected(const RedisEndpoint& from, std::string wire,
+                  RedisReplies replies, absl::Time deadline, int redirects,
+                  RedisDone done) override {
+    if (closing_.load()) {
+      return std::move(done)(absl::UnavailableError("redis: client closing"));
+    }
+    if (redirects >= kMaxRedirects) {
+      return std::move(done)(absl::UnavailableError(absl::StrCat(
+          "redis cluster: still redirected after ", redirects,
+          " tries; its slots are moving")));
+    }
+    cluster_.store(true, std::memory_order_release);
+    std::vector<Part> parts;
+    bool moved = false;
+    for (const BatchUnit& unit : SplitBatch(wire)) {
+      std::optional<Redirect> redirect;
+      for (size_t i = 0; i < unit.commands && !redirect; ++i) {
+        redirect = ParseRedirect(replies[unit.first_reply + i]);
+      }
+      if (!redirect) continue;
+      Node* node = NodeAt(redirect->host.empty() ? from.host : redirect->host,
+                          redirect->port);
+      if (!redirect->ask) {
+        owners_[redirect->slot].store(node, std::memory_order_release);
+        moved = true;
+      }
+      AddUnit(PartFor(parts, node), wire, unit, redirect->ask);
+    }
+    if (moved) RequestTopology();
+    SendParts(std::move(parts), std::move(replies), deadline, redirects + 1,
+              std::move(done));
+  }
+
+  void ConnectionFailed(const RedisEndpoint&) override {
+    // A node that is gone may have been failed over: ask who serves now.
+    if (cluster_.load(std::memory_order_acquire)) RequestTopology();
+  }
 
  private:
-  struct Call {
-    size_t expected = 0;
-    absl::Time deadline;
-    RedisDone done;  // Empty once answered; later replies are dropped.
-    RedisReplies replies;
-    size_t received = 0;
+  // How often one call may be redirected: a slot moves once per resharding
+  // step, so more means the cluster is in flux and the caller should retry.
+  static constexpr int kMaxRedirects = 5;
+
+  // The connections to one server. Calls fill the first connection before
+  // the others: one connection batches best, and the others' I/O threads
+  // only pay off once it has a full pipeline to decode.
+  class Node final {
+   public:
+    Node(const RedisClientOptions& options, RedisEndpoint endpoint,
+         RedisConnectionObserver* observer)
+        : endpoint_(endpoint) {
+      for (int i = 0; i < std::max(1, options.connections); ++i) {
+        connections_.push_back(
+            std::make_unique<RedisConnection>(options, endpoint, observer));
+      }
+    }
+
+    void Submit(std::string wire, size_t commands, absl::Time deadline,
+                int redirects, RedisDone done) {
+      RedisConnection* chosen = connections_.front().get();
+      if (chosen->waiting() >= kCallsBeforeSpilling) {
+        for (const std::unique_ptr<RedisConnection>& c : connections_) {
+          if (c->waiting() < chosen->waiting()) chosen = c.get();
+        }
+      }
+      chosen->Submit(std::move(wire), commands, deadline, redirects,
+                     std::move(done));
+    }
+
+    void Stop() {
+      for (const std::unique_ptr<RedisConnection>& c : connections_) c->Stop();
+    }
+
+    const RedisEndpoint& endpoint() const { return endpoint_; }
+
+   private:
+    const RedisEndpoint endpoint_;
+    std::vector<std::unique_ptr<RedisConnection>> connections_;
   };
 
-  void Complete(Call& call, absl::StatusOr<RedisReplies> result) {
-    if (!call.done) return;
-    RedisDone done = std::move(call.done);
-    call.done = nullptr;
-    waiting_.fetch_sub(1, std::memory_order_relaxed);
-    std::move(done)(std::move(result));
-  }
-
-  void Wake() {
-    const uint64_t one = 1;
-    // A full counter already wakes the thread; nothing else can fail here.
-    (void)!write(wake_fd_, &one, sizeof(one));
-  }
-
-  void Loop() {
-    t_on_io_thread = true;
-    pthread_setname_np(pthread_self(), "redis-io");  // For top and perf.
-    std::vector<Call> taken;
+  // The units of a call bound for one node, as one pipeline. A unit sent
+  // after an ASK redirection is preceded by ASKING, whose reply is dropped.
+  struct Segment {
+    size_t first_reply = 0;
+    size_t commands = 0;
+    bool asking = false;
+  };
+  struct Part {
+    Node* node = nullptr;
     std::string wire;
-    for (;;) {
-      bool stopping = false;
-      bool sleeping = false;
-      {
-        absl::MutexLock lock(&mu_);
-        taken.swap(incoming_);
-        wire.swap(outgoing_);
-        stopping = stopping_;
-        sleeping = sleeping_ = taken.empty() && !stopping;
+    size_t commands = 0;
+    std::vector<Segment> segments;
+  };
+
+  // A call sent in parts: each part's replies go back to their places in
+  // the call's, and the call completes with the last part.
+  class Gather final {
+   public:
+    Gather(RedisReplies replies, size_t parts, RedisDone done)
+        : replies_(std::move(replies)), parts_(parts), done_(std::move(done)) {}
+
+    void PartDone(const std::vector<Segment>& segments,
+                  absl::StatusOr<RedisReplies> result) {
+      absl::ReleasableMutexLock lock(&mu_);
+      if (!result.ok()) {
+        if (error_.ok()) error_ = result.status();
+      } else {
+        size_t next = 0;
+        for (const Segment& segment : segments) {
+          if (segment.asking) ++next;
+          for (size_t i = 0; i < segment.commands; ++i) {
+            replies_[segment.first_reply + i] = std::move((*result)[next++]);
+          }
+        }
       }
-      if (stopping) {
-        for (Call& call : taken) in_flight_.push_back(std::move(call));
-        Disconnect(absl::UnavailableError("redis: client closing"));
+      if (--parts_ > 0) return;
+      lock.Release();
+      if (!error_.ok()) return std::move(done_)(error_);
+      std::move(done_)(std::move(replies_));
+    }
+
+   private:
+    absl::Mutex mu_;
+    RedisReplies replies_ ABSL_GUARDED_BY(mu_);
+    size_t parts_ ABSL_GUARDED_BY(mu_);
+    absl::Status error_ ABSL_GUARDED_BY(mu_);
+    RedisDone done_;
+  };
+
+  static Part& PartFor(std::vector<Part>& parts, Node* node) {
+    for (Part& part : parts) {
+      if (part.node == node) return part;
+    }
+    parts.push_back(Part{node});
+    return parts.back();
+  }
+
+  static void AddUnit(Part& part, absl::string_view wire,
+                      const BatchUnit& unit, bool asking) {
+    if (asking) {
+      part.wire.append("*1\r\n$6\r\nASKING\r\n");
+      ++part.commands;
+    }
+    part.wire.append(wire.data() + unit.begin, unit.end - unit.begin);
+    part.commands += unit.commands;
+    part.segments.push_back(Segment{unit.first_reply, unit.commands, asking});
+  }
+
+  static void SendParts(std::vector<Part> parts, RedisReplies replies,
+                        absl::Time deadline, int redirects, RedisDone done) {
+    if (parts.empty()) return std::move(done)(std::move(replies));
+    auto gather = std::make_shared<Gather>(std::move(replies), parts.size(),
+                                           std::move(done));
+    for (Part& part : parts) {
+      part.node->Submit(
+          std::move(part.wire), part.commands, deadline, redirects,
+          [gather, segments = std::move(part.segments)](
+              absl::StatusOr<RedisReplies> result) {
+            gather->PartDone(segments, std::move(result));
+          });
+    }
+  }
+
+  Node* OwnerOf(int slot) const {
+    return slot < 0 ? nullptr : owners_[slot].load(std::memory_order_acquire);
+  }
+
+  Node* AddNode(const RedisEndpoint& endpoint) {
+    absl::MutexLock lock(&mu_);
+    return AddNodeLocked(endpoint);
+  }
+
+  Node* AddNodeLocked(const RedisEndpoint& endpoint)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    nodes_.push_back(std::make_unique<Node>(options_, endpoint, this));
+    Node* node = nodes_.back().get();
+    by_address_[endpoint.ToString()] = node;
+    return node;
+  }
+
+  // The node at HOST:PORT, connected to on first use.
+  Node* NodeAt(const std::string& host, int port) {
+    absl::MutexLock lock(&mu_);
+    return NodeAtLocked(host, port);
+  }
+
+  Node* NodeAtLocked(const std::string& host, int port)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    RedisEndpoint endpoint;
+    endpoint.host = host;
+    endpoint.port = port;
+    auto it = by_address_.find(endpoint.ToString());
+    if (it != by_address_.end()) return it->second;
+    return AddNodeLocked(endpoint);
+  }
+
+  // Asks a node, in turn, for the slot table, unless a request is in
+  // flight or one was made within the reconnect backoff.
+  void RequestTopology() {
+    Node* asked = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      if (closing_.load() || topology_pending_ ||
+          absl::Now() < next_topology_) {
         return;
       }
-      if (!taken.empty()) Accept(taken, wire);
-      taken.clear();
-      wire.clear();
-
-      const bool want_write = fd_ >= 0 && unsent_offset_ < unsent_.size();
-      pollfd fds[2] = {
-          {wake_fd_, POLLIN, 0},
-          {fd_, static_cast<short>(POLLIN | (want_write ? POLLOUT : 0)), 0}};
-      const int timeout_ms =
-          !sleeping ? 0
-                    : (in_flight_.empty()
-                           ? -1
-                           : static_cast<int>(
-                                 absl::ToInt64Milliseconds(kSweepInterval)));
-      const int ready = poll(fds, fd_ >= 0 ? 2 : 1, timeout_ms);
-      if (sleeping) {
-        absl::MutexLock lock(&mu_);
-        sleeping_ = false;
+      topology_pending_ = true;
+      std::vector<Node*> candidates = {seed_};
+      for (Node* node : primaries_) {
+        if (node != seed_) candidates.push_back(node);
       }
-      if (ready > 0) {
-        if (fds[0].revents & POLLIN) {
-          uint64_t count;
-          (void)!read(wake_fd_, &count, sizeof(count));
-        }
-        if (fd_ >= 0 && fds[1].revents != 0) {
-          absl::Status s = absl::OkStatus();
-          if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) s = ReadReplies();
-          if (s.ok() && (fds[1].revents & POLLOUT)) s = Flush();
-          if (!s.ok()) Disconnect(s);
-        }
-      }
-      ExpireDeadlines();
+      asked = candidates[topology_turn_++ % candidates.size()];
     }
+    RedisBatch batch;
+    batch.Add({"CLUSTER", "MYID"}).Add({"CLUSTER", "SLOTS"});
+    asked->Submit(std::move(batch.wire_), 2,
+                  absl::Now() + options_.connect_timeout + absl::Seconds(1), 0,
+                  [this, asked](absl::StatusOr<RedisReplies> replies) {
+                    OnTopology(asked, std::move(replies));
+                  });
   }
 
-  // Takes calls from the callers' queue: sends them, or fails them when
-  // Redis cannot be reached.
-  void Accept(std::vector<Call>& taken, std::string& wire) {
-    if (fd_ < 0) {
-      if (absl::Status s = Connect(); !s.ok()) {
-        for (Call& call : taken) Complete(call, s);
-        return;
+  void OnTopology(Node* asked, absl::StatusOr<RedisReplies> replies) {
+    absl::MutexLock lock(&mu_);
+    topology_pending_ = false;
+    next_topology_ = absl::Now() + options_.reconnect_backoff;
+    if (closing_.load() || !replies.ok()) return;
+    const RedisReply& myid = (*replies)[0];
+    if (IsClusterDisabled(myid)) {
+      cluster_.store(false, std::memory_order_release);
+      return;
+    }
+    absl::StatusOr<std::vector<SlotRange>> ranges =
+        ParseClusterSlots((*replies)[1]);
+    if (myid.is_error() || !ranges.ok()) return;
+    // The node that answered keeps serving its own slots over the
+    // connection the client already has (a unix socket, say), whatever
+    // address it announces.
+    std::vector<Node*> owners(kClusterSlots, nullptr);
+    primaries_.clear();
+    for (const SlotRange& range : *ranges) {
+      Node* node = range.node_id == myid.str
+                       ? asked
+                       : NodeAtLocked(range.host.empty()
+                                          ? asked->endpoint().host
+                                          : range.host,
+                                      range.port);
+      if (range.node_id == myid.str && !range.host.empty()) {
+        RedisEndpoint announced;
+        announced.host = range.host;
+        announced.port = range.port;
+        by_address_.try_emplace(announced.ToString(), asked);
+      }
+      for (int slot = range.first; slot <= range.last; ++slot) {
+        owners[slot] = node;
+      }
+      if (std::find(primaries_.begin(), primaries_.end(), node) ==
+          primaries_.end()) {
+        primaries_.push_back(node);
       }
     }
-    if (unsent_offset_ == unsent_.size()) {
-      unsent_.swap(wire);
-      unsent_offset_ = 0;
-    } else {
-      unsent_.append(wire);
+    for (int slot = 0; slot < kClusterSlots; ++slot) {
+      owners_[slot].store(owners[slot], std::memory_order_release);
     }
-    for (Call& call : taken) in_flight_.push_back(std::move(call));
-    if (absl::Status s = Flush(); !s.ok()) Disconnect(s);
-  }
-
-  absl::Status Connect() {
-    if (absl::Now() < retry_after_) {
-      return absl::UnavailableError(absl::StrCat(
-          "redis ", options_.endpoint.ToString(), ": unreachable (",
-          last_connect_error_, "); retrying shortly"));
-    }
-    const RedisEndpoint& ep = options_.endpoint;
-    const timeval tv = TimeoutTimeval(options_.connect_timeout);
-    redisContext* context =
-        ep.unix_path.empty()
-            ? redisConnectWithTimeout(ep.host.c_str(), ep.port, tv)
-            : redisConnectUnixWithTimeout(ep.unix_path.c_str(), tv);
-    std::string error = context == nullptr ? "out of memory"
-                        : context->err != 0 ? context->errstr
-                                            : AuthError(context);
-    if (!error.empty()) {
-      if (context != nullptr) redisFree(context);
-      last_connect_error_ = std::move(error);
-      retry_after_ = absl::Now() + options_.reconnect_backoff;
-      return absl::UnavailableError(absl::StrCat(
-          "redis ", ep.ToString(), ": cannot connect: ", last_connect_error_));
-    }
-    fd_ = redisFreeKeepFd(context);
-    fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK);
-    if (ep.unix_path.empty()) {
-      const int on = 1;
-      setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-    }
-    return absl::OkStatus();
-  }
-
-  // Sends AUTH on a new, still blocking connection, bounded by the connect
-  // timeout, when there is a password. Returns why Redis refused it, or ""
-  // (the password never appears in it).
-  std::string AuthError(redisContext* context) {
-    const std::string& user = options_.username;
-    const std::string& password = options_.password;
-    if (password.empty()) return "";
-    redisSetTimeout(context, TimeoutTimeval(options_.connect_timeout));
-    auto* reply = static_cast<redisReply*>(
-        user.empty() ? redisCommand(context, "AUTH %b", password.data(),
-                                    password.size())
-                     : redisCommand(context, "AUTH %b %b", user.data(),
-                                    user.size(), password.data(),
-                                    password.size()));
-    if (reply == nullptr) {
-      return absl::StrCat("AUTH got no answer: ", context->errstr);
-    }
-    std::string error;
-    if (reply->type == REDIS_REPLY_ERROR) {
-      error = absl::StrCat("AUTH refused: ",
-                           absl::string_view(reply->str, reply->len));
-    }
-    freeReplyObject(reply);
-    return error;
-  }
-
-  // Fails every call in flight and closes the socket; the next call
-  // connects anew.
-  void Disconnect(const absl::Status& why) {
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-    redisReaderFree(reader_);
-    reader_ = NewReader();
-    unsent_.clear();
-    unsent_offset_ = 0;
-    std::deque<Call> failed;
-    failed.swap(in_flight_);
-    for (Call& call : failed) Complete(call, why);
-  }
-
-  absl::Status Lost(absl::string_view what) const {
-    return absl::UnavailableError(absl::StrCat(
-        "redis ", options_.endpoint.ToString(), ": connection lost: ", what));
-  }
-
-  absl::Status Flush() {
-    while (unsent_offset_ < unsent_.size()) {
-      const ssize_t n = send(fd_, unsent_.data() + unsent_offset_,
-                             unsent_.size() - unsent_offset_, MSG_NOSIGNAL);
-      if (n > 0) {
-        unsent_offset_ += static_cast<size_t>(n);
-      } else if (n < 0 && errno == EINTR) {
-        continue;
-      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        return absl::OkStatus();  // The rest when the socket drains.
-      } else {
-        return Lost(std::strerror(errno));
-      }
-    }
-    unsent_.clear();
-    unsent_offset_ = 0;
-    return absl::OkStatus();
-  }
-
-  absl::Status ReadReplies() {
-    // A write refused by a read-only replica means the server this
-    // connection reached was demoted (a failover): the replies read so far
-    // are handed out, then the connection is dropped, so that the next call
-    // connects afresh and finds the new primary behind the same address.
-    bool demoted = false;
-    char buffer[64 * 1024];
-    for (;;) {
-      const ssize_t n = read(fd_, buffer, sizeof(buffer));
-      if (n > 0) {
-        if (redisReaderFeed(reader_, buffer, static_cast<size_t>(n)) !=
-            REDIS_OK) {
-          return Lost("reply buffer");
-        }
-        if (static_cast<size_t>(n) < sizeof(buffer)) break;
-      } else if (n == 0) {
-        return Lost("closed by the server");
-      } else if (errno == EINTR) {
-        continue;
-      } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        break;
-      } else {
-        return Lost(std::strerror(errno));
-      }
-    }
-    for (;;) {
-      void* raw = nullptr;
-      if (redisReaderGetReply(reader_, &raw) != REDIS_OK) {
-        return Lost("malformed reply");
-      }
-      if (raw == nullptr) {
-        return demoted ? Lost("the server is now a read-only replica")
-                       : absl::OkStatus();
-      }
-      std::unique_ptr<RedisReply> reply(static_cast<RedisReply*>(raw));
-      if (reply->is_error() && absl::StartsWith(reply->str, "ERR:READONLY ")) {
-        demoted = true;
-      }
-      if (in_flight_.empty()) return Lost("a reply nobody asked for");
-      Call& call = in_flight_.front();
-      if (call.done) {
-        if (call.replies.empty()) call.replies.reserve(call.expected);
-        call.replies.push_back(std::move(*reply));
-      }
-      if (++call.received == call.expected) {
-        Call finished = std::move(call);
-        in_flight_.pop_front();
-        Complete(finished, std::move(finished.replies));
-      }
-    }
-  }
-
-  // Answers calls whose deadline passed; their replies, when they come, are
-  // dropped. A connection stuck far past a deadline is given up.
-  void ExpireDeadlines() {
-    if (in_flight_.empty()) return;
-    const absl::Time now = absl::Now();
-    if (now < next_sweep_) return;
-    next_sweep_ = now + kSweepInterval;
-    for (Call& call : in_flight_) {
-      if (call.done && call.deadline <= now) {
-        Complete(call, absl::DeadlineExceededError(
-                           "redis: no reply before the deadline"));
-      }
-    }
-    if (!in_flight_.empty() &&
-        in_flight_.front().deadline + options_.stall_timeout <= now) {
-      Disconnect(Lost("no reply long past the deadline"));
-    }
+    cluster_.store(true, std::memory_order_release);
   }
 
   const RedisClientOptions& options_;
-  std::atomic<int> waiting_{0};
-  const int wake_fd_;
-  std::thread thread_;
+  std::atomic<bool> closing_{false};
+  // A cluster has been seen: calls are routed by slot.
+  std::atomic<bool> cluster_{false};
+  // The node serving each slot, as last learned; null when unknown.
+  std::array<std::atomic<Node*>, kClusterSlots> owners_;
 
   absl::Mutex mu_;
-  std::string outgoing_ ABSL_GUARDED_BY(mu_);
-  std::vector<Call> incoming_ ABSL_GUARDED_BY(mu_);
-  bool sleeping_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // Every node ever used; they live as long as the client, so routing reads
+  // them without locks.
+  std::vector<std::unique_ptr<Node>> nodes_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, Node*> by_address_ ABSL_GUARDED_BY(mu_);
+  std::vector<Node*> primaries_ ABSL_GUARDED_BY(mu_);
+  bool topology_pending_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Time next_topology_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  size_t topology_turn_ ABSL_GUARDED_BY(mu_) = 0;
 
-  // Owned by the I/O thread.
-  int fd_ = -1;
-  redisReader* reader_;
-  std::deque<Call> in_flight_;
-  std::string unsent_;  // Wire bytes of the newest calls in flight.
-  size_t unsent_offset_ = 0;
-  absl::Time retry_after_ = absl::InfinitePast();
-  std::string last_connect_error_;
-  absl::Time next_sweep_ = absl::InfinitePast();
+  Node* const seed_;  // The configured endpoint.
 };
 
 RedisClient::RedisClient(RedisClientOptions options)
@@ -522,10 +499,7 @@ RedisClient::RedisClient(RedisClientOptions options)
   // A write to a connection Redis has closed must fail the call, not kill
   // the process (hiredis's connect path writes without MSG_NOSIGNAL).
   std::signal(SIGPIPE, SIG_IGN);
-  const int n = std::max(1, options_.connections);
-  for (int i = 0; i < n; ++i) {
-    connections_.push_back(std::make_unique<Connection>(options_));
-  }
+  impl_ = std::make_unique<Impl>(options_);
 }
 
 RedisClient::~RedisClient() = default;
@@ -540,21 +514,25 @@ void RedisClient::Send(RedisBatch batch, absl::Time deadline, RedisDone done) {
         absl::DeadlineExceededError("redis: deadline passed before sending"));
     return;
   }
-  // Fill the first connection before using the others: one connection
-  // batches best, and the others' I/O threads only pay off once it has a
-  // full pipeline to decode.
-  Connection* chosen = connections_.front().get();
-  if (chosen->waiting() >= kCallsBeforeSpilling) {
-    for (const std::unique_ptr<Connection>& c : connections_) {
-      if (c->waiting() < chosen->waiting()) chosen = c.get();
-    }
-  }
-  chosen->Submit(std::move(batch), deadline, std::move(done));
+  impl_->Send(std::move(batch.wire_), batch.commands_, deadline,
+              std::move(done));
 }
+
+absl::Status RedisClient::Scan(
+    const RedisArgv& options, absl::Time deadline,
+    absl::FunctionRef<absl::Status(const RedisReply& keys)> page) {
+  if (OnRedisIoThread()) {
+    return absl::FailedPreconditionError(
+        "redis: blocking call on the client's own I/O thread");
+  }
+  return impl_->Scan(options, deadline, page);
+}
+
+bool RedisClient::cluster() const { return impl_->cluster(); }
 
 absl::StatusOr<RedisReplies> RedisClient::Wait(RedisBatch batch,
                                                absl::Time deadline) {
-  if (t_on_io_thread) {
+  if (OnRedisIoThread()) {
     return absl::FailedPreconditionError(
         "redis: blocking call on the client's own I/O thread");
   }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -44,7 +45,8 @@ using RedisReplies = std::vector<RedisReply>;
 // pipelines whose replies only mean something all together.
 absl::Status FirstError(const RedisReplies& replies);
 
-// Where Redis listens: "redis://HOST:PORT" or "unix:///path/to.sock".
+// Where Redis listens: "redis://HOST:PORT" or "unix:///path/to.sock". For a
+// Redis Cluster, any one of its nodes.
 struct RedisEndpoint {
   std::string host;  // Empty for a unix socket.
   int port = 0;
@@ -122,6 +124,16 @@ using RedisDone = Callback<RedisReplies>;
 // Constructing a client ignores SIGPIPE process-wide (a write to a closed
 // socket must fail, not kill the process), as most Redis clients require.
 //
+// Redis Cluster: the endpoint may be any node of a cluster. The client
+// finds the slot table, keeps connections to every primary it needs, sends
+// each command (a MULTI ... EXEC transaction as a whole) to the primary of
+// its key's slot, splits a pipeline whose keys live on several primaries
+// and puts the replies back in order, follows MOVED and ASK redirections
+// while slots move, and asks for the table again after a redirection or a
+// lost node (a failover). A command's keys must share one slot, as the
+// cluster requires (CROSSSLOT otherwise). A call redirected five times is
+// UNAVAILABLE.
+//
 // Thread-safe. A broken connection is dropped and made again by the next
 // call, so the client recovers by itself when Redis comes back.
 class RedisClient final {
@@ -149,13 +161,26 @@ class RedisClient final {
                                         absl::Time deadline);
   absl::StatusOr<RedisReplies> Wait(RedisBatch batch, absl::Time deadline);
 
+  // SCAN over the whole keyspace: every primary of a cluster, or the one
+  // server. `options` are SCAN's words after the cursor (MATCH, COUNT,
+  // TYPE); `page` gets each reply's array of keys, and an error it returns
+  // stops the scan and is returned. A key may be seen twice (SCAN's own
+  // guarantee, and a slot that moves during the scan). Blocking.
+  absl::Status Scan(const RedisArgv& options, absl::Time deadline,
+                    absl::FunctionRef<absl::Status(const RedisReply& keys)>
+                        page);
+
+  // True once the client has found that its endpoint is a Redis Cluster
+  // node, and routes calls by slot.
+  bool cluster() const;
+
   const RedisClientOptions& options() const { return options_; }
 
  private:
-  class Connection;
+  class Impl;
 
   const RedisClientOptions options_;
-  std::vector<std::unique_ptr<Connection>> connections_;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace comments

@@ -7,17 +7,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
+#include "tests/support/redis_replies.h"
 #include "tests/support/redis_server.h"
 
 namespace comments {
 namespace {
 
-RedisReply ErrorReply(const std::string& message) {
-  RedisReply r;
-  r.type = RedisReply::Type::kStatus;
-  r.str = "ERR:" + message;
-  return r;
-}
+using testing::ErrorReply;
 
 TEST(RedisReplyTest, PassingRefusalsAreUnavailableOthersInternal) {
   for (const char* passing :
