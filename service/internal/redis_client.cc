@@ -180,6 +180,12 @@ class RedisClient::Impl final : public RedisConnectionObserver {
       absl::MutexLock lock(&mu_);
       nodes = primaries_;
     }
+    if (nodes.empty()) {
+      // A cluster found through a redirection, before its table came.
+      RequestTopology();
+      return absl::UnavailableError(
+          "redis cluster: the slot table is not known yet");
+    }
     for (Node* node : nodes) {
       std::string cursor = "0";
       do {
