@@ -81,9 +81,9 @@ absl::Status FirstError(const RedisReplies& replies) {
 
 absl::Status RedisReply::error_status() const {
   const absl::string_view message = absl::string_view(str).substr(4);
-  for (absl::string_view passing : {"LOADING ", "BUSY ", "TRYAGAIN ",
-                                     "CLUSTERDOWN ", "MASTERDOWN ",
-                                     "READONLY ", "NOAUTH "}) {
+  for (absl::string_view passing :
+       {"LOADING ", "BUSY ", "TRYAGAIN ", "CLUSTERDOWN ", "MASTERDOWN ",
+        "READONLY ", "NOAUTH "}) {
     if (absl::StartsWith(message, passing)) {
       return absl::UnavailableError(absl::StrCat("redis: ", message));
     }
@@ -123,8 +123,7 @@ RedisBatch& RedisBatch::Add(const RedisArgv& argv) {
 class RedisClient::Impl final : public RedisConnectionObserver {
  public:
   explicit Impl(const RedisClientOptions& options)
-      : options_(options),
-        seed_(AddNode(options.endpoint)) {
+      : options_(options), seed_(AddNode(options.endpoint)) {
     for (std::atomic<Node*>& owner : owners_) {
       owner.store(nullptr, std::memory_order_relaxed);
     }
@@ -136,7 +135,8 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     std::vector<Node*> nodes;
     {
       absl::MutexLock lock(&mu_);
-      for (const std::unique_ptr<Node>& node : nodes_) nodes.push_back(node.get());
+      for (const std::unique_ptr<Node>& node : nodes_)
+        nodes.push_back(node.get());
     }
     // Every I/O thread is stopped before any node is freed: a callback on
     // one may still hand a call to another.
@@ -145,8 +145,14 @@ class RedisClient::Impl final : public RedisConnectionObserver {
 
   void Send(std::string wire, size_t commands, absl::Time deadline,
             RedisDone done) {
-    if (!cluster_.load(std::memory_order_acquire)) {
-      seed_->Submit(std::move(wire), commands, deadline, 0, std::move(done));
+    const Mode mode = mode_.load(std::memory_order_acquire);
+    if (mode != Mode::kCluster) {
+      // A plain Redis never redirects: its calls keep no copy to send again,
+      // which would cost every call (see Redirected for a cluster found
+      // after all). Until the server's kind is known, they do.
+      if (mode == Mode::kUnknown) RequestTopology();
+      seed_->Submit(std::move(wire), commands, deadline, 0,
+                    /*resendable=*/mode == Mode::kUnknown, std::move(done));
       return;
     }
     const std::vector<BatchUnit> units = SplitBatch(wire);
@@ -160,7 +166,8 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     }
     if (!spread) {
       Node* node = target != nullptr ? target : seed_;
-      node->Submit(std::move(wire), commands, deadline, 0, std::move(done));
+      node->Submit(std::move(wire), commands, deadline, 0,
+                   /*resendable=*/true, std::move(done));
       return;
     }
     std::vector<Part> parts;
@@ -176,7 +183,7 @@ class RedisClient::Impl final : public RedisConnectionObserver {
   absl::Status Scan(const RedisArgv& options, absl::Time deadline,
                     absl::FunctionRef<absl::Status(const RedisReply&)> page) {
     std::vector<Node*> nodes = {seed_};
-    if (cluster_.load(std::memory_order_acquire)) {
+    if (cluster()) {
       absl::MutexLock lock(&mu_);
       nodes = primaries_;
     }
@@ -195,7 +202,7 @@ class RedisClient::Impl final : public RedisConnectionObserver {
         absl::StatusOr<RedisReplies> replies =
             Await<RedisReplies>([&](RedisDone done) {
               node->Submit(std::move(batch.wire_), 1, deadline, 0,
-                           std::move(done));
+                           /*resendable=*/false, std::move(done));
             });
         if (!replies.ok()) return replies.status();
         const RedisReply& reply = replies->front();
@@ -210,7 +217,9 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     return absl::OkStatus();
   }
 
-  bool cluster() const { return cluster_.load(std::memory_order_acquire); }
+  bool cluster() const {
+    return mode_.load(std::memory_order_acquire) == Mode::kCluster;
+  }
 
   // RedisConnectionObserver:
   void Redirected(const RedisEndpoint& from, std::string wire,
@@ -220,11 +229,20 @@ class RedisClient::Impl final : public RedisConnectionObserver {
       return std::move(done)(absl::UnavailableError("redis: client closing"));
     }
     if (redirects >= kMaxRedirects) {
-      return std::move(done)(absl::UnavailableError(absl::StrCat(
-          "redis cluster: still redirected after ", redirects,
-          " tries; its slots are moving")));
+      return std::move(done)(absl::UnavailableError(
+          absl::StrCat("redis cluster: still redirected after ", redirects,
+                       " tries; its slots are moving")));
     }
-    cluster_.store(true, std::memory_order_release);
+    mode_.store(Mode::kCluster, std::memory_order_release);
+    if (wire.empty()) {
+      // Sent while the client took its server for a plain Redis (one that
+      // became a cluster node since). Nothing redirected ran; the rest of a
+      // pipeline may have, as when a connection breaks mid-call.
+      RequestTopology();
+      return std::move(done)(absl::UnavailableError(
+          "redis: the server is a Redis Cluster node that does not serve "
+          "this slot; reading the cluster's slot table, retry"));
+    }
     std::vector<Part> parts;
     bool moved = false;
     for (const BatchUnit& unit : SplitBatch(wire)) {
@@ -248,7 +266,7 @@ class RedisClient::Impl final : public RedisConnectionObserver {
 
   void ConnectionFailed(const RedisEndpoint&) override {
     // A node that is gone may have been failed over: ask who serves now.
-    if (cluster_.load(std::memory_order_acquire)) RequestTopology();
+    if (cluster()) RequestTopology();
   }
 
  private:
@@ -271,14 +289,14 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     }
 
     void Submit(std::string wire, size_t commands, absl::Time deadline,
-                int redirects, RedisDone done) {
+                int redirects, bool resendable, RedisDone done) {
       RedisConnection* chosen = connections_.front().get();
       if (chosen->waiting() >= kCallsBeforeSpilling) {
         for (const std::unique_ptr<RedisConnection>& c : connections_) {
           if (c->waiting() < chosen->waiting()) chosen = c.get();
         }
       }
-      chosen->Submit(std::move(wire), commands, deadline, redirects,
+      chosen->Submit(std::move(wire), commands, deadline, redirects, resendable,
                      std::move(done));
     }
 
@@ -350,8 +368,8 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     return parts.back();
   }
 
-  static void AddUnit(Part& part, absl::string_view wire,
-                      const BatchUnit& unit, bool asking) {
+  static void AddUnit(Part& part, absl::string_view wire, const BatchUnit& unit,
+                      bool asking) {
     if (asking) {
       part.wire.append("*1\r\n$6\r\nASKING\r\n");
       ++part.commands;
@@ -367,12 +385,13 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     auto gather = std::make_shared<Gather>(std::move(replies), parts.size(),
                                            std::move(done));
     for (Part& part : parts) {
-      part.node->Submit(
-          std::move(part.wire), part.commands, deadline, redirects,
-          [gather, segments = std::move(part.segments)](
-              absl::StatusOr<RedisReplies> result) {
-            gather->PartDone(segments, std::move(result));
-          });
+      part.node->Submit(std::move(part.wire), part.commands, deadline,
+                        redirects,
+                        /*resendable=*/true,
+                        [gather, segments = std::move(part.segments)](
+                            absl::StatusOr<RedisReplies> result) {
+                          gather->PartDone(segments, std::move(result));
+                        });
     }
   }
 
@@ -430,6 +449,7 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     batch.Add({"CLUSTER", "MYID"}).Add({"CLUSTER", "SLOTS"});
     asked->Submit(std::move(batch.wire_), 2,
                   absl::Now() + options_.connect_timeout + absl::Seconds(1), 0,
+                  /*resendable=*/false,
                   [this, asked](absl::StatusOr<RedisReplies> replies) {
                     OnTopology(asked, std::move(replies));
                   });
@@ -441,8 +461,16 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     next_topology_ = absl::Now() + options_.reconnect_backoff;
     if (closing_.load() || !replies.ok()) return;
     const RedisReply& myid = (*replies)[0];
-    if (IsClusterDisabled(myid)) {
-      cluster_.store(false, std::memory_order_release);
+    if (myid.is_error()) {
+      // A plain Redis has no cluster support; an ACL user without CLUSTER
+      // cannot be routed for either. A passing refusal (LOADING, NOAUTH)
+      // is asked again later.
+      if (IsClusterDisabled(myid) ||
+          !absl::IsUnavailable(myid.error_status())) {
+        if (mode_.load() == Mode::kUnknown) {
+          mode_.store(Mode::kStandalone, std::memory_order_release);
+        }
+      }
       return;
     }
     absl::StatusOr<std::vector<SlotRange>> ranges =
@@ -454,12 +482,12 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     std::vector<Node*> owners(kClusterSlots, nullptr);
     primaries_.clear();
     for (const SlotRange& range : *ranges) {
-      Node* node = range.node_id == myid.str
-                       ? asked
-                       : NodeAtLocked(range.host.empty()
-                                          ? asked->endpoint().host
-                                          : range.host,
-                                      range.port);
+      Node* node =
+          range.node_id == myid.str
+              ? asked
+              : NodeAtLocked(
+                    range.host.empty() ? asked->endpoint().host : range.host,
+                    range.port);
       if (range.node_id == myid.str && !range.host.empty()) {
         RedisEndpoint announced;
         announced.host = range.host;
@@ -477,13 +505,16 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     for (int slot = 0; slot < kClusterSlots; ++slot) {
       owners_[slot].store(owners[slot], std::memory_order_release);
     }
-    cluster_.store(true, std::memory_order_release);
+    mode_.store(Mode::kCluster, std::memory_order_release);
   }
 
   const RedisClientOptions& options_;
   std::atomic<bool> closing_{false};
-  // A cluster has been seen: calls are routed by slot.
-  std::atomic<bool> cluster_{false};
+  // What the endpoint is: a plain Redis (kStandalone), or a cluster node
+  // (kCluster: calls are routed by slot). kUnknown until the slot table
+  // request is answered.
+  enum class Mode { kUnknown, kStandalone, kCluster };
+  std::atomic<Mode> mode_{Mode::kUnknown};
   // The node serving each slot, as last learned; null when unknown.
   std::array<std::atomic<Node*>, kClusterSlots> owners_;
 

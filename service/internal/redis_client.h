@@ -166,9 +166,9 @@ class RedisClient final {
   // TYPE); `page` gets each reply's array of keys, and an error it returns
   // stops the scan and is returned. A key may be seen twice (SCAN's own
   // guarantee, and a slot that moves during the scan). Blocking.
-  absl::Status Scan(const RedisArgv& options, absl::Time deadline,
-                    absl::FunctionRef<absl::Status(const RedisReply& keys)>
-                        page);
+  absl::Status Scan(
+      const RedisArgv& options, absl::Time deadline,
+      absl::FunctionRef<absl::Status(const RedisReply& keys)> page);
 
   // True once the client has found that its endpoint is a Redis Cluster
   // node, and routes calls by slot.

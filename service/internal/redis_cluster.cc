@@ -31,7 +31,8 @@ uint16_t Crc16(absl::string_view bytes) {
   uint16_t crc = 0;
   for (const char c : bytes) {
     crc = static_cast<uint16_t>(
-        (crc << 8) ^ kCrc16Table[((crc >> 8) ^ static_cast<uint8_t>(c)) & 0xff]);
+        (crc << 8) ^
+        kCrc16Table[((crc >> 8) ^ static_cast<uint8_t>(c)) & 0xff]);
   }
   return crc;
 }
@@ -50,11 +51,12 @@ size_t ReadHeader(absl::string_view wire, size_t& pos) {
 // Commands that name no key: they go wherever their unit goes.
 bool TakesNoKey(absl::string_view name) {
   for (absl::string_view keyless :
-       {"MULTI", "EXEC", "DISCARD", "PING", "INFO", "SCAN", "SCRIPT",
-        "CLUSTER", "ASKING", "AUTH", "HELLO", "SELECT", "DBSIZE", "FLUSHALL",
-        "FLUSHDB", "CLIENT", "CONFIG", "DEBUG", "WAIT", "TIME", "ROLE",
-        "READONLY", "READWRITE", "ECHO", "COMMAND", "SLOWLOG", "LATENCY",
-        "MEMORY", "FUNCTION", "SAVE", "BGSAVE", "LASTSAVE", "REPLICAOF"}) {
+       {"MULTI",   "EXEC",     "DISCARD",  "PING",     "INFO",      "SCAN",
+        "SCRIPT",  "CLUSTER",  "ASKING",   "AUTH",     "HELLO",     "SELECT",
+        "DBSIZE",  "FLUSHALL", "FLUSHDB",  "CLIENT",   "CONFIG",    "DEBUG",
+        "WAIT",    "TIME",     "ROLE",     "READONLY", "READWRITE", "ECHO",
+        "COMMAND", "SLOWLOG",  "LATENCY",  "MEMORY",   "FUNCTION",  "SAVE",
+        "BGSAVE",  "LASTSAVE", "REPLICAOF"}) {
     if (absl::EqualsIgnoreCase(name, keyless)) return true;
   }
   return false;

@@ -27,11 +27,11 @@ int KeySlot(absl::string_view key);
 // A piece of a pipeline that must reach one node as a whole: one command,
 // or a MULTI ... EXEC transaction with the commands it queues.
 struct BatchUnit {
-  size_t begin = 0;          // Byte range of the unit in the wire form.
+  size_t begin = 0;  // Byte range of the unit in the wire form.
   size_t end = 0;
-  size_t first_reply = 0;    // Index of its first command in the pipeline.
+  size_t first_reply = 0;  // Index of its first command in the pipeline.
   size_t commands = 0;
-  int slot = -1;             // Its first key's slot; -1: no key (any node).
+  int slot = -1;  // Its first key's slot; -1: no key (any node).
 };
 
 // Splits a pipeline in Redis's wire form (as RedisBatch builds it) into
@@ -43,9 +43,9 @@ std::vector<BatchUnit> SplitBatch(absl::string_view wire);
 
 // What a MOVED or ASK error reply tells the client.
 struct Redirect {
-  bool ask = false;   // ASK: this once, after ASKING; MOVED: from now on.
+  bool ask = false;  // ASK: this once, after ASKING; MOVED: from now on.
   int slot = 0;
-  std::string host;   // Empty when the node does not know its address.
+  std::string host;  // Empty when the node does not know its address.
   int port = 0;
 };
 
@@ -59,7 +59,7 @@ bool IsClusterDisabled(const RedisReply& reply);
 struct SlotRange {
   int first = 0;
   int last = 0;
-  std::string host;   // Empty when the node does not know its address.
+  std::string host;  // Empty when the node does not know its address.
   int port = 0;
   std::string node_id;
 };

@@ -127,18 +127,24 @@ class RedisConnection::Loop final {
   }
 
   void Submit(std::string wire, size_t commands, absl::Time deadline,
-              int redirects, RedisDone done) {
+              int redirects, bool resendable, RedisDone done) {
     bool accepted = false;
     bool wake = false;
     {
       absl::MutexLock lock(&mu_);
       if (!stopping_) {
         accepted = true;
-        // The call keeps its own bytes, to be sent again if a cluster
-        // redirects it.
-        outgoing_.append(wire);
-        incoming_.push_back(Call{commands, deadline, redirects,
-                                 std::move(wire), std::move(done)});
+        std::string kept;
+        if (resendable) {
+          outgoing_.append(wire);
+          kept = std::move(wire);
+        } else if (outgoing_.empty()) {
+          outgoing_ = std::move(wire);
+        } else {
+          outgoing_.append(wire);
+        }
+        incoming_.push_back(Call{commands, deadline, redirects, std::move(kept),
+                                 std::move(done)});
         waiting_.fetch_add(1, std::memory_order_relaxed);
         wake = sleeping_;
         sleeping_ = false;
@@ -161,8 +167,8 @@ class RedisConnection::Loop final {
     size_t expected = 0;
     absl::Time deadline;
     int redirects = 0;
-    std::string wire;
-    RedisDone done;  // Empty once answered; later replies are dropped.
+    std::string wire;  // When resendable: the call's bytes.
+    RedisDone done;    // Empty once answered; later replies are dropped.
     RedisReplies replies;
     size_t received = 0;
     bool redirected = false;  // A reply is a cluster's MOVED or ASK.
@@ -174,9 +180,8 @@ class RedisConnection::Loop final {
     call.done = nullptr;
     waiting_.fetch_sub(1, std::memory_order_relaxed);
     if (result.ok() && call.redirected && observer_ != nullptr) {
-      observer_->Redirected(endpoint_, std::move(call.wire),
-                            *std::move(result), call.deadline, call.redirects,
-                            std::move(done));
+      observer_->Redirected(endpoint_, std::move(call.wire), *std::move(result),
+                            call.deadline, call.redirects, std::move(done));
       return;
     }
     std::move(done)(std::move(result));
@@ -265,9 +270,9 @@ class RedisConnection::Loop final {
 
   absl::Status Connect() {
     if (absl::Now() < retry_after_) {
-      return absl::UnavailableError(absl::StrCat(
-          "redis ", endpoint_.ToString(), ": unreachable (",
-          last_connect_error_, "); retrying shortly"));
+      return absl::UnavailableError(
+          absl::StrCat("redis ", endpoint_.ToString(), ": unreachable (",
+                       last_connect_error_, "); retrying shortly"));
     }
     const RedisEndpoint& ep = endpoint_;
     const timeval tv = TimeoutTimeval(options_.connect_timeout);
@@ -275,7 +280,7 @@ class RedisConnection::Loop final {
         ep.unix_path.empty()
             ? redisConnectWithTimeout(ep.host.c_str(), ep.port, tv)
             : redisConnectUnixWithTimeout(ep.unix_path.c_str(), tv);
-    std::string error = context == nullptr ? "out of memory"
+    std::string error = context == nullptr  ? "out of memory"
                         : context->err != 0 ? context->errstr
                                             : AuthError(context);
     if (!error.empty()) {
@@ -304,11 +309,10 @@ class RedisConnection::Loop final {
     if (password.empty()) return "";
     redisSetTimeout(context, TimeoutTimeval(options_.connect_timeout));
     auto* reply = static_cast<redisReply*>(
-        user.empty() ? redisCommand(context, "AUTH %b", password.data(),
-                                    password.size())
-                     : redisCommand(context, "AUTH %b %b", user.data(),
-                                    user.size(), password.data(),
-                                    password.size()));
+        user.empty()
+            ? redisCommand(context, "AUTH %b", password.data(), password.size())
+            : redisCommand(context, "AUTH %b %b", user.data(), user.size(),
+                           password.data(), password.size()));
     if (reply == nullptr) {
       return absl::StrCat("AUTH got no answer: ", context->errstr);
     }
@@ -339,8 +343,8 @@ class RedisConnection::Loop final {
   }
 
   absl::Status Lost(absl::string_view what) const {
-    return absl::UnavailableError(absl::StrCat(
-        "redis ", endpoint_.ToString(), ": connection lost: ", what));
+    return absl::UnavailableError(absl::StrCat("redis ", endpoint_.ToString(),
+                                               ": connection lost: ", what));
   }
 
   absl::Status Flush() {
@@ -461,7 +465,6 @@ class RedisConnection::Loop final {
   absl::Time next_sweep_ = absl::InfinitePast();
 };
 
-
 RedisConnection::RedisConnection(const RedisClientOptions& options,
                                  RedisEndpoint endpoint,
                                  RedisConnectionObserver* observer)
@@ -471,8 +474,8 @@ RedisConnection::~RedisConnection() = default;
 
 void RedisConnection::Submit(std::string wire, size_t commands,
                              absl::Time deadline, int redirects,
-                             RedisDone done) {
-  loop_->Submit(std::move(wire), commands, deadline, redirects,
+                             bool resendable, RedisDone done) {
+  loop_->Submit(std::move(wire), commands, deadline, redirects, resendable,
                 std::move(done));
 }
 

@@ -18,8 +18,8 @@ class RedisConnectionObserver {
 
   // A call's replies include a MOVED or ASK redirection. The observer now
   // owns the call: it must call `done` exactly once. `wire` is the call's
-  // pipeline as it was sent, `redirects` how many times it had already been
-  // redirected.
+  // pipeline as it was sent (empty unless it was submitted resendable),
+  // `redirects` how many times it had already been redirected.
   virtual void Redirected(const RedisEndpoint& from, std::string wire,
                           RedisReplies replies, absl::Time deadline,
                           int redirects, RedisDone done) = 0;
@@ -46,9 +46,10 @@ class RedisConnection final {
 
   // Queues the `commands` commands of `wire` (Redis's wire form) and calls
   // `done` once with their replies, on the I/O thread, or on the calling
-  // thread when the connection is stopped.
+  // thread when the connection is stopped. A `resendable` call keeps a copy
+  // of its bytes for the observer, should a cluster redirect it.
   void Submit(std::string wire, size_t commands, absl::Time deadline,
-              int redirects, RedisDone done);
+              int redirects, bool resendable, RedisDone done);
 
   // Fails the calls in flight with UNAVAILABLE and joins the I/O thread.
   // Later calls fail at once. Idempotent.

@@ -140,8 +140,7 @@ TEST_F(ClusterServerTest, CommentsOnEveryPrimaryListLikeAndCount) {
     EXPECT_EQ((*stats)[i].article_id(), articles[i]);
     EXPECT_EQ((*stats)[i].comment_count(), static_cast<int64_t>(i % 3 + 1));
     // The authors, and the reader who liked a comment.
-    EXPECT_EQ((*stats)[i].participant_count(),
-              static_cast<int64_t>(i % 3 + 2));
+    EXPECT_EQ((*stats)[i].participant_count(), static_cast<int64_t>(i % 3 + 2));
   }
 }
 
@@ -180,7 +179,8 @@ TEST_F(ClusterServerTest, QueuesSpanEveryPrimaryAndClear) {
 TEST_F(ClusterServerTest, ReportsReachTheReportedQueueFromEveryPrimary) {
   std::set<std::string> reported;
   for (const std::string& a : Articles("reported-", 6)) {
-    const std::string id = Post(*client_, a, "hot take")->comment().comment_id();
+    const std::string id =
+        Post(*client_, a, "hot take")->comment().comment_id();
     for (const char* who : {"r1", "r2"}) {
       ASSERT_TRUE(other_->ReportComment(a, id, who, "rude").ok());
     }

@@ -19,10 +19,9 @@ namespace {
 absl::Time Soon() { return absl::Now() + absl::Seconds(5); }
 
 RedisClient ClientOf(const std::string& url) {
-  return RedisClient(RedisClientOptions{RedisEndpoint::Parse(url).value(),
-                                        /*connections=*/2,
-                                        absl::Milliseconds(500),
-                                        absl::Milliseconds(20)});
+  return RedisClient(RedisClientOptions{
+      RedisEndpoint::Parse(url).value(),
+      /*connections=*/2, absl::Milliseconds(500), absl::Milliseconds(20)});
 }
 
 // A key of the given slot (the first "k<i>" that hashes there).
@@ -91,7 +90,8 @@ TEST_F(RedisClusterClientTest, SplitsAPipelineAcrossPrimariesInOrder) {
   commands.push_back({"INCR", "t:{tx}:b"});
   commands.push_back({"EXEC"});
   commands.push_back({"HGET", "p3", "f"});  // An error stays in its slot.
-  for (int i = 0; i < 30; ++i) commands.push_back({"GET", absl::StrCat("p", i)});
+  for (int i = 0; i < 30; ++i)
+    commands.push_back({"GET", absl::StrCat("p", i)});
   absl::StatusOr<RedisReplies> replies = client.Pipeline(commands, Soon());
   ASSERT_TRUE(replies.ok()) << replies.status();
   ASSERT_EQ(replies->size(), commands.size());
@@ -117,23 +117,24 @@ TEST_F(RedisClusterClientTest, ACrossSlotCommandIsRefusedAsInACluster) {
 TEST_F(RedisClusterClientTest, ScanCoversEveryPrimary) {
   RedisClient client = ClientOf(cluster_.seed_url());
   std::vector<RedisArgv> sets;
-  for (int i = 0; i < 90; ++i) sets.push_back({"SET", absl::StrCat("s:", i), "x"});
+  for (int i = 0; i < 90; ++i)
+    sets.push_back({"SET", absl::StrCat("s:", i), "x"});
   ASSERT_TRUE(client.Pipeline(sets, Soon()).ok());
   ASSERT_TRUE(client.Command({"SET", "other", "x"}, Soon()).ok());
   std::set<std::string> seen;
-  absl::Status s = client.Scan(
-      {"MATCH", "s:*", "COUNT", "7"}, Soon(), [&](const RedisReply& keys) {
-        for (const RedisReply& key : keys.elements) seen.insert(key.str);
-        return absl::OkStatus();
-      });
+  absl::Status s = client.Scan({"MATCH", "s:*", "COUNT", "7"}, Soon(),
+                               [&](const RedisReply& keys) {
+                                 for (const RedisReply& key : keys.elements)
+                                   seen.insert(key.str);
+                                 return absl::OkStatus();
+                               });
   ASSERT_TRUE(s.ok()) << s;
   EXPECT_EQ(seen.size(), 90u);
   EXPECT_EQ(seen.count("other"), 0u);
   // An error from the page callback stops the scan and is returned.
-  absl::Status stopped =
-      client.Scan({"MATCH", "s:*"}, Soon(), [](const RedisReply&) {
-        return absl::AbortedError("enough");
-      });
+  absl::Status stopped = client.Scan(
+      {"MATCH", "s:*"}, Soon(),
+      [](const RedisReply&) { return absl::AbortedError("enough"); });
   EXPECT_EQ(stopped.code(), absl::StatusCode::kAborted);
 }
 
@@ -154,8 +155,8 @@ TEST_F(RedisClusterClientTest, FollowsMovedWhenASlotHasMoved) {
   EXPECT_EQ(cluster_.Query(to, "GET " + key), "after");
   EXPECT_EQ(MovedReplies(), 1);  // Learned from the first.
   // A transaction on the moved slot is sent again whole.
-  absl::StatusOr<RedisReplies> tx = client.Pipeline(
-      {{"MULTI"}, {"SET", key, "tx"}, {"EXEC"}}, Soon());
+  absl::StatusOr<RedisReplies> tx =
+      client.Pipeline({{"MULTI"}, {"SET", key, "tx"}, {"EXEC"}}, Soon());
   ASSERT_TRUE(tx.ok()) << tx.status();
   EXPECT_EQ(cluster_.Query(to, "GET " + key), "tx");
 }
@@ -204,6 +205,28 @@ TEST(RedisClusterFailoverTest, RidesOutAFailover) {
   absl::StatusOr<RedisReply> got = client.Command({"GET", key}, Soon());
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->str, "v2");
+}
+
+TEST(RedisClusterDetectionTest, AClusterFoundLateIsRoutedOnceItsTableIsRead) {
+  testing::RedisCluster cluster(/*primaries=*/3);
+  ASSERT_TRUE(cluster.Start());
+  cluster.StopNode(0);
+  // The seed is down: the client cannot read the slot table, and treats the
+  // seed as a plain Redis until told otherwise.
+  RedisClient client = ClientOf(cluster.seed_url());
+  EXPECT_EQ(client.Command({"PING"}, Soon()).status().code(),
+            absl::StatusCode::kUnavailable);
+  ASSERT_TRUE(cluster.StartNode(0));
+  const std::string key = KeyInSlot(6000);  // Primary 1's.
+  ASSERT_EQ(cluster.OwnerOf(6000), 1);
+  // Sent to the seed, which answers MOVED: the client follows, and from then
+  // on routes by the table it reads.
+  ASSERT_TRUE(client.Command({"SET", key, "v"}, Soon()).ok());
+  EXPECT_TRUE(client.cluster());
+  EXPECT_EQ(cluster.Query(1, "GET " + key), "v");
+  absl::StatusOr<RedisReply> got = client.Command({"GET", key}, Soon());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->str, "v");
 }
 
 TEST(RedisClusterDetectionTest, AStandaloneServerIsNotACluster) {

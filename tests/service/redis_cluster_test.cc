@@ -81,13 +81,12 @@ TEST(SplitBatchTest, ScriptsAreKeyedByTheirFirstKey) {
 }
 
 TEST(SplitBatchTest, ATransactionIsOneUnit) {
-  const std::vector<RedisArgv> commands = {
-      {"GET", "before"},
-      {"MULTI"},
-      {"SADD", "mod:{bans}", "u1"},
-      {"INCR", "mod:{bans}:version"},
-      {"EXEC"},
-      {"GET", "after"}};
+  const std::vector<RedisArgv> commands = {{"GET", "before"},
+                                           {"MULTI"},
+                                           {"SADD", "mod:{bans}", "u1"},
+                                           {"INCR", "mod:{bans}:version"},
+                                           {"EXEC"},
+                                           {"GET", "after"}};
   const std::string wire = Wire(commands);
   const std::vector<BatchUnit> units = SplitBatch(wire);
   ASSERT_EQ(units.size(), 3u);
@@ -125,8 +124,9 @@ TEST(ParseRedirectTest, AnythingElseIsNoRedirect) {
   status.type = RedisReply::Type::kStatus;
   status.str = "MOVED 1 h:1";  // A status, not an error.
   for (const RedisReply& reply :
-       {status, ErrorReply("ERR unknown"), ErrorReply("MOVED"), ErrorReply("MOVED x h:1"),
-        ErrorReply("MOVED 16384 h:1"), ErrorReply("MOVED 1 h"), ErrorReply("MOVED 1 h:0"),
+       {status, ErrorReply("ERR unknown"), ErrorReply("MOVED"),
+        ErrorReply("MOVED x h:1"), ErrorReply("MOVED 16384 h:1"),
+        ErrorReply("MOVED 1 h"), ErrorReply("MOVED 1 h:0"),
         ErrorReply("ASK 1 h:1 extra"), ErrorReply("MOVEDX 1 h:1")}) {
     EXPECT_FALSE(ParseRedirect(reply).has_value()) << reply.str;
   }
@@ -135,10 +135,12 @@ TEST(ParseRedirectTest, AnythingElseIsNoRedirect) {
 TEST(ParseClusterSlotsTest, RangesWithTheirPrimaries) {
   const RedisReply reply = ArrayReply(
       {ArrayReply({IntegerReply(0), IntegerReply(5460),
-              ArrayReply({StringReply("127.0.0.1"), IntegerReply(7000), StringReply("id0")}),
-              ArrayReply({StringReply("127.0.0.1"), IntegerReply(7003), StringReply("id3")})}),
+                   ArrayReply({StringReply("127.0.0.1"), IntegerReply(7000),
+                               StringReply("id0")}),
+                   ArrayReply({StringReply("127.0.0.1"), IntegerReply(7003),
+                               StringReply("id3")})}),
        ArrayReply({IntegerReply(5461), IntegerReply(16383),
-              ArrayReply({StringReply(""), IntegerReply(7001)})})});
+                   ArrayReply({StringReply(""), IntegerReply(7001)})})});
   absl::StatusOr<std::vector<SlotRange>> ranges = ParseClusterSlots(reply);
   ASSERT_TRUE(ranges.ok()) << ranges.status();
   ASSERT_EQ(ranges->size(), 2u);
@@ -154,11 +156,14 @@ TEST(ParseClusterSlotsTest, RangesWithTheirPrimaries) {
 TEST(ParseClusterSlotsTest, MalformedRepliesAreInternal) {
   for (const RedisReply& reply :
        {StringReply("x"), ArrayReply({IntegerReply(1)}),
-        ArrayReply({ArrayReply({IntegerReply(0), IntegerReply(1), StringReply("h")})}),
-        ArrayReply({ArrayReply({IntegerReply(5), IntegerReply(1),
-                      ArrayReply({StringReply("h"), IntegerReply(1)})})}),
-        ArrayReply({ArrayReply({IntegerReply(0), IntegerReply(16384),
-                      ArrayReply({StringReply("h"), IntegerReply(1)})})})}) {
+        ArrayReply(
+            {ArrayReply({IntegerReply(0), IntegerReply(1), StringReply("h")})}),
+        ArrayReply(
+            {ArrayReply({IntegerReply(5), IntegerReply(1),
+                         ArrayReply({StringReply("h"), IntegerReply(1)})})}),
+        ArrayReply(
+            {ArrayReply({IntegerReply(0), IntegerReply(16384),
+                         ArrayReply({StringReply("h"), IntegerReply(1)})})})}) {
     EXPECT_EQ(ParseClusterSlots(reply).status().code(),
               absl::StatusCode::kInternal);
   }
