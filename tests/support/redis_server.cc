@@ -24,9 +24,10 @@ std::string Query(const std::string& socket, const std::string& command,
 }
 
 // COMMENTS_TEST_REDIS_CLUSTER=1 runs every test's Redis as a one-node Redis
-// Cluster owning all 16384 slots. The service's client does not speak the
-// cluster protocol yet, but such a node already refuses what a real cluster
-// would: a script or command whose keys lie in different slots (CROSSSLOT).
+// Cluster owning all 16384 slots: the service's client then routes by slot,
+// and the node refuses what a real cluster would, a script or transaction
+// whose keys lie in different slots (CROSSSLOT). Several nodes, moving slots
+// and failovers are redis_cluster.h's.
 bool ClusterMode() {
   const char* v = std::getenv("COMMENTS_TEST_REDIS_CLUSTER");
   return v != nullptr && std::string(v) == "1";
