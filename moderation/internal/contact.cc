@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "moderation/internal/utf8.h"
 
@@ -43,9 +44,14 @@ bool IsLabelChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
 }
 
+// What Fold writes for a code point that is neither a URL character nor
+// whitespace: it ends any label.
+constexpr char kOther = '\x01';
+
 // One ASCII character per original code point: letters and digits folded
 // (full-width, other scripts' look-alikes), dots in their Chinese forms as
-// '.', ASCII punctuation kept, everything else ' '.
+// '.', brackets in their CJK forms as '[' and ']', ASCII punctuation kept,
+// whitespace ' ', everything else kOther.
 void Fold(const CharTable& table, std::string_view text, std::string* out) {
   out->clear();
   const uint32_t a = table.Lookup('a') & kValueMask;
@@ -57,17 +63,98 @@ void Fold(const CharTable& table, std::string_view text, std::string* out) {
     p += DecodeUtf8(p, end, &c);
     if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // Full-width ASCII.
     const uint32_t e = table.Lookup(c);
-    char folded = ' ';
+    char folded = kOther;
     if (c == '.' || c == 0x3002 || c == 0xFF61 || c == U'点' || c == U'點') {
       folded = '.';
+    } else if (c == '[' || c == ']' || c == '{' || c == '}') {
+      folded = static_cast<char>(c);
+    } else if (c == 0x3010 || c == 0x3014) {  // 【 〔
+      folded = '[';
+    } else if (c == 0x3011 || c == 0x3015) {  // 】 〕
+      folded = ']';
     } else if (!(e & kExpansion) && (e & kLatin)) {
       folded = static_cast<char>('a' + ((e & kValueMask) - a));
     } else if (!(e & kExpansion) && (e & kDigit)) {
       folded = static_cast<char>('0' + ((e & kValueMask) - zero));
     } else if (c < 0x80 && IsUrlChar(static_cast<char>(c))) {
       folded = static_cast<char>(c);
+    } else if (c <= 0x20 || c == 0xA0 || c == 0x3000) {
+      folded = ' ';
     }
     out->push_back(folded);
+  }
+}
+
+// The length of a defanged dot at f[i] ("[.]", "(.)", "{.}", "[dot]",
+// "(dot)"), or 0.
+size_t DefangedDot(std::string_view f, size_t i) {
+  constexpr std::string_view kOpen = "[({";
+  constexpr std::string_view kClose = "])}";
+  const size_t kind = kOpen.find(f[i]);
+  if (kind == std::string_view::npos) return 0;
+  for (std::string_view dot : {".", "dot"}) {
+    if (f.substr(i + 1, dot.size()) == dot &&
+        f.substr(i + 1 + dot.size(), 1) == kClose.substr(kind, 1)) {
+      return dot.size() + 2;
+    }
+  }
+  return 0;
+}
+
+// True when f[i] is a character standing alone between whitespace (or the
+// ends of the text), as in "w w w . x p j".
+bool Single(std::string_view f, size_t i) {
+  return f[i] != ' ' && f[i] != kOther && (i == 0 || f[i - 1] == ' ') &&
+         (i + 1 == f.size() || f[i + 1] == ' ');
+}
+
+// Compacts the folded text into the string the link scan reads, undoing the
+// ways links are broken up to get past filters, with `pos[k]` the original
+// code point of `view[k]`:
+//  * a defanged dot ("xpj888[.]com") becomes '.';
+//  * whitespace before a dot ("xpj888 . com", "xpj888 。com") and after such
+//    a dot goes: prose puts no space before a full stop, so this does not
+//    join a sentence to the next ("the end. Net income");
+//  * whitespace between characters spelled out one by one ("w w w . x p j")
+//    and right after "://" goes.
+// Other whitespace stays, and ends a label.
+void Compact(std::string_view f, std::string* view,
+             std::vector<uint32_t>* pos) {
+  view->clear();
+  pos->clear();
+  const size_t n = f.size();
+  // The last dot kept had whitespace before it, or was defanged.
+  bool spaced_dot = false;
+  for (size_t i = 0; i < n;) {
+    if (const size_t len = DefangedDot(f, i); len > 0) {
+      view->push_back('.');
+      pos->push_back(static_cast<uint32_t>(i + 1));
+      spaced_dot = true;  // Never prose: whitespace after it goes too.
+      i += len;
+      continue;
+    }
+    if (f[i] != ' ') {
+      if (f[i] == '.') spaced_dot = i > 0 && f[i - 1] == ' ';
+      view->push_back(f[i]);
+      pos->push_back(static_cast<uint32_t>(i));
+      ++i;
+      continue;
+    }
+    size_t j = i;  // The whitespace run [i, j).
+    while (j < n && f[j] == ' ') ++j;
+    const bool between = i > 0 && j < n;
+    const std::string_view before = *view;
+    const bool drop =
+        between &&
+        ((IsLabelChar(f[i - 1]) && (f[j] == '.' || DefangedDot(f, j) > 0)) ||
+         (spaced_dot && before.back() == '.' && IsLabelChar(f[j])) ||
+         (Single(f, i - 1) && Single(f, j)) ||
+         (before.size() >= 3 && before.substr(before.size() - 3) == "://"));
+    if (!drop) {
+      view->push_back(' ');
+      pos->push_back(static_cast<uint32_t>(i));
+    }
+    i = j;
   }
 }
 
@@ -141,8 +228,11 @@ bool FindIdAfter(const std::vector<Unit>& units, const DigitValues& dv,
 void FindUrls(const CharTable& table, std::string_view text,
               std::vector<Span>* out) {
   thread_local std::string folded;
+  thread_local std::string view;
+  thread_local std::vector<uint32_t> pos;
   Fold(table, text, &folded);
-  const std::string_view f = folded;
+  Compact(folded, &view, &pos);
+  const std::string_view f = view;
   const size_t n = f.size();
   size_t i = 0;
   while (i < n) {
@@ -179,7 +269,7 @@ void FindUrls(const CharTable& table, std::string_view text,
         while (k < n && IsUrlChar(f[k])) ++k;
       }
       while (k > i && (f[k - 1] == '.' || f[k - 1] == ',')) --k;
-      out->push_back(Span{static_cast<uint32_t>(i), static_cast<uint32_t>(k)});
+      out->push_back(Span{pos[i], pos[k - 1] + 1});
       i = k;
     } else {
       i = std::max(j, i + 1);

@@ -41,7 +41,9 @@ bool FindIdAfter(const std::vector<Unit>& units, const DigitValues& digit_value,
 
 // Appends links: http(s):// or www. and what follows, and bare domains
 // ("abc.com", "abc点com", "ａｂｃ。ｃｏｍ") whose last label is a known
-// TLD. `table` classifies letters and digits (any CharTable).
+// TLD, also when broken up: "abc . com", "abc[.]com", "w w w . a b c . c o m",
+// "h t t p s : / / abc . vip". `table` classifies letters and digits (any
+// CharTable).
 void FindUrls(const CharTable& table, std::string_view text,
               std::vector<Span>* out);
 

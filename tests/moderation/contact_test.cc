@@ -81,6 +81,33 @@ TEST(UrlTest, LinksAndDomains) {
   }
 }
 
+TEST(UrlTest, BrokenUpLinks) {
+  auto lexicon = Detectors();
+  EXPECT_THAT(Spans(*lexicon, "xpj888 . com"), ElementsAre("<url>@0-12"));
+  EXPECT_THAT(Spans(*lexicon, "xpj888 。 com"), ElementsAre("<url>@0-12"));
+  EXPECT_THAT(Spans(*lexicon, "上 xpj888 .com 玩"), ElementsAre("<url>@2-13"));
+  EXPECT_THAT(Spans(*lexicon, "xpj888[.]com"), ElementsAre("<url>@0-12"));
+  EXPECT_THAT(Spans(*lexicon, "xpj888 (dot) com"), ElementsAre("<url>@0-16"));
+  EXPECT_THAT(Spans(*lexicon, "xpj888【.】vip"), ElementsAre("<url>@0-12"));
+  EXPECT_THAT(Spans(*lexicon, "w w w . x p j 8 8 8 . c o m"),
+              ElementsAre("<url>@0-27"));
+  EXPECT_THAT(Spans(*lexicon, "h t t p s : / / xpj888 . vip"),
+              ElementsAre("<url>@0-28"));
+  EXPECT_THAT(Spans(*lexicon, "visit w w w . x p j . c o m now"),
+              ElementsAre("<url>@6-27"));
+  // Prose: a full stop with no space before it ends a sentence, and words
+  // spelled with spaces are not single characters.
+  ContactOptions links_only;
+  links_only.phone = Action::kAllow;
+  lexicon = Detectors(links_only);
+  for (const char* text :
+       {"the end. Net income rose", "He said no. Co workers agreed",
+        "Remember the dot com bubble of 2000?", "1 3 8 . 1 2 3 4 . 5 6 7 8",
+        "I am a com pany", "smile (.) please"}) {
+    EXPECT_THAT(Spans(*lexicon, text), IsEmpty()) << text;
+  }
+}
+
 TEST(ContactOptionsTest, ActionsAreConfigurable) {
   ContactOptions contact;
   contact.phone = Action::kBlock;

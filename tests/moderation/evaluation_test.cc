@@ -164,7 +164,7 @@ constexpr ClassFloor kBlindFloors[] = {
     {"combined", 12, 0},
     {"diacritic", 4, 0},
     {"context", 9, 0},
-    {"contact", 23, 0},
+    {"contact", 27, 0},
     // Clean classes: false positives at most.
     {"trap", 0, 0},
     {"trap_leetrepeat", 0, 1},
