@@ -38,6 +38,14 @@ struct RawMatch {
 
 bool IsLatin(const Unit& u) { return (u.flags & internal::kUnitLatin) != 0; }
 
+// A Latin letter that ends a whole word's chance next to it: not an '@' or
+// '$' read as a letter at a word's edge, which may be a separator too
+// ("@idiot", "idiot$"; "@ss" still matches with it read as a letter).
+bool WordLetter(const Unit& u) {
+  return (u.flags & (internal::kUnitLatin | internal::kUnitEdge)) ==
+         internal::kUnitLatin;
+}
+
 // A Latin letter standing alone between noise, as in "a s s i s t".
 bool Lone(const std::vector<Unit>& u, size_t i) {
   const bool glued_left =
@@ -57,14 +65,14 @@ bool WholeWord(const std::vector<Unit>& u, size_t first, size_t last) {
   for (size_t k = first + 1; k <= last && spacing == internal::kGapNone; ++k) {
     spacing = u[k].gap;
   }
-  if (first > 0 && IsLatin(u[first - 1])) {
+  if (first > 0 && WordLetter(u[first - 1])) {
     if (internal::Adjacent(u[first - 1], u[first])) return false;
     if (spacing != internal::kGapNone && u[first].gap == spacing &&
         Lone(u, first - 1)) {
       return false;
     }
   }
-  if (last + 1 < u.size() && IsLatin(u[last + 1])) {
+  if (last + 1 < u.size() && WordLetter(u[last + 1])) {
     if (internal::Adjacent(u[last], u[last + 1])) return false;
     if (spacing != internal::kGapNone && u[last + 1].gap == spacing &&
         Lone(u, last + 1)) {

@@ -82,6 +82,8 @@ inline void Emit(const Unit& u, std::vector<Unit>* units, size_t* w) {
       back.run = static_cast<uint16_t>(
           back.run + u.run < UINT16_MAX ? back.run + u.run : UINT16_MAX);
       back.end = u.end;
+      // A run with a real letter in it is a letter.
+      if (!(u.flags & kUnitEdge)) back.flags &= ~kUnitEdge;
       return;
     }
   }
@@ -93,12 +95,21 @@ bool GluedLatin(const std::vector<Unit>& units, size_t i, const Unit& prev) {
   return i < units.size() && IsLatin(units[i]) && Adjacent(prev, units[i]);
 }
 
+// True when `u` is part of a Latin word: a letter or digit, or a symbol
+// that may become one.
+bool WordChar(const Unit& u) {
+  return (u.flags & (kUnitLatin | kUnitDigit | kUnitSoft | kUnitStar)) != 0;
+}
+
 // The leetspeak pass. Between Latin letters (no noise in between): digits
 // with a letter reading become that letter ("sh1t"); '@', '$', '!' become
-// 'a', 's', 'i' ('$' and '@' also at the start of a word); a run of '*'
-// becomes wildcards ("f*ck", "f**k") unless it only separates single
-// letters ("f*u*c*k", where it is noise like a '.'). Everything pending that
-// is not converted is dropped as the noise it is.
+// 'a', 's', 'i'; a run of '*' becomes wildcards ("f*ck", "f**k") unless it
+// only separates single letters ("f*u*c*k", where it is noise like a '.').
+// '$' and '@' at the start of a word and '$' at its end become letters
+// marked kUnitEdge ("@ss", "a$$"), since they may as well be separators
+// ("@idiot", "idiot$"); a word starts after anything but a Latin letter or
+// digit, so Chinese glued to it does not count ("尊龙@g旗舰厅").
+// Everything pending that is not converted is dropped as the noise it is.
 void Rewrite(const CharTable& table, std::vector<Unit>* units) {
   std::vector<Unit>& u = *units;
   const size_t n = u.size();
@@ -119,7 +130,7 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
     const bool left_latin =
         w > 0 && IsLatin(u[w - 1]) && Adjacent(u[w - 1], u[r]);
     const bool left_glued =
-        w > 0 && Adjacent(u[w - 1], u[r]) && (u[w - 1].flags & kUnitBreak) == 0;
+        w > 0 && Adjacent(u[w - 1], u[r]) && WordChar(u[w - 1]);
     if (u[r].flags & (kUnitSoft | kUnitStar)) {
       const uint8_t kind = u[r].flags & (kUnitSoft | kUnitStar);
       size_t last = r;  // The run of identical pending symbols.
@@ -129,6 +140,7 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
       }
       const bool right_latin = GluedLatin(u, last + 1, u[last]);
       bool convert = false;
+      bool edge = false;
       if (kind == kUnitStar) {
         const bool single_left = left_latin && !(w > 1 && IsLatin(u[w - 2]) &&
                                                  Adjacent(u[w - 2], u[w - 1]));
@@ -140,10 +152,13 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
         const uint32_t letter = u[r].sym;
         const bool is_i = letter == (table.Lookup('i') & kValueMask);
         const bool is_s = letter == (table.Lookup('s') & kValueMask);
-        const bool right_glued = last + 1 < n && Adjacent(u[last], u[last + 1]);
+        const bool right_glued = last + 1 < n &&
+                                 Adjacent(u[last], u[last + 1]) &&
+                                 WordChar(u[last + 1]);
         convert = (left_latin && right_latin) ||
                   (!is_i && right_latin && !left_glued) ||  // "$hit", "@ss"
                   (is_s && left_latin && !right_glued);     // "a$$"
+        edge = convert && !(left_latin && right_latin);
       }
       if (!convert && last + 1 < n && u[last + 1].gap == kGapNone) {
         u[last + 1].gap = kGapOther;  // The dropped symbols were noise.
@@ -152,6 +167,7 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
         if (!convert) continue;
         Unit x = u[k];
         x.flags = kind == kUnitSoft ? kUnitLatin : 0;
+        if (edge) x.flags |= kUnitEdge;
         Emit(x, units, &w);
       }
       r = last;

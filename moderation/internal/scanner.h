@@ -26,6 +26,10 @@ inline constexpr uint8_t kUnitSoft = 4;      // '@', '$', '!' (pending).
 inline constexpr uint8_t kUnitStar = 8;      // '*' (pending).
 inline constexpr uint8_t kUnitNumeral = 16;  // A Chinese numeral.
 inline constexpr uint8_t kUnitBreak = 32;    // A noise gap longer than max_gap.
+// With kUnitLatin: a letter read from '@' or '$' at the edge of a word
+// ("@ss", "a$$", "@idiot"), which may as well be a separator: a match may
+// include it, and a whole-word match may also end next to it.
+inline constexpr uint8_t kUnitEdge = 64;
 
 struct Unit {
   // Left uninitialized on purpose: the scanner uses a vector of units as

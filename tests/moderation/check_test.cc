@@ -77,6 +77,26 @@ TEST_F(CheckTest, RepeatedLettersAndLeetspeak) {
   }
 }
 
+TEST_F(CheckTest, AtAndDollarAtWordEdgesAreLettersOrSeparators) {
+  // Read as separators: an @-mention, a price sign.
+  EXPECT_THAT(Spans(*lexicon_, "@fuck off"), ElementsAre("fuck@1-5"));
+  for (const char* text :
+       {"$fuck", "fuck$", "#fuck", "你好@fuck", "@@fuck", "fuck$$"}) {
+    EXPECT_TRUE(Hits(*lexicon_, text)) << text;
+  }
+  // Read as letters, where only that makes the word.
+  EXPECT_THAT(Spans(*lexicon_, "@ss"), ElementsAre("ass@0-3"));
+  EXPECT_THAT(Spans(*lexicon_, "a$$"), ElementsAre("ass@0-3"));
+  EXPECT_THAT(Spans(*lexicon_, "$hit"), ElementsAre("shit@0-4"));
+  // Chinese glued to it does not make '@' part of a word.
+  EXPECT_THAT(Spans(*lexicon_, "尊龙@g旗舰厅"),
+              ElementsAre("尊龙ag旗舰厅@0-7"));
+  // Still whole words: a real letter glued on.
+  for (const char* text : {"@fuckx", "x@fuck", "@assistant", "US$5 shitake"}) {
+    EXPECT_FALSE(Hits(*lexicon_, text)) << text;
+  }
+}
+
 TEST_F(CheckTest, DoubledLetterMustStayDoubled) {
   EXPECT_TRUE(Hits(*lexicon_, "kiss my ass"));
   EXPECT_FALSE(Hits(*lexicon_, "as you wish"));

@@ -153,15 +153,15 @@ struct ClassFloor {
 constexpr ClassFloor kBlindFloors[] = {
     // Hit classes: caught at least.
     {"plain", 12, 0},
-    {"wordedge", 5, 0},
+    {"wordedge", 6, 0},
     {"separator", 18, 0},
     {"fullwidth", 13, 0},
     {"traditional", 13, 0},
-    {"lookalike", 17, 0},
+    {"lookalike", 18, 0},
     {"zerowidth", 11, 0},
     {"case", 7, 0},
     {"repeated", 7, 0},
-    {"combined", 12, 0},
+    {"combined", 13, 0},
     {"diacritic", 4, 0},
     {"context", 9, 0},
     {"contact", 27, 0},

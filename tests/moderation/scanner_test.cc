@@ -84,6 +84,8 @@ TEST(ScannerTest, Leetspeak) {
   EXPECT_EQ(Normalized("$hit"), "shit");
   EXPECT_EQ(Normalized("@ss"), "as(2)");
   EXPECT_EQ(Normalized("a$$"), "as(2)");
+  EXPECT_EQ(Normalized("你@ss"), "你as(2)");  // Chinese is not a letter.
+  EXPECT_EQ(Normalized("5$hit"), "5hit");     // A digit is.
   EXPECT_EQ(Normalized("f*ck"), "f?ck");
   EXPECT_EQ(Normalized("f**k"), "f??k");
   EXPECT_EQ(Normalized("f*u*c*k"), "fuck");
