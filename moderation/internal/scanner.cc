@@ -62,9 +62,13 @@ inline void Append(Sink* sink, uint32_t sym, uint32_t index, uint32_t end,
     }
   }
   Append(sink, sym, index, index + 1, flags, gap);
-  if (!(flags & kUnitDigit) || sink->n < 2) return false;
+  if (sink->n < 2) return false;
+  // Leetspeak candidates: a digit after a letter ("sh1t", "s h 1 t"), a
+  // letter glued after a digit ("1diot").
   const Unit& prev = (*sink->units)[sink->n - 2];
-  return IsLatin(prev) && Adjacent(prev, sink->Back());
+  if (flags & kUnitDigit) return IsLatin(prev);
+  return (flags & kUnitLatin) && (prev.flags & kUnitDigit) &&
+         Adjacent(prev, sink->Back());
 }
 
 // Digits are consecutive in both value spaces (code points, and the
@@ -101,14 +105,45 @@ bool WordChar(const Unit& u) {
   return (u.flags & (kUnitLatin | kUnitDigit | kUnitSoft | kUnitStar)) != 0;
 }
 
-// The leetspeak pass. Between Latin letters (no noise in between): digits
-// with a letter reading become that letter ("sh1t"); '@', '$', '!' become
-// 'a', 's', 'i'; a run of '*' becomes wildcards ("f*ck", "f**k") unless it
-// only separates single letters ("f*u*c*k", where it is noise like a '.').
-// '$' and '@' at the start of a word and '$' at its end become letters
-// marked kUnitEdge ("@ss", "a$$"), since they may as well be separators
-// ("@idiot", "idiot$"); a word starts after anything but a Latin letter or
-// digit, so Chinese glued to it does not count ("尊龙@g旗舰厅").
+// The Latin letters (runs counted) of the glued letters and digits from
+// units[i] on, up to 2.
+int LettersAfter(const std::vector<Unit>& u, size_t i) {
+  int letters = 0;
+  for (; i < u.size() && letters < 2; ++i) {
+    if (!(u[i].flags & (kUnitLatin | kUnitDigit))) break;
+    if (i > 0 && !Adjacent(u[i - 1], u[i])) break;
+    if (u[i].flags & kUnitLatin) letters += u[i].run;
+  }
+  return letters;
+}
+
+// True when the digit units[r], not glued to anything, stands between two
+// Latin letters spelled out with the same separator ("b.3.t", "s h 1 t"):
+// the letters are alone too, and units[w - 1] is the unit before it once
+// rewritten.
+bool SpelledBetweenLetters(const std::vector<Unit>& u, size_t w, size_t r) {
+  if (w == 0 || r + 1 >= u.size()) return false;
+  const Unit& before = u[w - 1];
+  const Unit& after = u[r + 1];
+  const bool before_alone =
+      !(w > 1 && IsLatin(u[w - 2]) && Adjacent(u[w - 2], before));
+  const bool after_alone =
+      !(r + 2 < u.size() && IsLatin(u[r + 2]) && Adjacent(after, u[r + 2]));
+  return IsLatin(before) && IsLatin(after) && u[r].gap != kGapNone &&
+         after.gap == u[r].gap && before.run == 1 && after.run == 1 &&
+         before_alone && after_alone;
+}
+
+// The leetspeak pass. Digits with a letter reading become that letter
+// between Latin letters (no noise in between: "sh1t"), at the start of a
+// word (one or two of them: "1diot") and between letters spelled out
+// ("b.3.t"). '@', '$', '!' become 'a', 's', 'i' between Latin letters; a
+// run of '*' becomes wildcards ("f*ck", "f**k") unless it only separates
+// single letters ("f*u*c*k", where it is noise like a '.'). '$' and '@' at
+// the start of a word and '$' at its end become letters marked kUnitEdge
+// ("@ss", "a$$"), since they may as well be separators ("@idiot",
+// "idiot$"). A word starts after anything but a Latin letter or digit, so
+// Chinese glued in front does not count ("尊龙@g旗舰厅", "这些1diot").
 // Everything pending that is not converted is dropped as the noise it is.
 void Rewrite(const CharTable& table, std::vector<Unit>* units) {
   std::vector<Unit>& u = *units;
@@ -173,13 +208,22 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
       r = last;
       continue;
     }
-    if ((u[r].flags & kUnitDigit) && left_latin) {
-      size_t last = r;
+    if (u[r].flags & kUnitDigit) {
+      size_t last = r;  // The run of glued digits.
       while (last + 1 < n && (u[last + 1].flags & kUnitDigit) &&
              Adjacent(u[last], u[last + 1])) {
         ++last;
       }
-      bool convert = GluedLatin(u, last + 1, u[last]);
+      const bool right_latin = GluedLatin(u, last + 1, u[last]);
+      // At a word's start only a short run before at least two letters: a
+      // longer run is a number ("2024abc"), one letter a unit or a model
+      // ("5G", "4K") or an O for a zero ("13O12345678"), and a digit after
+      // other digits part of a number ("1 3 8 ... 8a").
+      const bool word_start = !left_glued && last - r < 2 &&
+                              !(w > 0 && (u[w - 1].flags & kUnitDigit)) &&
+                              LettersAfter(u, last + 1) >= 2;
+      bool convert = right_latin && (left_latin || word_start);
+      convert |= last == r && SpelledBetweenLetters(u, w, r);
       for (size_t k = r; convert && k <= last; ++k) {
         convert = kLeetDigits[DigitOf(table, u[k])] != 0;
       }

@@ -97,6 +97,22 @@ TEST(ScannerTest, Leetspeak) {
   EXPECT_EQ(Normalized("fu2k"), "fu2k");  // '2' has no letter reading.
 }
 
+TEST(ScannerTest, LeetspeakAtWordStartAndSpelledOut) {
+  EXPECT_EQ(Normalized("1d10t"), "idiot");
+  EXPECT_EQ(Normalized("这些1diot们"), "这些idiot们");
+  EXPECT_EQ(Normalized("b.3.t.3.6.5"), "bet365");
+  EXPECT_EQ(Normalized("b-3-t-3-6-5"), "bet365");
+  EXPECT_EQ(Normalized("s h 1 t"), "shit");
+  // Numbers stay numbers: more than two digits, a digit after digits, a
+  // digit between words or between letters spelled with other separators.
+  EXPECT_EQ(Normalized("2024abc"), "2024abc");
+  EXPECT_EQ(Normalized("7 8a"), "78a");
+  EXPECT_EQ(Normalized("a 1 bc"), "a1bc");
+  EXPECT_EQ(Normalized("a.1 b"), "a1b");
+  EXPECT_EQ(Normalized("5G网络"), "5g网络");
+  EXPECT_EQ(Normalized("13O12345678"), "13o12345678");
+}
+
 TEST(Utf8Test, DecodeRejectsMalformed) {
   EXPECT_TRUE(IsValidUtf8("博彩 ok \xef\xbf\xbd"));
   EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // Overlong.
