@@ -206,9 +206,12 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
     }
   }
   if (contact.phone != Action::kAllow &&
-      info.digits >= internal::kPhoneDigits) {
+      (info.digits >= internal::kPhoneDigits ||
+       (info.any_latin && info.digits >= internal::kPhoneDigitsWithLetters))) {
     scratch.spans.clear();
-    internal::FindPhones(units, lex.digit_value, &scratch.spans);
+    internal::FindPhones(text, units, lex.digit_value,
+                         internal::kFirstLetterSym + ('o' - 'a'),
+                         &scratch.spans);
     AddSpans(scratch.spans, detector_id(kPhone), contact.phone, &raw);
   }
   if (contact.url != Action::kAllow && info.any_latin) {

@@ -158,35 +158,118 @@ void Compact(std::string_view f, std::string* view,
   }
 }
 
+// The code points [start, end) of `text` widened to the digits, commas and
+// dots around them, ASCII or full-width, as ASCII; or "" when something
+// else (a space, a Chinese numeral) is inside [start, end).
+std::string NumberAround(std::string_view text, uint32_t start, uint32_t end) {
+  std::string out;
+  bool inside_ok = true;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* const stop = p + text.size();
+  for (uint32_t index = 0; p < stop && inside_ok; ++index) {
+    char32_t c;
+    p += DecodeUtf8(p, stop, &c);
+    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // Full-width ASCII.
+    const bool number_char = (c >= '0' && c <= '9') || c == ',' || c == '.';
+    if (number_char) {
+      out.push_back(static_cast<char>(c));
+    } else if (index >= start && index < end) {
+      inside_ok = false;
+    } else if (index >= end) {
+      break;
+    } else {
+      out.clear();  // Before the span: start again after it.
+    }
+  }
+  return inside_ok ? out : std::string();
+}
+
+// True when the digits at code points [start, end) of `text` are written
+// as a number rather than a phone number: thousands separated by commas
+// ("15,000,000,000", "1,381,234,567.50"), or four or more groups separated
+// by dots with one of them, after the first, of one or two digits (a
+// version or an address: "138.0.7204.157"; "86.138.1234.5678" is a phone).
+bool WrittenAsNumber(std::string_view text, uint32_t start, uint32_t end) {
+  const std::string around = NumberAround(text, start, end);
+  // Separators at either end punctuate the sentence ("15,000,000,000，").
+  const size_t first = around.find_first_not_of(",.");
+  if (first == std::string::npos) return false;
+  const std::string_view number = std::string_view(around).substr(
+      first, around.find_last_not_of(",.") + 1 - first);
+  std::vector<size_t> groups;  // Lengths of the runs of digits,
+  std::string separators;      // and what separates them.
+  size_t length = 0;
+  for (char c : number) {
+    if (c >= '0' && c <= '9') {
+      ++length;
+    } else {
+      groups.push_back(length);
+      separators.push_back(c);
+      length = 0;
+    }
+  }
+  groups.push_back(length);
+  if (separators.empty()) return false;
+  if (separators[0] == ',') {
+    // The integer part: 1-3 digits, then groups of 3; then at most a
+    // fraction.
+    size_t k = 0;
+    while (k < separators.size() && separators[k] == ',') ++k;
+    bool thousands = groups[0] >= 1 && groups[0] <= 3 &&
+                     (k == separators.size() || k + 1 == separators.size());
+    for (size_t g = 1; thousands && g <= k; ++g) thousands = groups[g] == 3;
+    return thousands;
+  }
+  if (groups.size() < 4 ||
+      separators.find_first_not_of('.') != std::string::npos) {
+    return false;
+  }
+  for (size_t g = 1; g < groups.size(); ++g) {
+    if (groups[g] >= 1 && groups[g] <= 2) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
-void FindPhones(const std::vector<Unit>& units, const DigitValues& dv,
+void FindPhones(std::string_view text, const std::vector<Unit>& units,
+                const DigitValues& dv, uint32_t letter_o,
                 std::vector<Span>* out) {
   const size_t n = units.size();
+  // A digit, or an O between two digits.
+  auto digit = [&](size_t i) -> uint8_t {
+    const uint8_t d = DigitAt(units, dv, i);
+    if (d != kNone || i >= n || units[i].sym != letter_o || units[i].run != 1 ||
+        i == 0 || i + 1 >= n || !Adjacent(units[i - 1], units[i]) ||
+        !Adjacent(units[i], units[i + 1]) ||
+        DigitAt(units, dv, i - 1) == kNone ||
+        DigitAt(units, dv, i + 1) == kNone) {
+      return d;
+    }
+    return 0;
+  };
   size_t i = 0;
   while (i < n) {
-    if (DigitAt(units, dv, i) == kNone) {
+    if (digit(i) == kNone) {
       ++i;
       continue;
     }
     size_t last = i;  // A run of digits, noise allowed in between.
-    while (DigitAt(units, dv, last + 1) != kNone) ++last;
+    while (digit(last + 1) != kNone) ++last;
     // A number stands alone where the run ends or noise separates it.
     auto bounded = [&](size_t a, size_t b) {
       return (a == i || !Adjacent(units[a - 1], units[a])) &&
              (b == last || !Adjacent(units[b], units[b + 1]));
     };
     for (size_t k = i; k + 10 <= last; ++k) {
-      if (DigitAt(units, dv, k) != 1 || DigitAt(units, dv, k + 1) < 3 ||
-          DigitAt(units, dv, k + 1) > 9) {
-        continue;
-      }
+      if (digit(k) != 1 || digit(k + 1) < 3 || digit(k + 1) > 9) continue;
       size_t first = k;
-      if (k >= i + 2 && DigitAt(units, dv, k - 2) == 8 &&
-          DigitAt(units, dv, k - 1) == 6 && bounded(k - 2, k + 10)) {
+      if (k >= i + 2 && digit(k - 2) == 8 && digit(k - 1) == 6 &&
+          bounded(k - 2, k + 10)) {
         first = k - 2;
       }
-      if (bounded(first, k + 10)) {
+      if (bounded(first, k + 10) &&
+          !WrittenAsNumber(text, units[first].start, units[k + 10].end)) {
         out->push_back(Span{units[first].start, units[k + 10].end});
         k += 10;
       }

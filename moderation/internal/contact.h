@@ -23,12 +23,20 @@ struct Span {
 using DigitValues = std::vector<uint8_t>;
 
 // The digits (digit and Chinese numeral units) a text needs before a phone
-// number can be in it: Check skips FindPhones below that.
+// number can be in it: Check skips FindPhones below that. A text with a
+// Latin letter needs kPhoneDigitsWithLetters, since an O may stand for a 0.
 inline constexpr uint32_t kPhoneDigits = 11;
+inline constexpr uint32_t kPhoneDigitsWithLetters = 8;
 
 // Appends mainland mobile numbers: 11 digits 1[3-9]..., optionally after
-// 86, each standing alone (noise or a non-digit on both sides).
-void FindPhones(const std::vector<Unit>& units, const DigitValues& digit_value,
+// 86, each standing alone (noise or a non-digit on both sides). A letter O
+// (symbol `letter_o`) glued between two digits counts as a 0
+// ("139O1234567"). Digits written as a number are not a phone number:
+// thousands separated by commas ("15,000,000,000"), or four or more groups
+// separated by dots, one of them of one or two digits (a version or an
+// address: "138.0.7204.157"). `text` is the text the units were made of.
+void FindPhones(std::string_view text, const std::vector<Unit>& units,
+                const DigitValues& digit_value, uint32_t letter_o,
                 std::vector<Span>* out);
 
 // The id following a contact keyword whose last unit is `keyword_last`:

@@ -50,6 +50,34 @@ TEST(PhoneTest, OtherNumbersPass) {
   }
 }
 
+TEST(PhoneTest, NumbersWrittenAsNumbersPass) {
+  auto lexicon = Detectors();
+  for (const char* text :
+       {"总投资约15,000,000,000元", "$15,000,000,000",
+        "１５,０００,０００,０００", "13,812,345,678",
+        "收入1,381,234,567.50元，", "升级到Chrome 138.0.7204.157",
+        "139.24.105.123", "15,000,000,000，增长"}) {
+    EXPECT_THAT(Spans(*lexicon, text), IsEmpty()) << text;
+  }
+  // Separators that are no number's: still a phone.
+  EXPECT_THAT(Spans(*lexicon, "138,1234,5678"), ElementsAre("<phone>@0-13"));
+  EXPECT_THAT(Spans(*lexicon, "138.1234.5678"), ElementsAre("<phone>@0-13"));
+  EXPECT_THAT(Spans(*lexicon, "86.138.1234.5678"), ElementsAre("<phone>@0-16"));
+  EXPECT_THAT(Spans(*lexicon, "1,3,8,1,2,3,4,5,6,7,8"),
+              ElementsAre("<phone>@0-21"));
+}
+
+TEST(PhoneTest, LetterOForZero) {
+  auto lexicon = Detectors();
+  EXPECT_THAT(Spans(*lexicon, "139O1234567"), ElementsAre("<phone>@0-11"));
+  EXPECT_THAT(Spans(*lexicon, "加我13O12345678"), ElementsAre("<phone>@2-13"));
+  EXPECT_THAT(Spans(*lexicon, "1390o234567"), ElementsAre("<phone>@0-11"));
+  // Only between two digits, and one O at a time.
+  for (const char* text : {"1391234567O", "139OO234567", "139 O 1234567"}) {
+    EXPECT_THAT(Spans(*lexicon, text), IsEmpty()) << text;
+  }
+}
+
 TEST(ContactIdTest, QqAndWechat) {
   auto lexicon = Detectors();
   EXPECT_THAT(Spans(*lexicon, "加qq12345678"), ElementsAre("<qq>@1-11"));
