@@ -82,6 +82,33 @@ bool WholeWord(const std::vector<Unit>& u, size_t first, size_t last) {
   return true;
 }
 
+// A unit of Chinese (or other non-Latin) text: not a Latin letter, digit
+// or break.
+bool Cjk(const Unit& u) {
+  return (u.flags & (internal::kUnitLatin | internal::kUnitDigit |
+                     internal::kUnitBreak)) == 0;
+}
+
+// True when units [first, last] cross a clause break between two Chinese
+// words: a clause mark (kGapClause) with two or more Chinese characters
+// glued on each side. Such a match is a collision of the end of one clause
+// with the start of the next ("色彩、金属" holds 彩金, "回去，死也" 去死),
+// not evasion: spammers put separators between single characters
+// ("百，家，乐", "博，彩"), which still match.
+bool CrossesClause(const std::vector<Unit>& u, size_t first, size_t last) {
+  for (size_t k = first + 1; k <= last; ++k) {
+    if (u[k].gap != internal::kGapClause || !Cjk(u[k - 1]) || !Cjk(u[k])) {
+      continue;
+    }
+    const bool left =
+        k >= 2 && Cjk(u[k - 2]) && internal::Adjacent(u[k - 2], u[k - 1]);
+    const bool right =
+        k + 1 < u.size() && Cjk(u[k + 1]) && internal::Adjacent(u[k], u[k + 1]);
+    if (left && right) return true;
+  }
+  return false;
+}
+
 // Per-thread buffers reused across calls, so checking allocates nothing
 // per character. One huge text must not pin its buffers for the thread's
 // life: past kKeepUnits they are released after the call.
@@ -189,6 +216,7 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
           if (!enough) continue;
         }
         if (p.whole_word && !WholeWord(units, first, j)) continue;
+        if (p.length > 1 && CrossesClause(units, first, j)) continue;
         const bool wechat = p.kind == PatternKind::kWechatKeyword;
         const Action action = wechat ? contact.wechat : contact.qq;
         if (p.kind == PatternKind::kEntry) {

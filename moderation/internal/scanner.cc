@@ -71,6 +71,27 @@ inline void Append(Sink* sink, uint32_t sym, uint32_t index, uint32_t end,
          Adjacent(prev, sink->Back());
 }
 
+// See kGapClause.
+bool IsClauseMark(char32_t c) {
+  switch (c) {
+    case ',':
+    case ';':
+    case '!':
+    case '?':
+    case 0x3001:  // 、
+    case 0x3002:  // 。
+    case 0xFF61:  // ｡
+    case 0xFF0C:  // ，
+    case 0xFF1B:  // ；
+    case 0xFF1A:  // ：
+    case 0xFF01:  // ！
+    case 0xFF1F:  // ？
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Digits are consecutive in both value spaces (code points, and the
 // symbols every lexicon reserves for them).
 int DigitOf(const CharTable& table, const Unit& u) {
@@ -195,8 +216,13 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
                   (is_s && left_latin && !right_glued);     // "a$$"
         edge = convert && !(left_latin && right_latin);
       }
-      if (!convert && last + 1 < n && u[last + 1].gap == kGapNone) {
-        u[last + 1].gap = kGapOther;  // The dropped symbols were noise.
+      // The dropped symbols were noise; a '!' ends a clause.
+      if (!convert && last + 1 < n) {
+        if (kind == kUnitSoft && u[r].sym == (table.Lookup('i') & kValueMask)) {
+          u[last + 1].gap = kGapClause;
+        } else if (u[last + 1].gap == kGapNone) {
+          u[last + 1].gap = kGapOther;
+        }
       }
       for (size_t k = r; k <= last; ++k) {
         if (!convert) continue;
@@ -257,7 +283,7 @@ ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
   uint32_t index = 0;
   uint32_t last_end = 0;
   bool rewrite = false;
-  uint8_t noise_gap = kGapOther;  // The kind of the last noise seen.
+  uint8_t noise_gap = kGapOther;  // The kind of the current gap.
   // The last unit is a run of inert characters (symbol 0, no flags), which
   // the next inert character extends, noise in between included.
   uint32_t tail_inert = 0;
@@ -281,7 +307,12 @@ ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
     const uint32_t here = index++;
     seen |= e;
     if (e & kNoise) {
-      noise_gap = c <= 0x20 || c == 0x3000 || c == 0xA0 ? kGapSpace : kGapOther;
+      // A clause mark anywhere in a gap makes it a clause gap.
+      const uint8_t kind = IsClauseMark(c)                         ? kGapClause
+                           : c <= 0x20 || c == 0x3000 || c == 0xA0 ? kGapSpace
+                                                                   : kGapOther;
+      noise_gap =
+          here > last_end && noise_gap == kGapClause ? kGapClause : kind;
       if ((e & (kSoft | kStar)) == 0) continue;
       rewrite = true;
     }

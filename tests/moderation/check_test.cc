@@ -49,6 +49,27 @@ TEST_F(CheckTest, NoiseBetweenCharacters) {
   EXPECT_THAT(Spans(*lexicon_, "x博😀彩x"), ElementsAre("博彩@1-4"));
 }
 
+TEST(ClauseTest, ClauseMarkBetweenTwoWordsEndsAMatch) {
+  auto lexicon = CompileTsv(
+      "援交\ta\tblock\n彩金\tg\treview\n去死\tabuse\treview\n"
+      "百家乐\tg\tblock\n人生就是博\tg\tblock\n");
+  // Two or more Chinese characters on both sides: a real clause break.
+  for (const char* text :
+       {"消防、支援、交通部门已经到位。", "这款手机的色彩、金属边框",
+        "他宁愿回去，死也不肯", "色彩！金属", "色彩 ， 金属", "色彩,金属"}) {
+    EXPECT_FALSE(Hits(*lexicon, text)) << text;
+  }
+  // Single characters between separators are evasion; other separators
+  // never break a word.
+  for (const char* text :
+       {"百，家，乐", "百、家、乐稳赢", "援，交", "去，死吧", "人生·就是·博",
+        "人生…就是博", "人生.就是.博", "色彩金属"}) {
+    EXPECT_TRUE(Hits(*lexicon, text)) << text;
+  }
+  // The price of the rule: words of two split at clause marks pass.
+  EXPECT_FALSE(Hits(*lexicon, "人生，就是，博官网"));
+}
+
 TEST_F(CheckTest, GapLongerThanMaxGapSplitsWords) {
   EXPECT_TRUE(Hits(*lexicon_, "博........彩"));    // 8: allowed.
   EXPECT_FALSE(Hits(*lexicon_, "博.........彩"));  // 9: too far.

@@ -169,7 +169,7 @@ constexpr ClassFloor kBlindFloors[] = {
     {"trap", 0, 0},
     {"trap_leetrepeat", 0, 1},
     {"trap_boundary", 0, 15},
-    {"trap_gap", 0, 6},
+    {"trap_gap", 0, 0},
     {"trap_contact", 0, 2},
 };
 
