@@ -78,7 +78,7 @@ TEST_F(CheckTest, GapLongerThanMaxGapSplitsWords) {
 TEST_F(CheckTest, UnicodeFolding) {
   for (const char* text :
        {"ＦＵＣＫ", "FuCk", "ｆｕｃｋ", "𝐟𝐮𝐜𝐤", "ⓕⓤⓒⓚ", "fυck" /* Greek */,
-        "fuсk" /* Cyrillic */, "fück", "🅵🆄🅲🅺"}) {
+        "fuсk" /* Cyrillic */, "fück", "🅵🆄🅲🅺", "ꜰᴜᴄᴋ", "ƒuck"}) {
     EXPECT_TRUE(Hits(*lexicon_, text)) << text;
   }
 }

@@ -157,7 +157,7 @@ constexpr ClassFloor kBlindFloors[] = {
     {"separator", 18, 0},
     {"fullwidth", 13, 0},
     {"traditional", 13, 0},
-    {"lookalike", 19, 0},
+    {"lookalike", 21, 0},
     {"zerowidth", 11, 0},
     {"case", 7, 0},
     {"repeated", 7, 0},

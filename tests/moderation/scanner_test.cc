@@ -51,6 +51,9 @@ TEST(NormalizationTest, LookAlikesAndAccents) {
   EXPECT_EQ(Normalized("раураl"), "paypal");  // Cyrillic р, а, у.
   EXPECT_EQ(Normalized("ΚΟΑ"), "koa");        // Greek capitals.
   EXPECT_EQ(Normalized("fück café"), "fuckcafe");
+  // Named after their letter: small capitals, hooked and script forms.
+  EXPECT_EQ(Normalized("ꜰᴜᴄᴋ ƒuck ɡ ʙᴀᴄᴄᴀʀᴀᴛ"), "fuckfuckgbac(2)arat");
+  EXPECT_EQ(Normalized("ɐǝ"), "ɐǝ");    // Turned letters are other letters.
   EXPECT_EQ(Normalized("mm"), "m(2)");  // Not "rnrn": ASCII stays itself.
   EXPECT_EQ(Normalized("カタカナ"), "カタカナ");
 }
