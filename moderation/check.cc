@@ -82,6 +82,14 @@ bool WholeWord(const std::vector<Unit>& u, size_t first, size_t last) {
   return true;
 }
 
+// True when noise separates every two units of [first, last].
+bool SpelledOut(const std::vector<Unit>& u, size_t first, size_t last) {
+  for (size_t k = first + 1; k <= last; ++k) {
+    if (internal::Adjacent(u[k - 1], u[k])) return false;
+  }
+  return true;
+}
+
 // A unit of Chinese (or other non-Latin) text: not a Latin letter, digit
 // or break.
 bool Cjk(const Unit& u) {
@@ -215,6 +223,7 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
           }
           if (!enough) continue;
         }
+        if (p.spelled && !SpelledOut(units, first, j)) continue;
         if (p.whole_word && !WholeWord(units, first, j)) continue;
         if (p.length > 1 && CrossesClause(units, first, j)) continue;
         const bool wechat = p.kind == PatternKind::kWechatKeyword;

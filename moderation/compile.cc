@@ -137,9 +137,14 @@ class PatternSet final {
   PatternSet& operator=(const PatternSet&) = delete;
 
   void Add(const std::vector<uint32_t>& syms, const std::vector<Unit>& units,
-           uint32_t entry, bool whole_word, PatternKind kind) {
-    Pattern p{entry, internal::kNoRuns, static_cast<uint16_t>(syms.size()),
-              whole_word, kind};
+           uint32_t entry, bool whole_word, PatternKind kind,
+           bool spelled = false) {
+    Pattern p{entry,
+              internal::kNoRuns,
+              static_cast<uint16_t>(syms.size()),
+              whole_word,
+              kind,
+              spelled};
     if (std::any_of(units.begin(), units.end(),
                     [](const Unit& u) { return u.run > 1; })) {
       p.runs = static_cast<uint32_t>(impl_->runs.size());
@@ -168,6 +173,40 @@ class PatternSet final {
           Add(variant, variant_units, entry, true, PatternKind::kEntry);
       }
     }
+  }
+
+  // "b a c c a r a t", "Q Q": the scanner folds a doubled letter into one
+  // unit only when glued, so spelled out it is two units. A word with one
+  // gets a variant with its runs split, which matches only spelled out.
+  void AddSpelledVariant(const std::vector<uint32_t>& syms,
+                         const std::vector<Unit>& units, uint32_t entry,
+                         bool whole_word, PatternKind kind) {
+    size_t length = 0;
+    for (const Unit& u : units) length += u.run;
+    if (length == syms.size() || length > kMaxWordUnits) return;
+    std::vector<uint32_t> split;
+    std::vector<Unit> split_units;
+    for (size_t k = 0; k < syms.size(); ++k) {
+      Unit one = units[k];
+      one.run = 1;
+      for (int r = 0; r < units[k].run; ++r) {
+        split.push_back(syms[k]);
+        split_units.push_back(one);
+      }
+    }
+    Add(split, split_units, entry, whole_word, kind, /*spelled=*/true);
+  }
+
+  // "fvck": v written for u, as in Roman inscriptions.
+  void AddVForUVariant(const std::vector<uint32_t>& syms,
+                       const std::vector<Unit>& units, uint32_t entry,
+                       bool whole_word) {
+    constexpr uint32_t kU = internal::kFirstLetterSym + ('u' - 'a');
+    constexpr uint32_t kV = internal::kFirstLetterSym + ('v' - 'a');
+    if (std::find(syms.begin(), syms.end(), kU) == syms.end()) return;
+    std::vector<uint32_t> variant = syms;
+    std::replace(variant.begin(), variant.end(), kU, kV);
+    Add(variant, units, entry, whole_word, PatternKind::kEntry);
   }
 
   const std::vector<std::vector<uint32_t>>& symbols() const { return symbols_; }
@@ -212,6 +251,9 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
         e.mode == WordMode::kWholeWord || (e.mode == WordMode::kAuto && ascii);
     const auto entry = static_cast<uint32_t>(i);
     patterns.Add(syms, units, entry, whole_word, PatternKind::kEntry);
+    patterns.AddSpelledVariant(syms, units, entry, whole_word,
+                               PatternKind::kEntry);
+    if (ascii) patterns.AddVForUVariant(syms, units, entry, whole_word);
     if (ascii && syms.size() >= 3) {
       patterns.AddWildcardVariants(syms, units, entry);
     }
@@ -219,7 +261,9 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
   auto add_keywords = [&](const auto& words, PatternKind kind) {
     for (const char* word : words) {
       normalize(word, &syms);
-      patterns.Add(syms, units, 0, IsAsciiWord(units), kind);
+      const bool whole_word = IsAsciiWord(units);
+      patterns.Add(syms, units, 0, whole_word, kind);
+      patterns.AddSpelledVariant(syms, units, 0, whole_word, kind);
     }
   };
   add_keywords(kQqKeywords, PatternKind::kQqKeyword);

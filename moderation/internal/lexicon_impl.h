@@ -48,6 +48,9 @@ struct Pattern {
   uint16_t length;  // In units.
   bool whole_word;
   PatternKind kind;
+  // Matches only spelled out, noise between every two units: the variant of
+  // a word with a doubled letter for "b a c c a r a t".
+  bool spelled = false;
 };
 inline constexpr uint32_t kNoRuns = UINT32_MAX;
 }  // namespace internal

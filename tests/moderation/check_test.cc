@@ -122,6 +122,18 @@ TEST_F(CheckTest, DoubledLetterMustStayDoubled) {
   EXPECT_TRUE(Hits(*lexicon_, "kiss my ass"));
   EXPECT_FALSE(Hits(*lexicon_, "as you wish"));
   EXPECT_TRUE(Hits(*lexicon_, "asssss"));
+  // Spelled out, a doubled letter is written twice.
+  EXPECT_THAT(Spans(*lexicon_, "a s s"), ElementsAre("ass@0-5"));
+  EXPECT_TRUE(Hits(*lexicon_, "a.s.s"));
+  for (const char* text : {"a s", "as s", "a ss x", "such as s and t"}) {
+    EXPECT_FALSE(Hits(*lexicon_, text)) << text;
+  }
+}
+
+TEST_F(CheckTest, VForU) {
+  EXPECT_THAT(Spans(*lexicon_, "fvck this"), ElementsAre("fuck@0-4"));
+  EXPECT_TRUE(Hits(*lexicon_, "CVNT"));
+  EXPECT_FALSE(Hits(*lexicon_, "fvcking"));  // Still a whole word.
 }
 
 TEST_F(CheckTest, LatinWholeWordByDefault) {

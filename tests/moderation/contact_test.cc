@@ -86,6 +86,8 @@ TEST(ContactIdTest, QqAndWechat) {
   EXPECT_THAT(Spans(*lexicon, "加微信abc_12345"), ElementsAre("<wechat>@1-12"));
   EXPECT_THAT(Spans(*lexicon, "薇信 hello2024"), ElementsAre("<wechat>@0-12"));
   EXPECT_THAT(Spans(*lexicon, "vx：shop888"), ElementsAre("<wechat>@0-10"));
+  EXPECT_THAT(Spans(*lexicon, "Q Q ：987654321"), ElementsAre("<qq>@0-14"));
+  EXPECT_THAT(Spans(*lexicon, "w x abc12345"), ElementsAre("<wechat>@0-12"));
   // A keyword with no id after it is conversation, not spam.
   for (const char* text :
        {"我用微信支付", "qq音乐很好听", "微信 123", "qq 0123456", "vx"}) {
