@@ -288,6 +288,7 @@ bool FindIdAfter(const std::vector<Unit>& units, const DigitValues& dv,
     if (!digit_first && !(wechat && IsLatinUnit(units[first]))) continue;
     size_t last = first;
     size_t length = units[first].run;
+    bool not_a_word = false;  // A digit or punctuation mark in the id.
     // Ids may contain '_', '-', '.': one punctuation mark between units.
     while (last + 1 < n && (Adjacent(units[last], units[last + 1]) ||
                             (units[last + 1].gap == kGapOther &&
@@ -296,12 +297,19 @@ bool FindIdAfter(const std::vector<Unit>& units, const DigitValues& dv,
       if (digit_first ? !digit : !(digit || IsLatinUnit(units[last + 1]))) {
         break;
       }
+      not_a_word |= digit || !Adjacent(units[last], units[last + 1]);
       ++last;
       length += units[last].run;
     }
-    const bool ok = digit_first ? DigitAt(units, dv, first) != 0 &&
-                                      length >= 5 && (wechat || length <= 11)
-                                : length >= 6 && length <= 20;
+    // Letters alone after a space are a word as often as an id ("I paid
+    // with 微信 yesterday"): they need the id glued to the keyword, or
+    // something between the two ("微信：", "微信号").
+    const bool introduced =
+        first > keyword_last + 1 || units[first].gap != kGapSpace;
+    const bool ok =
+        digit_first ? DigitAt(units, dv, first) != 0 && length >= 5 &&
+                          (wechat || length <= 11)
+                    : length >= 6 && length <= 20 && (not_a_word || introduced);
     if (ok) *end = units[last].end;
     return ok;
   }

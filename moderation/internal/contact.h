@@ -42,8 +42,11 @@ void FindPhones(std::string_view text, const std::vector<Unit>& units,
 // The id following a contact keyword whose last unit is `keyword_last`:
 // for QQ 5-11 digits not starting with 0; for WeChat that, or a Latin
 // letter followed by 5-19 letters or digits. At most two other units may
-// come between ("qq号:", "微信是"). Returns false when there is none; else
-// sets `*end` to the original end of the id.
+// come between ("qq号:", "微信是"). A WeChat id of letters alone must be
+// glued to the keyword or set off by something other than a space
+// ("微信：zhangsanfeng", "微信号 zhangsanfeng"): after a space it is as
+// likely an English word. Returns false when there is none; else sets
+// `*end` to the original end of the id.
 bool FindIdAfter(const std::vector<Unit>& units, const DigitValues& digit_value,
                  size_t keyword_last, bool wechat, uint32_t* end);
 

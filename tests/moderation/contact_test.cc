@@ -88,9 +88,18 @@ TEST(ContactIdTest, QqAndWechat) {
   EXPECT_THAT(Spans(*lexicon, "vx：shop888"), ElementsAre("<wechat>@0-10"));
   EXPECT_THAT(Spans(*lexicon, "Q Q ：987654321"), ElementsAre("<qq>@0-14"));
   EXPECT_THAT(Spans(*lexicon, "w x abc12345"), ElementsAre("<wechat>@0-12"));
+  // Letters alone: an id when glued or introduced, a word after a space.
+  EXPECT_THAT(Spans(*lexicon, "微信：zhangsanfeng"),
+              ElementsAre("<wechat>@0-15"));
+  EXPECT_THAT(Spans(*lexicon, "微信号 zhangsanfeng"),
+              ElementsAre("<wechat>@0-16"));
+  EXPECT_THAT(Spans(*lexicon, "微信zhangsanfeng"),
+              ElementsAre("<wechat>@0-14"));
+  EXPECT_THAT(Spans(*lexicon, "微信 zhang_san"), ElementsAre("<wechat>@0-12"));
   // A keyword with no id after it is conversation, not spam.
   for (const char* text :
-       {"我用微信支付", "qq音乐很好听", "微信 123", "qq 0123456", "vx"}) {
+       {"我用微信支付", "qq音乐很好听", "微信 123", "qq 0123456", "vx",
+        "I paid with 微信 yesterday at the market.", "微信 zhangsanfeng"}) {
     EXPECT_THAT(Spans(*lexicon, text), IsEmpty()) << text;
   }
 }

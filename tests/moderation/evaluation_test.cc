@@ -170,7 +170,7 @@ constexpr ClassFloor kBlindFloors[] = {
     {"trap_leetrepeat", 0, 1},
     {"trap_boundary", 0, 15},
     {"trap_gap", 0, 0},
-    {"trap_contact", 0, 2},
+    {"trap_contact", 0, 1},
 };
 
 TEST(EvaluationTest, BlindSet) {
