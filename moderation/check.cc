@@ -124,6 +124,7 @@ struct Scratch {
   std::vector<Unit> units;
   std::vector<RawMatch> raw;
   std::vector<Span> spans;
+  std::vector<Span> allows;  // Matches of exception words.
 };
 constexpr size_t kKeepUnits = size_t{1} << 16;
 
@@ -139,11 +140,34 @@ class ScratchTrimmer final {
     if (scratch_->raw.capacity() > kKeepUnits) {
       std::vector<RawMatch>().swap(scratch_->raw);
     }
+    if (scratch_->allows.capacity() > kKeepUnits) {
+      std::vector<Span>().swap(scratch_->allows);
+    }
   }
 
  private:
   Scratch* scratch_;
 };
+
+// Drops the matches of `raw` (sorted by start) that lie entirely inside
+// a match of an exception word: "百家乐器" cancels 百家乐 in "上百家乐器行".
+// One sweep: a match is inside some exception iff the exceptions starting
+// at or before it reach as far as it does.
+void DropExcepted(std::vector<Span>* allows, std::vector<RawMatch>* raw) {
+  std::sort(allows->begin(), allows->end(),
+            [](const Span& a, const Span& b) { return a.start < b.start; });
+  size_t next = 0;
+  uint32_t reach = 0;  // The furthest end of the exceptions opened so far.
+  size_t kept = 0;
+  for (const RawMatch& m : *raw) {
+    while (next < allows->size() && (*allows)[next].start <= m.start) {
+      reach = std::max(reach, (*allows)[next++].end);
+    }
+    if (next > 0 && m.end <= reach) continue;
+    (*raw)[kept++] = m;
+  }
+  raw->resize(kept);
+}
 
 void AddSpans(const std::vector<Span>& spans, uint32_t id, Action action,
               std::vector<RawMatch>* raw) {
@@ -194,6 +218,8 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
   std::vector<Unit>& units = scratch.units;
   std::vector<RawMatch>& raw = scratch.raw;
   raw.clear();
+  std::vector<Span>& allows = scratch.allows;
+  allows.clear();
   const ContactOptions& contact = lex.options.contact;
   const auto detector_id = [&](Detector d) {
     return static_cast<uint32_t>(lex.entries.size()) + d;
@@ -231,6 +257,8 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
         if (p.kind == PatternKind::kEntry) {
           raw.push_back({units[first].start, units[j].end, p.entry,
                          lex.entries[p.entry].action});
+        } else if (p.kind == PatternKind::kAllow) {
+          allows.push_back({units[first].start, units[j].end});
         } else if (action != Action::kAllow) {
           uint32_t id_end_cp;
           if (internal::FindIdAfter(units, lex.digit_value, j, wechat,
@@ -257,6 +285,9 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
     AddSpans(scratch.spans, detector_id(kUrl), contact.url, &raw);
   }
 
+  std::sort(raw.begin(), raw.end());
+  raw.erase(std::unique(raw.begin(), raw.end()), raw.end());
+  if (!allows.empty()) DropExcepted(&allows, &raw);
   Verdict verdict;
   if (raw.empty()) {
     if (info.invalid_utf8) {
@@ -266,8 +297,6 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
     }
     return verdict;
   }
-  std::sort(raw.begin(), raw.end());
-  raw.erase(std::unique(raw.begin(), raw.end()), raw.end());
   const size_t reported = std::min<size_t>(
       raw.size(), static_cast<size_t>(lex.options.max_reported_matches));
   verdict.matches.reserve(reported);

@@ -98,10 +98,6 @@ std::string Where(const LexiconEntry& e, size_t index) {
 // The entry rules Compile and ValidateLexiconEntry share; `length` is the
 // word's length after normalization, in units.
 absl::Status CheckEntry(const LexiconEntry& e, size_t index, size_t length) {
-  if (e.action == Action::kAllow) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        Where(e, index), ": action must be mask, review or block"));
-  }
   if (length == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         Where(e, index), ": word \"", e.word, "\" has no letter or digit"));
@@ -211,6 +207,19 @@ class PatternSet final {
 
   const std::vector<std::vector<uint32_t>>& symbols() const { return symbols_; }
 
+  // The symbols of the patterns that can make a match: all but exception
+  // words, which can only cancel matches, so the prefilter need not see
+  // them.
+  std::vector<std::vector<uint32_t>> MatchingSymbols() const {
+    std::vector<std::vector<uint32_t>> out;
+    for (size_t i = 0; i < symbols_.size(); ++i) {
+      if (impl_->patterns[i].kind != PatternKind::kAllow) {
+        out.push_back(symbols_[i]);
+      }
+    }
+    return out;
+  }
+
  private:
   Lexicon::Impl* impl_;
   std::vector<std::vector<uint32_t>> symbols_;  // Parallel to patterns.
@@ -250,6 +259,11 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
     const bool whole_word =
         e.mode == WordMode::kWholeWord || (e.mode == WordMode::kAuto && ascii);
     const auto entry = static_cast<uint32_t>(i);
+    if (e.action == Action::kAllow) {
+      // As innocent text writes it: no spelled-out, v or wildcard variants.
+      patterns.Add(syms, units, entry, whole_word, PatternKind::kAllow);
+      continue;
+    }
     patterns.Add(syms, units, entry, whole_word, PatternKind::kEntry);
     patterns.AddSpelledVariant(syms, units, entry, whole_word,
                                PatternKind::kEntry);
@@ -282,8 +296,8 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
                                                           alphabet.size());
   const uint32_t phone_digits =
       options.contact.phone == Action::kAllow ? 0 : internal::kPhoneDigits;
-  impl->prefilter =
-      internal::MakePrefilter(impl->symbols, patterns.symbols(), phone_digits);
+  impl->prefilter = internal::MakePrefilter(
+      impl->symbols, patterns.MatchingSymbols(), phone_digits);
   return std::shared_ptr<const Lexicon>(new Lexicon(std::move(impl)));
 }
 

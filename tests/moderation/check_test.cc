@@ -216,7 +216,9 @@ TEST(CompileTest, RejectsBadEntriesAndOptions) {
   EXPECT_EQ(lexicon.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(lexicon.status().message()),
               ::testing::HasSubstr("line 7"));
-  entries = {{"ok", "x", Action::kAllow}};
+  entries = {{"ok", "x", Action::kAllow}};  // An exception word.
+  EXPECT_TRUE(Lexicon::Compile(entries, EngineOptions()).ok());
+  entries = {{"!!!", "x", Action::kAllow}};
   EXPECT_FALSE(Lexicon::Compile(entries, EngineOptions()).ok());
   entries = {{std::string(65, 'a') + "b", "x", Action::kBlock}};
   EXPECT_TRUE(Lexicon::Compile(entries, EngineOptions()).ok());  // Runs fold.
@@ -234,6 +236,7 @@ TEST(CompileTest, ValidateEntryAgreesWithCompile) {
       {"博彩", "g", Action::kBlock},
       {"!!!", "g", Action::kBlock},
       {"ok", "g", Action::kAllow},
+      {"...", "g", Action::kAllow},
       {"f*ck", "g", Action::kMask},
       {std::string(200, 'x') + "y", "g", Action::kMask}};
   for (const LexiconEntry& e : cases) {
@@ -243,6 +246,30 @@ TEST(CompileTest, ValidateEntryAgreesWithCompile) {
   }
   EXPECT_TRUE(ValidateLexiconEntry(cases[0]).ok());
   EXPECT_FALSE(ValidateLexiconEntry(cases[1]).ok());
+}
+
+TEST(ExceptionTest, ExceptionWordsCancelTheMatchesInsideThem) {
+  auto lexicon = CompileTsv(
+      "百家乐\tg\tblock\n刷单\tf\tblock\n乐器行\tx\treview\n"
+      "casino\tg\treview\n"
+      "百家乐器\tx\tallow\n刷单词\tx\tallow\ncassino\tplace\tallow\n"
+      "asp.net\ttech\tallow\n");
+  for (const char* text :
+       {"我每天都在刷单词卡", "刷 單 詞", "The Battle of Monte Cassino",
+        "我用ASP.NET写了一个小网站", "百家乐器"}) {
+    EXPECT_FALSE(Hits(*lexicon, text)) << text;
+  }
+  // A match reaching outside the exception stands, as do the others.
+  EXPECT_THAT(Spans(*lexicon, "上百家乐器行"), ElementsAre("乐器行@3-6"));
+  EXPECT_THAT(Spans(*lexicon, "刷单兼职，刷单词"), ElementsAre("刷单@0-2"));
+  EXPECT_THAT(Spans(*lexicon, "百家乐 百家乐器"), ElementsAre("百家乐@0-3"));
+  EXPECT_TRUE(Hits(*lexicon, "casino"));
+  EXPECT_TRUE(Hits(*lexicon, "caaasino"));  // Not the exception's spelling.
+  EXPECT_TRUE(Hits(*lexicon, "asp.net.com"));
+  // Exceptions are never reported and leave the text unmasked.
+  const Verdict v = lexicon->Check("上百家乐器行");
+  ASSERT_EQ(v.matches.size(), 1u);
+  EXPECT_EQ(v.masked, "上百家＊＊＊");
 }
 
 TEST(CompileTest, EmptyLexiconStillRunsDetectors) {
