@@ -272,6 +272,19 @@ TEST(ExceptionTest, ExceptionWordsCancelTheMatchesInsideThem) {
   EXPECT_EQ(v.masked, "上百家＊＊＊");
 }
 
+TEST(DefaultLexiconTest, InflectedFormsAndSlang) {
+  auto lexicon = ::moderation::testing::DefaultLexicon();
+  for (const char* text :
+       {"what the fucking hell", "you motherfucker", "this is bullshit",
+        "a shitty article", "fvcking", "f*cking", "fuckoff", "菠菜网站推荐",
+        "最好的菠菜平台", "bjl稳赢计划", "人生就是搏"}) {
+    EXPECT_TRUE(Hits(*lexicon, text)) << text;
+  }
+  for (const char* text : {"今天的菠菜很新鲜", "Dickens", "shitake", "BJLs"}) {
+    EXPECT_FALSE(Hits(*lexicon, text)) << text;
+  }
+}
+
 TEST(CompileTest, EmptyLexiconStillRunsDetectors) {
   auto lexicon = Lexicon::Compile({}, EngineOptions());
   ASSERT_TRUE(lexicon.ok());
