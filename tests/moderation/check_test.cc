@@ -285,6 +285,21 @@ TEST(DefaultLexiconTest, InflectedFormsAndSlang) {
   }
 }
 
+TEST(DefaultLexiconTest, ExceptionWords) {
+  auto lexicon = ::moderation::testing::DefaultLexicon();
+  for (const char* text :
+       {"在这种情况下注意安全", "皮下注射胰岛素", "要增加群众的获得感",
+        "动物园的老虎机灵得很", "Monte Cassino", "I learned ASP.NET",
+        "Philip K. Dick's novels"}) {
+    EXPECT_FALSE(Hits(*lexicon, text)) << text;
+  }
+  // The keywords themselves, and matches reaching past an exception.
+  for (const char* text : {"百家乐", "下注明细", "加群领红包", "casino",
+                           "asp.net.xpj888.com", "dick"}) {
+    EXPECT_TRUE(Hits(*lexicon, text)) << text;
+  }
+}
+
 TEST(CompileTest, EmptyLexiconStillRunsDetectors) {
   auto lexicon = Lexicon::Compile({}, EngineOptions());
   ASSERT_TRUE(lexicon.ok());

@@ -167,10 +167,10 @@ constexpr ClassFloor kBlindFloors[] = {
     {"contact", 29, 0},
     // Clean classes: false positives at most.
     {"trap", 0, 0},
-    {"trap_leetrepeat", 0, 1},
-    {"trap_boundary", 0, 15},
+    {"trap_leetrepeat", 0, 0},
+    {"trap_boundary", 0, 0},
     {"trap_gap", 0, 0},
-    {"trap_contact", 0, 1},
+    {"trap_contact", 0, 0},
 };
 
 TEST(EvaluationTest, BlindSet) {
