@@ -158,44 +158,21 @@ void Compact(std::string_view f, std::string* view,
   }
 }
 
-// The code points [start, end) of `text` widened to the digits, commas and
-// dots around them, ASCII or full-width, as ASCII; or "" when something
-// else (a space, a Chinese numeral) is inside [start, end).
-std::string NumberAround(std::string_view text, uint32_t start, uint32_t end) {
-  std::string out;
-  bool inside_ok = true;
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* const stop = p + text.size();
-  for (uint32_t index = 0; p < stop && inside_ok; ++index) {
-    char32_t c;
-    p += DecodeUtf8(p, stop, &c);
-    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // Full-width ASCII.
-    const bool number_char = (c >= '0' && c <= '9') || c == ',' || c == '.';
-    if (number_char) {
-      out.push_back(static_cast<char>(c));
-    } else if (index >= start && index < end) {
-      inside_ok = false;
-    } else if (index >= end) {
-      break;
-    } else {
-      out.clear();  // Before the span: start again after it.
-    }
-  }
-  return inside_ok ? out : std::string();
+bool NumberChar(char32_t c) {
+  return (c >= '0' && c <= '9') || c == ',' || c == '.';
 }
 
-// True when the digits at code points [start, end) of `text` are written
-// as a number rather than a phone number: thousands separated by commas
+// True when `number` (digits, commas and dots) is written as a number
+// rather than a phone number: thousands separated by commas
 // ("15,000,000,000", "1,381,234,567.50"), or four or more groups separated
 // by dots with one of them, after the first, of one or two digits (a
 // version or an address: "138.0.7204.157"; "86.138.1234.5678" is a phone).
-bool WrittenAsNumber(std::string_view text, uint32_t start, uint32_t end) {
-  const std::string around = NumberAround(text, start, end);
+bool IsWrittenNumber(std::string_view around) {
   // Separators at either end punctuate the sentence ("15,000,000,000，").
   const size_t first = around.find_first_not_of(",.");
-  if (first == std::string::npos) return false;
-  const std::string_view number = std::string_view(around).substr(
-      first, around.find_last_not_of(",.") + 1 - first);
+  if (first == std::string_view::npos) return false;
+  const std::string_view number =
+      around.substr(first, around.find_last_not_of(",.") + 1 - first);
   std::vector<size_t> groups;  // Lengths of the runs of digits,
   std::string separators;      // and what separates them.
   size_t length = 0;
@@ -230,6 +207,57 @@ bool WrittenAsNumber(std::string_view text, uint32_t start, uint32_t end) {
   return false;
 }
 
+// Reads the original text around phone candidates: is a candidate written
+// as a number? Decodes the text once, on the first question, and answers
+// every candidate within one run of digits, commas and dots from that
+// run, so a text's candidates cost linear time together. Not thread-safe;
+// lives inside one FindPhones call.
+class NumberReader final {
+ public:
+  explicit NumberReader(std::string_view text) : text_(text) {}
+  NumberReader(const NumberReader&) = delete;
+  NumberReader& operator=(const NumberReader&) = delete;
+
+  // Code points [start, end) hold the candidate's digits.
+  bool WrittenAsNumber(uint32_t start, uint32_t end) {
+    if (code_points_.empty() && !text_.empty()) Decode();
+    if (start < run_start_ || start >= run_end_) {
+      // The run of number characters (ASCII or full-width) around `start`.
+      run_start_ = start;
+      while (run_start_ > 0 && NumberChar(code_points_[run_start_ - 1])) {
+        --run_start_;
+      }
+      run_end_ = start;
+      std::string run;
+      for (uint32_t i = run_start_;
+           i < code_points_.size() && NumberChar(code_points_[i]); ++i) {
+        run.push_back(static_cast<char>(code_points_[i]));
+        run_end_ = i + 1;
+      }
+      run_is_number_ = IsWrittenNumber(run);
+    }
+    return end <= run_end_ && run_is_number_;
+  }
+
+ private:
+  void Decode() {
+    const auto* p = reinterpret_cast<const unsigned char*>(text_.data());
+    const auto* const stop = p + text_.size();
+    while (p < stop) {
+      char32_t c;
+      p += DecodeUtf8(p, stop, &c);
+      if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // Full-width ASCII.
+      code_points_.push_back(c);
+    }
+  }
+
+  std::string_view text_;
+  std::u32string code_points_;
+  uint32_t run_start_ = 0;  // The last run read: [run_start_, run_end_).
+  uint32_t run_end_ = 0;
+  bool run_is_number_ = false;
+};
+
 }  // namespace
 
 void FindPhones(std::string_view text, const std::vector<Unit>& units,
@@ -248,6 +276,7 @@ void FindPhones(std::string_view text, const std::vector<Unit>& units,
     }
     return 0;
   };
+  NumberReader numbers(text);
   size_t i = 0;
   while (i < n) {
     if (digit(i) == kNone) {
@@ -269,7 +298,7 @@ void FindPhones(std::string_view text, const std::vector<Unit>& units,
         first = k - 2;
       }
       if (bounded(first, k + 10) &&
-          !WrittenAsNumber(text, units[first].start, units[k + 10].end)) {
+          !numbers.WrittenAsNumber(units[first].start, units[k + 10].end)) {
         out->push_back(Span{units[first].start, units[k + 10].end});
         k += 10;
       }

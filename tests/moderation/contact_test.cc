@@ -67,6 +67,17 @@ TEST(PhoneTest, NumbersWrittenAsNumbersPass) {
               ElementsAre("<phone>@0-21"));
 }
 
+TEST(PhoneTest, ManyNumbersInOneRunOfDigitsAndCommas) {
+  // Candidates in one run of number characters share one reading of it.
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += "13812345678,";
+  const Verdict v = Detectors()->Check(text);
+  EXPECT_EQ(v.action, Action::kReview);
+  EXPECT_EQ(v.masked.find_first_of("0123456789"), std::string::npos);
+  EXPECT_EQ(Detectors()->Check("1,381,234,567,813,812,345,678").action,
+            Action::kAllow);
+}
+
 TEST(PhoneTest, LetterOForZero) {
   auto lexicon = Detectors();
   EXPECT_THAT(Spans(*lexicon, "139O1234567"), ElementsAre("<phone>@0-11"));
