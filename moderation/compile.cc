@@ -209,15 +209,20 @@ class PatternSet final {
 
   // The symbols of the patterns that can make a match: all but exception
   // words, which can only cancel matches, so the prefilter need not see
-  // them.
-  std::vector<std::vector<uint32_t>> MatchingSymbols() const {
-    std::vector<std::vector<uint32_t>> out;
-    for (size_t i = 0; i < symbols_.size(); ++i) {
-      if (impl_->patterns[i].kind != PatternKind::kAllow) {
-        out.push_back(symbols_[i]);
-      }
+  // them. `*storage` holds them when there are exception words.
+  const std::vector<std::vector<uint32_t>>& MatchingSymbols(
+      std::vector<std::vector<uint32_t>>* storage) const {
+    const auto exception = [](const Pattern& p) {
+      return p.kind == PatternKind::kAllow;
+    };
+    if (std::none_of(impl_->patterns.begin(), impl_->patterns.end(),
+                     exception)) {
+      return symbols_;
     }
-    return out;
+    for (size_t i = 0; i < symbols_.size(); ++i) {
+      if (!exception(impl_->patterns[i])) storage->push_back(symbols_[i]);
+    }
+    return *storage;
   }
 
  private:
@@ -296,8 +301,9 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
                                                           alphabet.size());
   const uint32_t phone_digits =
       options.contact.phone == Action::kAllow ? 0 : internal::kPhoneDigits;
+  std::vector<std::vector<uint32_t>> storage;
   impl->prefilter = internal::MakePrefilter(
-      impl->symbols, patterns.MatchingSymbols(), phone_digits);
+      impl->symbols, patterns.MatchingSymbols(&storage), phone_digits);
   return std::shared_ptr<const Lexicon>(new Lexicon(std::move(impl)));
 }
 
