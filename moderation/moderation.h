@@ -102,7 +102,10 @@ absl::StatusOr<std::vector<LexiconEntry>> LoadLexiconFile(
 // chosen by the operator; kAllow turns a detector off.
 struct ContactOptions {
   // http(s):// and www. links, and bare domains with a known TLD, including
-  // "。", "点" or "dot" written for the dot: "xx点com".
+  // "。" or "点" written for the dot ("xx点com"), a defanged dot ("xx[.]com",
+  // "xx(dot)com"), spaces around the dot ("xx . com") and spelled-out links
+  // ("w w w . x x . c o m"). A bare "dot" word is not read ("the dot com
+  // bubble").
   Action url = Action::kReview;
   // Mainland mobile numbers (1[3-9] + 9 digits, optional +86), digits in any
   // form (full-width, circled, Chinese numerals) with separators between.
