@@ -276,6 +276,19 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
     if (ascii && syms.size() >= 3) {
       patterns.AddWildcardVariants(syms, units, entry);
     }
+    // The scanner reads one or two digits starting a Latin word as letters
+    // ("1diot"), in words as in text, so "91porn" is stored as "giporn" and
+    // a text with "91 porn" would not match it: such a word also gets the
+    // pattern it has with its digits kept. Last: it overwrites `units`.
+    if (ascii && e.word[0] >= '0' && e.word[0] <= '9') {
+      std::string apart = e.word;
+      apart.insert(apart.find_first_not_of("0123456789"), " ");
+      std::vector<uint32_t> kept;
+      normalize(apart, &kept);
+      if (kept != syms) {
+        patterns.Add(kept, units, entry, whole_word, PatternKind::kEntry);
+      }
+    }
   }
   auto add_keywords = [&](const auto& words, PatternKind kind) {
     for (const char* word : words) {

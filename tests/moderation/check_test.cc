@@ -130,6 +130,14 @@ TEST_F(CheckTest, DoubledLetterMustStayDoubled) {
   }
 }
 
+TEST(CompileTest, WordsStartingWithDigitsKeepThem) {
+  auto lexicon = CompileTsv("91porn\tadult\tblock\n51av\tadult\tblock\n");
+  for (const char* text : {"91porn", "91 porn", "9 1 p o r n", "91-porn",
+                           "９１ｐｏｒｎ", "51av"}) {
+    EXPECT_TRUE(Hits(*lexicon, text)) << text;
+  }
+}
+
 TEST_F(CheckTest, VForU) {
   EXPECT_THAT(Spans(*lexicon_, "fvck this"), ElementsAre("fuck@0-4"));
   EXPECT_TRUE(Hits(*lexicon_, "CVNT"));
