@@ -38,6 +38,14 @@ struct RawMatch {
 
 bool IsLatin(const Unit& u) { return (u.flags & internal::kUnitLatin) != 0; }
 
+// A Latin letter that ends a whole word's chance next to it: not an '@' or
+// '$' read as a letter at a word's edge, which may be a separator too
+// ("@idiot", "idiot$"; "@ss" still matches with it read as a letter).
+bool WordLetter(const Unit& u) {
+  return (u.flags & (internal::kUnitLatin | internal::kUnitEdge)) ==
+         internal::kUnitLatin;
+}
+
 // A Latin letter standing alone between noise, as in "a s s i s t".
 bool Lone(const std::vector<Unit>& u, size_t i) {
   const bool glued_left =
@@ -57,14 +65,14 @@ bool WholeWord(const std::vector<Unit>& u, size_t first, size_t last) {
   for (size_t k = first + 1; k <= last && spacing == internal::kGapNone; ++k) {
     spacing = u[k].gap;
   }
-  if (first > 0 && IsLatin(u[first - 1])) {
+  if (first > 0 && WordLetter(u[first - 1])) {
     if (internal::Adjacent(u[first - 1], u[first])) return false;
     if (spacing != internal::kGapNone && u[first].gap == spacing &&
         Lone(u, first - 1)) {
       return false;
     }
   }
-  if (last + 1 < u.size() && IsLatin(u[last + 1])) {
+  if (last + 1 < u.size() && WordLetter(u[last + 1])) {
     if (internal::Adjacent(u[last], u[last + 1])) return false;
     if (spacing != internal::kGapNone && u[last + 1].gap == spacing &&
         Lone(u, last + 1)) {
@@ -74,6 +82,41 @@ bool WholeWord(const std::vector<Unit>& u, size_t first, size_t last) {
   return true;
 }
 
+// True when noise separates every two units of [first, last].
+bool SpelledOut(const std::vector<Unit>& u, size_t first, size_t last) {
+  for (size_t k = first + 1; k <= last; ++k) {
+    if (internal::Adjacent(u[k - 1], u[k])) return false;
+  }
+  return true;
+}
+
+// A unit of Chinese (or other non-Latin) text: not a Latin letter, digit
+// or break.
+bool Cjk(const Unit& u) {
+  return (u.flags & (internal::kUnitLatin | internal::kUnitDigit |
+                     internal::kUnitBreak)) == 0;
+}
+
+// True when units [first, last] cross a clause break between two Chinese
+// words: a clause mark (kGapClause) with two or more Chinese characters
+// glued on each side. Such a match is a collision of the end of one clause
+// with the start of the next ("色彩、金属" holds 彩金, "回去，死也" 去死),
+// not evasion: spammers put separators between single characters
+// ("百，家，乐", "博，彩"), which still match.
+bool CrossesClause(const std::vector<Unit>& u, size_t first, size_t last) {
+  for (size_t k = first + 1; k <= last; ++k) {
+    if (u[k].gap != internal::kGapClause || !Cjk(u[k - 1]) || !Cjk(u[k])) {
+      continue;
+    }
+    const bool left =
+        k >= 2 && Cjk(u[k - 2]) && internal::Adjacent(u[k - 2], u[k - 1]);
+    const bool right =
+        k + 1 < u.size() && Cjk(u[k + 1]) && internal::Adjacent(u[k], u[k + 1]);
+    if (left && right) return true;
+  }
+  return false;
+}
+
 // Per-thread buffers reused across calls, so checking allocates nothing
 // per character. One huge text must not pin its buffers for the thread's
 // life: past kKeepUnits they are released after the call.
@@ -81,6 +124,7 @@ struct Scratch {
   std::vector<Unit> units;
   std::vector<RawMatch> raw;
   std::vector<Span> spans;
+  std::vector<Span> allows;  // Matches of exception words.
 };
 constexpr size_t kKeepUnits = size_t{1} << 16;
 
@@ -96,11 +140,34 @@ class ScratchTrimmer final {
     if (scratch_->raw.capacity() > kKeepUnits) {
       std::vector<RawMatch>().swap(scratch_->raw);
     }
+    if (scratch_->allows.capacity() > kKeepUnits) {
+      std::vector<Span>().swap(scratch_->allows);
+    }
   }
 
  private:
   Scratch* scratch_;
 };
+
+// Drops the matches of `raw` (sorted by start) that lie entirely inside
+// a match of an exception word: "百家乐器" cancels 百家乐 in "上百家乐器行".
+// One sweep: a match is inside some exception iff the exceptions starting
+// at or before it reach as far as it does.
+void DropExcepted(std::vector<Span>* allows, std::vector<RawMatch>* raw) {
+  std::sort(allows->begin(), allows->end(),
+            [](const Span& a, const Span& b) { return a.start < b.start; });
+  size_t next = 0;
+  uint32_t reach = 0;  // The furthest end of the exceptions opened so far.
+  size_t kept = 0;
+  for (const RawMatch& m : *raw) {
+    while (next < allows->size() && (*allows)[next].start <= m.start) {
+      reach = std::max(reach, (*allows)[next++].end);
+    }
+    if (next > 0 && m.end <= reach) continue;
+    (*raw)[kept++] = m;
+  }
+  raw->resize(kept);
+}
 
 void AddSpans(const std::vector<Span>& spans, uint32_t id, Action action,
               std::vector<RawMatch>* raw) {
@@ -151,6 +218,8 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
   std::vector<Unit>& units = scratch.units;
   std::vector<RawMatch>& raw = scratch.raw;
   raw.clear();
+  std::vector<Span>& allows = scratch.allows;
+  allows.clear();
   const ContactOptions& contact = lex.options.contact;
   const auto detector_id = [&](Detector d) {
     return static_cast<uint32_t>(lex.entries.size()) + d;
@@ -180,12 +249,16 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
           }
           if (!enough) continue;
         }
+        if (p.spelled && !SpelledOut(units, first, j)) continue;
         if (p.whole_word && !WholeWord(units, first, j)) continue;
+        if (p.length > 1 && CrossesClause(units, first, j)) continue;
         const bool wechat = p.kind == PatternKind::kWechatKeyword;
         const Action action = wechat ? contact.wechat : contact.qq;
         if (p.kind == PatternKind::kEntry) {
           raw.push_back({units[first].start, units[j].end, p.entry,
                          lex.entries[p.entry].action});
+        } else if (p.kind == PatternKind::kAllow) {
+          allows.push_back({units[first].start, units[j].end});
         } else if (action != Action::kAllow) {
           uint32_t id_end_cp;
           if (internal::FindIdAfter(units, lex.digit_value, j, wechat,
@@ -198,9 +271,12 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
     }
   }
   if (contact.phone != Action::kAllow &&
-      info.digits >= internal::kPhoneDigits) {
+      (info.digits >= internal::kPhoneDigits ||
+       (info.any_latin && info.digits >= internal::kPhoneDigitsWithLetters))) {
     scratch.spans.clear();
-    internal::FindPhones(units, lex.digit_value, &scratch.spans);
+    internal::FindPhones(text, units, lex.digit_value,
+                         internal::kFirstLetterSym + ('o' - 'a'),
+                         &scratch.spans);
     AddSpans(scratch.spans, detector_id(kPhone), contact.phone, &raw);
   }
   if (contact.url != Action::kAllow && info.any_latin) {
@@ -209,6 +285,9 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
     AddSpans(scratch.spans, detector_id(kUrl), contact.url, &raw);
   }
 
+  std::sort(raw.begin(), raw.end());
+  raw.erase(std::unique(raw.begin(), raw.end()), raw.end());
+  if (!allows.empty()) DropExcepted(&allows, &raw);
   Verdict verdict;
   if (raw.empty()) {
     if (info.invalid_utf8) {
@@ -218,8 +297,6 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
     }
     return verdict;
   }
-  std::sort(raw.begin(), raw.end());
-  raw.erase(std::unique(raw.begin(), raw.end()), raw.end());
   const size_t reported = std::min<size_t>(
       raw.size(), static_cast<size_t>(lex.options.max_reported_matches));
   verdict.matches.reserve(reported);

@@ -98,10 +98,6 @@ std::string Where(const LexiconEntry& e, size_t index) {
 // The entry rules Compile and ValidateLexiconEntry share; `length` is the
 // word's length after normalization, in units.
 absl::Status CheckEntry(const LexiconEntry& e, size_t index, size_t length) {
-  if (e.action == Action::kAllow) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        Where(e, index), ": action must be mask, review or block"));
-  }
   if (length == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         Where(e, index), ": word \"", e.word, "\" has no letter or digit"));
@@ -137,9 +133,14 @@ class PatternSet final {
   PatternSet& operator=(const PatternSet&) = delete;
 
   void Add(const std::vector<uint32_t>& syms, const std::vector<Unit>& units,
-           uint32_t entry, bool whole_word, PatternKind kind) {
-    Pattern p{entry, internal::kNoRuns, static_cast<uint16_t>(syms.size()),
-              whole_word, kind};
+           uint32_t entry, bool whole_word, PatternKind kind,
+           bool spelled = false) {
+    Pattern p{entry,
+              internal::kNoRuns,
+              static_cast<uint16_t>(syms.size()),
+              whole_word,
+              kind,
+              spelled};
     if (std::any_of(units.begin(), units.end(),
                     [](const Unit& u) { return u.run > 1; })) {
       p.runs = static_cast<uint32_t>(impl_->runs.size());
@@ -170,7 +171,59 @@ class PatternSet final {
     }
   }
 
+  // "b a c c a r a t", "Q Q": the scanner folds a doubled letter into one
+  // unit only when glued, so spelled out it is two units. A word with one
+  // gets a variant with its runs split, which matches only spelled out.
+  void AddSpelledVariant(const std::vector<uint32_t>& syms,
+                         const std::vector<Unit>& units, uint32_t entry,
+                         bool whole_word, PatternKind kind) {
+    size_t length = 0;
+    for (const Unit& u : units) length += u.run;
+    if (length == syms.size() || length > kMaxWordUnits) return;
+    std::vector<uint32_t> split;
+    std::vector<Unit> split_units;
+    for (size_t k = 0; k < syms.size(); ++k) {
+      Unit one = units[k];
+      one.run = 1;
+      for (int r = 0; r < units[k].run; ++r) {
+        split.push_back(syms[k]);
+        split_units.push_back(one);
+      }
+    }
+    Add(split, split_units, entry, whole_word, kind, /*spelled=*/true);
+  }
+
+  // "fvck": v written for u, as in Roman inscriptions.
+  void AddVForUVariant(const std::vector<uint32_t>& syms,
+                       const std::vector<Unit>& units, uint32_t entry,
+                       bool whole_word) {
+    constexpr uint32_t kU = internal::kFirstLetterSym + ('u' - 'a');
+    constexpr uint32_t kV = internal::kFirstLetterSym + ('v' - 'a');
+    if (std::find(syms.begin(), syms.end(), kU) == syms.end()) return;
+    std::vector<uint32_t> variant = syms;
+    std::replace(variant.begin(), variant.end(), kU, kV);
+    Add(variant, units, entry, whole_word, PatternKind::kEntry);
+  }
+
   const std::vector<std::vector<uint32_t>>& symbols() const { return symbols_; }
+
+  // The symbols of the patterns that can make a match: all but exception
+  // words, which can only cancel matches, so the prefilter need not see
+  // them. `*storage` holds them when there are exception words.
+  const std::vector<std::vector<uint32_t>>& MatchingSymbols(
+      std::vector<std::vector<uint32_t>>* storage) const {
+    const auto exception = [](const Pattern& p) {
+      return p.kind == PatternKind::kAllow;
+    };
+    if (std::none_of(impl_->patterns.begin(), impl_->patterns.end(),
+                     exception)) {
+      return symbols_;
+    }
+    for (size_t i = 0; i < symbols_.size(); ++i) {
+      if (!exception(impl_->patterns[i])) storage->push_back(symbols_[i]);
+    }
+    return *storage;
+  }
 
  private:
   Lexicon::Impl* impl_;
@@ -211,15 +264,38 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
     const bool whole_word =
         e.mode == WordMode::kWholeWord || (e.mode == WordMode::kAuto && ascii);
     const auto entry = static_cast<uint32_t>(i);
+    if (e.action == Action::kAllow) {
+      // As innocent text writes it: no spelled-out, v or wildcard variants.
+      patterns.Add(syms, units, entry, whole_word, PatternKind::kAllow);
+      continue;
+    }
     patterns.Add(syms, units, entry, whole_word, PatternKind::kEntry);
+    patterns.AddSpelledVariant(syms, units, entry, whole_word,
+                               PatternKind::kEntry);
+    if (ascii) patterns.AddVForUVariant(syms, units, entry, whole_word);
     if (ascii && syms.size() >= 3) {
       patterns.AddWildcardVariants(syms, units, entry);
+    }
+    // The scanner reads one or two digits starting a Latin word as letters
+    // ("1diot"), in words as in text, so "91porn" is stored as "giporn" and
+    // a text with "91 porn" would not match it: such a word also gets the
+    // pattern it has with its digits kept. Last: it overwrites `units`.
+    if (ascii && e.word[0] >= '0' && e.word[0] <= '9') {
+      std::string apart = e.word;
+      apart.insert(apart.find_first_not_of("0123456789"), " ");
+      std::vector<uint32_t> kept;
+      normalize(apart, &kept);
+      if (kept != syms) {
+        patterns.Add(kept, units, entry, whole_word, PatternKind::kEntry);
+      }
     }
   }
   auto add_keywords = [&](const auto& words, PatternKind kind) {
     for (const char* word : words) {
       normalize(word, &syms);
-      patterns.Add(syms, units, 0, IsAsciiWord(units), kind);
+      const bool whole_word = IsAsciiWord(units);
+      patterns.Add(syms, units, 0, whole_word, kind);
+      patterns.AddSpelledVariant(syms, units, 0, whole_word, kind);
     }
   };
   add_keywords(kQqKeywords, PatternKind::kQqKeyword);
@@ -238,8 +314,9 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
                                                           alphabet.size());
   const uint32_t phone_digits =
       options.contact.phone == Action::kAllow ? 0 : internal::kPhoneDigits;
-  impl->prefilter =
-      internal::MakePrefilter(impl->symbols, patterns.symbols(), phone_digits);
+  std::vector<std::vector<uint32_t>> storage;
+  impl->prefilter = internal::MakePrefilter(
+      impl->symbols, patterns.MatchingSymbols(&storage), phone_digits);
   return std::shared_ptr<const Lexicon>(new Lexicon(std::move(impl)));
 }
 

@@ -80,7 +80,7 @@ absl::StatusOr<std::vector<LexiconEntry>> ParseLexiconTsv(
     entry.line = line_number;
     if (entry.word.empty()) return error("empty word");
     if (entry.category.empty()) return error("empty category");
-    absl::StatusOr<Action> action = ParseAction(Trim(Sv(fields[2])), false);
+    absl::StatusOr<Action> action = ParseAction(Trim(Sv(fields[2])), true);
     if (!action.ok()) return error(Sv(action.status().message()));
     entry.action = *action;
     if (fields.size() == 4) {

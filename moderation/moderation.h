@@ -3,7 +3,8 @@
 // A moderator-maintained lexicon (word, category, action) is compiled once
 // into an immutable `Lexicon`; `Lexicon::Check(text)` then decides whether a
 // comment is allowed, masked, held for review or blocked, and reports every
-// match with its span in the original text.
+// match with its span in the original text. Exception words (action allow)
+// cancel the matches inside them.
 //
 // Matching happens on a normalized view of the text, so the usual evasions
 // still match: NFKC + case folding (full-width, circled digits, ligatures),
@@ -61,10 +62,19 @@ enum class WordMode : uint8_t {
 };
 
 // One moderator-maintained keyword. A value type.
+//
+// An entry with action kAllow is an *exception word*: innocent text that
+// holds a keyword across a word boundary ("上百家乐器行" holds 百家乐,
+// "刷单词" 刷单). It is matched like any entry (same normalization, noise
+// and mode), is never reported itself, and cancels every match of another
+// entry or a contact detector that lies entirely inside one of its matches.
+// A match that reaches outside it stands ("百家乐器" cancels 百家乐, not
+// 百家乐器行 if that were an entry), so write the keyword into the
+// exception word: "刷单词", not "单词".
 struct LexiconEntry {
   std::string word;      // UTF-8; written in any form (it is normalized too).
   std::string category;  // Free text, e.g. "gambling", "contact", "abuse".
-  Action action = Action::kBlock;  // kMask, kReview or kBlock.
+  Action action = Action::kBlock;  // kMask, kReview, kBlock, or kAllow.
   WordMode mode = WordMode::kAuto;
   int line = 0;  // 1-based line in the source file; 0 when not from a file.
 };
@@ -72,7 +82,8 @@ struct LexiconEntry {
 // Parses a UTF-8 TSV lexicon. Each non-blank line that does not start with
 // '#' is
 //     word <TAB> category <TAB> action [<TAB> options]
-// where action is mask|review|block and the optional options column is
+// where action is mask|review|block, or allow for an exception word (see
+// LexiconEntry), and the optional options column is
 // "match=word" (whole word) or "match=any" (anywhere); without it, Latin-only
 // words match whole words and everything else matches anywhere. A UTF-8 BOM
 // and a trailing '\r' are accepted. `source_name` only labels errors.
@@ -91,7 +102,10 @@ absl::StatusOr<std::vector<LexiconEntry>> LoadLexiconFile(
 // chosen by the operator; kAllow turns a detector off.
 struct ContactOptions {
   // http(s):// and www. links, and bare domains with a known TLD, including
-  // "。", "点" or "dot" written for the dot: "xx点com".
+  // "。" or "点" written for the dot ("xx点com"), a defanged dot ("xx[.]com",
+  // "xx(dot)com"), spaces around the dot ("xx . com") and spelled-out links
+  // ("w w w . x x . c o m"). A bare "dot" word is not read ("the dot com
+  // bubble").
   Action url = Action::kReview;
   // Mainland mobile numbers (1[3-9] + 9 digits, optional +86), digits in any
   // form (full-width, circled, Chinese numerals) with separators between.
@@ -131,7 +145,9 @@ struct Match {
 
 struct Verdict {
   Action action = Action::kAllow;  // Strongest action among all matches.
-  std::vector<Match> matches;      // In order of start, then end.
+  // In order of start, then end. Exception words (kAllow entries) are never
+  // reported, nor the matches they cancel.
+  std::vector<Match> matches;
   // The text with every code point inside any match replaced by U+FF0A (＊);
   // everything else byte-identical, except that invalid UTF-8 bytes become
   // U+FFFD so the result is always valid UTF-8.
@@ -151,9 +167,9 @@ class Lexicon final {
   // 100,000 entries; call it off the request path.
   // Errors: InvalidArgument for options out of range, or for an entry whose
   // word is empty after normalization (only noise) or longer than 64
-  // characters, or whose action is kAllow (the message names the entry's
-  // line when it has one); FailedPrecondition when the Unicode data (ICU,
-  // OpenCC) cannot be loaded.
+  // characters (the message names the entry's line when it has one);
+  // FailedPrecondition when the Unicode data (ICU, OpenCC) cannot be
+  // loaded.
   static absl::StatusOr<std::shared_ptr<const Lexicon>> Compile(
       const std::vector<LexiconEntry>& entries, const EngineOptions& options);
 

@@ -38,9 +38,11 @@ inline constexpr uint32_t kReservedSyms =
     kFirstChineseDigitSym + sizeof(kChineseDigits) / sizeof(char32_t);
 inline constexpr uint8_t kNotDigit = 0xFF;
 
-// What a pattern is for: a lexicon entry, or a keyword that introduces a
-// contact id (its match is not reported; the detector looks after it).
-enum class PatternKind : uint8_t { kEntry, kQqKeyword, kWechatKeyword };
+// What a pattern is for: a lexicon entry, an exception word (an entry with
+// action kAllow: its matches are not reported, they cancel the matches
+// inside them), or a keyword that introduces a contact id (its match is not
+// reported; the detector looks after it).
+enum class PatternKind : uint8_t { kEntry, kAllow, kQqKeyword, kWechatKeyword };
 
 struct Pattern {
   uint32_t entry;   // Index into Impl::entries (kEntry only).
@@ -48,6 +50,9 @@ struct Pattern {
   uint16_t length;  // In units.
   bool whole_word;
   PatternKind kind;
+  // Matches only spelled out, noise between every two units: the variant of
+  // a word with a doubled letter for "b a c c a r a t".
+  bool spelled = false;
 };
 inline constexpr uint32_t kNoRuns = UINT32_MAX;
 }  // namespace internal

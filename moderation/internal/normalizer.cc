@@ -13,6 +13,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -115,6 +116,40 @@ bool MayLookLatin(char32_t c) {
     default:
       return false;
   }
+}
+
+// The ASCII letter a Latin letter is named after, or 0: small capitals
+// ("LATIN LETTER SMALL CAPITAL F", in "ꜰᴜᴄᴋ"), script forms ("LATIN SMALL
+// LETTER SCRIPT G") and letters with a hook or stroke that NFD does not
+// decompose ("LATIN SMALL LETTER F WITH HOOK", "ƒ"). Other qualifiers
+// ("TURNED A", "REVERSED E", "ALPHA") name different letters.
+char32_t LetterFromName(char32_t c) {
+  char buffer[128];
+  UErrorCode status = U_ZERO_ERROR;
+  const int32_t length =
+      u_charName(static_cast<UChar32>(c), U_UNICODE_CHAR_NAME, buffer,
+                 sizeof(buffer), &status);
+  if (U_FAILURE(status) || length <= 0) return 0;
+  std::string_view name(buffer, static_cast<size_t>(length));
+  bool latin = false;
+  for (std::string_view prefix :
+       {"LATIN SMALL LETTER ", "LATIN CAPITAL LETTER ", "LATIN LETTER "}) {
+    if (name.substr(0, prefix.size()) == prefix) {
+      name.remove_prefix(prefix.size());
+      latin = true;
+      break;
+    }
+  }
+  if (!latin) return 0;
+  for (std::string_view qualifier : {"SMALL CAPITAL ", "SCRIPT ", "DOTLESS "}) {
+    if (name.substr(0, qualifier.size()) == qualifier) {
+      name.remove_prefix(qualifier.size());
+      break;
+    }
+  }
+  if (name.empty() || name[0] < 'A' || name[0] > 'Z') return 0;
+  if (name.size() > 1 && name.substr(1, 6) != " WITH ") return 0;
+  return static_cast<char32_t>(name[0] - 'A' + 'a');
 }
 
 // Computes every table entry. Not thread-safe; used once, under the
@@ -222,6 +257,8 @@ class TableBuilder final {
         if (s >= 'a' && s <= 'z') return static_cast<char32_t>(s);
       }
     }
+    // Latin letters no skeleton maps to one ASCII letter: "ꜰ", "ƒ".
+    if (const char32_t letter = LetterFromName(c); letter != 0) return letter;
     return c;
   }
 

@@ -62,9 +62,34 @@ inline void Append(Sink* sink, uint32_t sym, uint32_t index, uint32_t end,
     }
   }
   Append(sink, sym, index, index + 1, flags, gap);
-  if (!(flags & kUnitDigit) || sink->n < 2) return false;
+  if (sink->n < 2) return false;
+  // Leetspeak candidates: a digit after a letter ("sh1t", "s h 1 t"), a
+  // letter glued after a digit ("1diot").
   const Unit& prev = (*sink->units)[sink->n - 2];
-  return IsLatin(prev) && Adjacent(prev, sink->Back());
+  if (flags & kUnitDigit) return IsLatin(prev);
+  return (flags & kUnitLatin) && (prev.flags & kUnitDigit) &&
+         Adjacent(prev, sink->Back());
+}
+
+// See kGapClause.
+bool IsClauseMark(char32_t c) {
+  switch (c) {
+    case ',':
+    case ';':
+    case '!':
+    case '?':
+    case 0x3001:  // 、
+    case 0x3002:  // 。
+    case 0xFF61:  // ｡
+    case 0xFF0C:  // ，
+    case 0xFF1B:  // ；
+    case 0xFF1A:  // ：
+    case 0xFF01:  // ！
+    case 0xFF1F:  // ？
+      return true;
+    default:
+      return false;
+  }
 }
 
 // Digits are consecutive in both value spaces (code points, and the
@@ -82,6 +107,8 @@ inline void Emit(const Unit& u, std::vector<Unit>* units, size_t* w) {
       back.run = static_cast<uint16_t>(
           back.run + u.run < UINT16_MAX ? back.run + u.run : UINT16_MAX);
       back.end = u.end;
+      // A run with a real letter in it is a letter.
+      if (!(u.flags & kUnitEdge)) back.flags &= ~kUnitEdge;
       return;
     }
   }
@@ -93,12 +120,52 @@ bool GluedLatin(const std::vector<Unit>& units, size_t i, const Unit& prev) {
   return i < units.size() && IsLatin(units[i]) && Adjacent(prev, units[i]);
 }
 
-// The leetspeak pass. Between Latin letters (no noise in between): digits
-// with a letter reading become that letter ("sh1t"); '@', '$', '!' become
-// 'a', 's', 'i' ('$' and '@' also at the start of a word); a run of '*'
-// becomes wildcards ("f*ck", "f**k") unless it only separates single
-// letters ("f*u*c*k", where it is noise like a '.'). Everything pending that
-// is not converted is dropped as the noise it is.
+// True when `u` is part of a Latin word: a letter or digit, or a symbol
+// that may become one.
+bool WordChar(const Unit& u) {
+  return (u.flags & (kUnitLatin | kUnitDigit | kUnitSoft | kUnitStar)) != 0;
+}
+
+// The Latin letters (runs counted) of the glued letters and digits from
+// units[i] on, up to 2.
+int LettersAfter(const std::vector<Unit>& u, size_t i) {
+  int letters = 0;
+  for (; i < u.size() && letters < 2; ++i) {
+    if (!(u[i].flags & (kUnitLatin | kUnitDigit))) break;
+    if (i > 0 && !Adjacent(u[i - 1], u[i])) break;
+    if (u[i].flags & kUnitLatin) letters += u[i].run;
+  }
+  return letters;
+}
+
+// True when the digit units[r], not glued to anything, stands between two
+// Latin letters spelled out with the same separator ("b.3.t", "s h 1 t"):
+// the letters are alone too, and units[w - 1] is the unit before it once
+// rewritten.
+bool SpelledBetweenLetters(const std::vector<Unit>& u, size_t w, size_t r) {
+  if (w == 0 || r + 1 >= u.size()) return false;
+  const Unit& before = u[w - 1];
+  const Unit& after = u[r + 1];
+  const bool before_alone =
+      !(w > 1 && IsLatin(u[w - 2]) && Adjacent(u[w - 2], before));
+  const bool after_alone =
+      !(r + 2 < u.size() && IsLatin(u[r + 2]) && Adjacent(after, u[r + 2]));
+  return IsLatin(before) && IsLatin(after) && u[r].gap != kGapNone &&
+         after.gap == u[r].gap && before.run == 1 && after.run == 1 &&
+         before_alone && after_alone;
+}
+
+// The leetspeak pass. Digits with a letter reading become that letter
+// between Latin letters (no noise in between: "sh1t"), at the start of a
+// word (one or two of them: "1diot") and between letters spelled out
+// ("b.3.t"). '@', '$', '!' become 'a', 's', 'i' between Latin letters; a
+// run of '*' becomes wildcards ("f*ck", "f**k") unless it only separates
+// single letters ("f*u*c*k", where it is noise like a '.'). '$' and '@' at
+// the start of a word and '$' at its end become letters marked kUnitEdge
+// ("@ss", "a$$"), since they may as well be separators ("@idiot",
+// "idiot$"). A word starts after anything but a Latin letter or digit, so
+// Chinese glued in front does not count ("尊龙@g旗舰厅", "这些1diot").
+// Everything pending that is not converted is dropped as the noise it is.
 void Rewrite(const CharTable& table, std::vector<Unit>* units) {
   std::vector<Unit>& u = *units;
   const size_t n = u.size();
@@ -119,7 +186,7 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
     const bool left_latin =
         w > 0 && IsLatin(u[w - 1]) && Adjacent(u[w - 1], u[r]);
     const bool left_glued =
-        w > 0 && Adjacent(u[w - 1], u[r]) && (u[w - 1].flags & kUnitBreak) == 0;
+        w > 0 && Adjacent(u[w - 1], u[r]) && WordChar(u[w - 1]);
     if (u[r].flags & (kUnitSoft | kUnitStar)) {
       const uint8_t kind = u[r].flags & (kUnitSoft | kUnitStar);
       size_t last = r;  // The run of identical pending symbols.
@@ -129,6 +196,7 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
       }
       const bool right_latin = GluedLatin(u, last + 1, u[last]);
       bool convert = false;
+      bool edge = false;
       if (kind == kUnitStar) {
         const bool single_left = left_latin && !(w > 1 && IsLatin(u[w - 2]) &&
                                                  Adjacent(u[w - 2], u[w - 1]));
@@ -140,30 +208,48 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
         const uint32_t letter = u[r].sym;
         const bool is_i = letter == (table.Lookup('i') & kValueMask);
         const bool is_s = letter == (table.Lookup('s') & kValueMask);
-        const bool right_glued = last + 1 < n && Adjacent(u[last], u[last + 1]);
+        const bool right_glued = last + 1 < n &&
+                                 Adjacent(u[last], u[last + 1]) &&
+                                 WordChar(u[last + 1]);
         convert = (left_latin && right_latin) ||
                   (!is_i && right_latin && !left_glued) ||  // "$hit", "@ss"
                   (is_s && left_latin && !right_glued);     // "a$$"
+        edge = convert && !(left_latin && right_latin);
       }
-      if (!convert && last + 1 < n && u[last + 1].gap == kGapNone) {
-        u[last + 1].gap = kGapOther;  // The dropped symbols were noise.
+      // The dropped symbols were noise; a '!' ends a clause.
+      if (!convert && last + 1 < n) {
+        if (kind == kUnitSoft && u[r].sym == (table.Lookup('i') & kValueMask)) {
+          u[last + 1].gap = kGapClause;
+        } else if (u[last + 1].gap == kGapNone) {
+          u[last + 1].gap = kGapOther;
+        }
       }
       for (size_t k = r; k <= last; ++k) {
         if (!convert) continue;
         Unit x = u[k];
         x.flags = kind == kUnitSoft ? kUnitLatin : 0;
+        if (edge) x.flags |= kUnitEdge;
         Emit(x, units, &w);
       }
       r = last;
       continue;
     }
-    if ((u[r].flags & kUnitDigit) && left_latin) {
-      size_t last = r;
+    if (u[r].flags & kUnitDigit) {
+      size_t last = r;  // The run of glued digits.
       while (last + 1 < n && (u[last + 1].flags & kUnitDigit) &&
              Adjacent(u[last], u[last + 1])) {
         ++last;
       }
-      bool convert = GluedLatin(u, last + 1, u[last]);
+      const bool right_latin = GluedLatin(u, last + 1, u[last]);
+      // At a word's start only a short run before at least two letters: a
+      // longer run is a number ("2024abc"), one letter a unit or a model
+      // ("5G", "4K") or an O for a zero ("13O12345678"), and a digit after
+      // other digits part of a number ("1 3 8 ... 8a").
+      const bool word_start = !left_glued && last - r < 2 &&
+                              !(w > 0 && (u[w - 1].flags & kUnitDigit)) &&
+                              LettersAfter(u, last + 1) >= 2;
+      bool convert = right_latin && (left_latin || word_start);
+      convert |= last == r && SpelledBetweenLetters(u, w, r);
       for (size_t k = r; convert && k <= last; ++k) {
         convert = kLeetDigits[DigitOf(table, u[k])] != 0;
       }
@@ -197,7 +283,7 @@ ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
   uint32_t index = 0;
   uint32_t last_end = 0;
   bool rewrite = false;
-  uint8_t noise_gap = kGapOther;  // The kind of the last noise seen.
+  uint8_t noise_gap = kGapOther;  // The kind of the current gap.
   // The last unit is a run of inert characters (symbol 0, no flags), which
   // the next inert character extends, noise in between included.
   uint32_t tail_inert = 0;
@@ -221,7 +307,12 @@ ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
     const uint32_t here = index++;
     seen |= e;
     if (e & kNoise) {
-      noise_gap = c <= 0x20 || c == 0x3000 || c == 0xA0 ? kGapSpace : kGapOther;
+      // A clause mark anywhere in a gap makes it a clause gap.
+      const uint8_t kind = IsClauseMark(c)                         ? kGapClause
+                           : c <= 0x20 || c == 0x3000 || c == 0xA0 ? kGapSpace
+                                                                   : kGapOther;
+      noise_gap =
+          here > last_end && noise_gap == kGapClause ? kGapClause : kind;
       if ((e & (kSoft | kStar)) == 0) continue;
       rewrite = true;
     }

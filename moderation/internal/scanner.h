@@ -26,6 +26,10 @@ inline constexpr uint8_t kUnitSoft = 4;      // '@', '$', '!' (pending).
 inline constexpr uint8_t kUnitStar = 8;      // '*' (pending).
 inline constexpr uint8_t kUnitNumeral = 16;  // A Chinese numeral.
 inline constexpr uint8_t kUnitBreak = 32;    // A noise gap longer than max_gap.
+// With kUnitLatin: a letter read from '@' or '$' at the edge of a word
+// ("@ss", "a$$", "@idiot"), which may as well be a separator: a match may
+// include it, and a whole-word match may also end next to it.
+inline constexpr uint8_t kUnitEdge = 64;
 
 struct Unit {
   // Left uninitialized on purpose: the scanner uses a vector of units as
@@ -41,10 +45,15 @@ struct Unit {
 };
 
 // What separates a unit from the previous one, so "a f.u.c.k" (a word,
-// then a dotted word) can be told from "a s s i s t" (one spaced word).
+// then a dotted word) can be told from "a s s i s t" (one spaced word), and
+// a clause break ("色彩、金属") from a separator put between characters.
 inline constexpr uint8_t kGapNone = 0;
 inline constexpr uint8_t kGapSpace = 1;
 inline constexpr uint8_t kGapOther = 2;
+// A gap holding a mark that ends a clause or a list item: ，、。；：！？
+// and ASCII , ; ! ? (not '.', which spammers use between characters and
+// links use; not '…' or '·').
+inline constexpr uint8_t kGapClause = 3;
 
 struct ScanInfo {
   bool invalid_utf8 = false;  // Some bytes decoded as U+FFFD.

@@ -49,6 +49,27 @@ TEST_F(CheckTest, NoiseBetweenCharacters) {
   EXPECT_THAT(Spans(*lexicon_, "x博😀彩x"), ElementsAre("博彩@1-4"));
 }
 
+TEST(ClauseTest, ClauseMarkBetweenTwoWordsEndsAMatch) {
+  auto lexicon = CompileTsv(
+      "援交\ta\tblock\n彩金\tg\treview\n去死\tabuse\treview\n"
+      "百家乐\tg\tblock\n人生就是博\tg\tblock\n");
+  // Two or more Chinese characters on both sides: a real clause break.
+  for (const char* text :
+       {"消防、支援、交通部门已经到位。", "这款手机的色彩、金属边框",
+        "他宁愿回去，死也不肯", "色彩！金属", "色彩 ， 金属", "色彩,金属"}) {
+    EXPECT_FALSE(Hits(*lexicon, text)) << text;
+  }
+  // Single characters between separators are evasion; other separators
+  // never break a word.
+  for (const char* text :
+       {"百，家，乐", "百、家、乐稳赢", "援，交", "去，死吧", "人生·就是·博",
+        "人生…就是博", "人生.就是.博", "色彩金属"}) {
+    EXPECT_TRUE(Hits(*lexicon, text)) << text;
+  }
+  // The price of the rule: words of two split at clause marks pass.
+  EXPECT_FALSE(Hits(*lexicon, "人生，就是，博官网"));
+}
+
 TEST_F(CheckTest, GapLongerThanMaxGapSplitsWords) {
   EXPECT_TRUE(Hits(*lexicon_, "博........彩"));    // 8: allowed.
   EXPECT_FALSE(Hits(*lexicon_, "博.........彩"));  // 9: too far.
@@ -57,7 +78,7 @@ TEST_F(CheckTest, GapLongerThanMaxGapSplitsWords) {
 TEST_F(CheckTest, UnicodeFolding) {
   for (const char* text :
        {"ＦＵＣＫ", "FuCk", "ｆｕｃｋ", "𝐟𝐮𝐜𝐤", "ⓕⓤⓒⓚ", "fυck" /* Greek */,
-        "fuсk" /* Cyrillic */, "fück", "🅵🆄🅲🅺"}) {
+        "fuсk" /* Cyrillic */, "fück", "🅵🆄🅲🅺", "ꜰᴜᴄᴋ", "ƒuck"}) {
     EXPECT_TRUE(Hits(*lexicon_, text)) << text;
   }
 }
@@ -77,10 +98,50 @@ TEST_F(CheckTest, RepeatedLettersAndLeetspeak) {
   }
 }
 
+TEST_F(CheckTest, AtAndDollarAtWordEdgesAreLettersOrSeparators) {
+  // Read as separators: an @-mention, a price sign.
+  EXPECT_THAT(Spans(*lexicon_, "@fuck off"), ElementsAre("fuck@1-5"));
+  for (const char* text :
+       {"$fuck", "fuck$", "#fuck", "你好@fuck", "@@fuck", "fuck$$"}) {
+    EXPECT_TRUE(Hits(*lexicon_, text)) << text;
+  }
+  // Read as letters, where only that makes the word.
+  EXPECT_THAT(Spans(*lexicon_, "@ss"), ElementsAre("ass@0-3"));
+  EXPECT_THAT(Spans(*lexicon_, "a$$"), ElementsAre("ass@0-3"));
+  EXPECT_THAT(Spans(*lexicon_, "$hit"), ElementsAre("shit@0-4"));
+  // Chinese glued to it does not make '@' part of a word.
+  EXPECT_THAT(Spans(*lexicon_, "尊龙@g旗舰厅"),
+              ElementsAre("尊龙ag旗舰厅@0-7"));
+  // Still whole words: a real letter glued on.
+  for (const char* text : {"@fuckx", "x@fuck", "@assistant", "US$5 shitake"}) {
+    EXPECT_FALSE(Hits(*lexicon_, text)) << text;
+  }
+}
+
 TEST_F(CheckTest, DoubledLetterMustStayDoubled) {
   EXPECT_TRUE(Hits(*lexicon_, "kiss my ass"));
   EXPECT_FALSE(Hits(*lexicon_, "as you wish"));
   EXPECT_TRUE(Hits(*lexicon_, "asssss"));
+  // Spelled out, a doubled letter is written twice.
+  EXPECT_THAT(Spans(*lexicon_, "a s s"), ElementsAre("ass@0-5"));
+  EXPECT_TRUE(Hits(*lexicon_, "a.s.s"));
+  for (const char* text : {"a s", "as s", "a ss x", "such as s and t"}) {
+    EXPECT_FALSE(Hits(*lexicon_, text)) << text;
+  }
+}
+
+TEST(CompileTest, WordsStartingWithDigitsKeepThem) {
+  auto lexicon = CompileTsv("91porn\tadult\tblock\n51av\tadult\tblock\n");
+  for (const char* text : {"91porn", "91 porn", "9 1 p o r n", "91-porn",
+                           "９１ｐｏｒｎ", "51av"}) {
+    EXPECT_TRUE(Hits(*lexicon, text)) << text;
+  }
+}
+
+TEST_F(CheckTest, VForU) {
+  EXPECT_THAT(Spans(*lexicon_, "fvck this"), ElementsAre("fuck@0-4"));
+  EXPECT_TRUE(Hits(*lexicon_, "CVNT"));
+  EXPECT_FALSE(Hits(*lexicon_, "fvcking"));  // Still a whole word.
 }
 
 TEST_F(CheckTest, LatinWholeWordByDefault) {
@@ -163,7 +224,9 @@ TEST(CompileTest, RejectsBadEntriesAndOptions) {
   EXPECT_EQ(lexicon.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(lexicon.status().message()),
               ::testing::HasSubstr("line 7"));
-  entries = {{"ok", "x", Action::kAllow}};
+  entries = {{"ok", "x", Action::kAllow}};  // An exception word.
+  EXPECT_TRUE(Lexicon::Compile(entries, EngineOptions()).ok());
+  entries = {{"!!!", "x", Action::kAllow}};
   EXPECT_FALSE(Lexicon::Compile(entries, EngineOptions()).ok());
   entries = {{std::string(65, 'a') + "b", "x", Action::kBlock}};
   EXPECT_TRUE(Lexicon::Compile(entries, EngineOptions()).ok());  // Runs fold.
@@ -181,6 +244,7 @@ TEST(CompileTest, ValidateEntryAgreesWithCompile) {
       {"博彩", "g", Action::kBlock},
       {"!!!", "g", Action::kBlock},
       {"ok", "g", Action::kAllow},
+      {"...", "g", Action::kAllow},
       {"f*ck", "g", Action::kMask},
       {std::string(200, 'x') + "y", "g", Action::kMask}};
   for (const LexiconEntry& e : cases) {
@@ -190,6 +254,58 @@ TEST(CompileTest, ValidateEntryAgreesWithCompile) {
   }
   EXPECT_TRUE(ValidateLexiconEntry(cases[0]).ok());
   EXPECT_FALSE(ValidateLexiconEntry(cases[1]).ok());
+}
+
+TEST(ExceptionTest, ExceptionWordsCancelTheMatchesInsideThem) {
+  auto lexicon = CompileTsv(
+      "百家乐\tg\tblock\n刷单\tf\tblock\n乐器行\tx\treview\n"
+      "casino\tg\treview\n"
+      "百家乐器\tx\tallow\n刷单词\tx\tallow\ncassino\tplace\tallow\n"
+      "asp.net\ttech\tallow\n");
+  for (const char* text :
+       {"我每天都在刷单词卡", "刷 單 詞", "The Battle of Monte Cassino",
+        "我用ASP.NET写了一个小网站", "百家乐器"}) {
+    EXPECT_FALSE(Hits(*lexicon, text)) << text;
+  }
+  // A match reaching outside the exception stands, as do the others.
+  EXPECT_THAT(Spans(*lexicon, "上百家乐器行"), ElementsAre("乐器行@3-6"));
+  EXPECT_THAT(Spans(*lexicon, "刷单兼职，刷单词"), ElementsAre("刷单@0-2"));
+  EXPECT_THAT(Spans(*lexicon, "百家乐 百家乐器"), ElementsAre("百家乐@0-3"));
+  EXPECT_TRUE(Hits(*lexicon, "casino"));
+  EXPECT_TRUE(Hits(*lexicon, "caaasino"));  // Not the exception's spelling.
+  EXPECT_TRUE(Hits(*lexicon, "asp.net.com"));
+  // Exceptions are never reported and leave the text unmasked.
+  const Verdict v = lexicon->Check("上百家乐器行");
+  ASSERT_EQ(v.matches.size(), 1u);
+  EXPECT_EQ(v.masked, "上百家＊＊＊");
+}
+
+TEST(DefaultLexiconTest, InflectedFormsAndSlang) {
+  auto lexicon = ::moderation::testing::DefaultLexicon();
+  for (const char* text :
+       {"what the fucking hell", "you motherfucker", "this is bullshit",
+        "a shitty article", "fvcking", "f*cking", "fuckoff", "菠菜网站推荐",
+        "最好的菠菜平台", "bjl稳赢计划", "人生就是搏"}) {
+    EXPECT_TRUE(Hits(*lexicon, text)) << text;
+  }
+  for (const char* text : {"今天的菠菜很新鲜", "Dickens", "shitake", "BJLs"}) {
+    EXPECT_FALSE(Hits(*lexicon, text)) << text;
+  }
+}
+
+TEST(DefaultLexiconTest, ExceptionWords) {
+  auto lexicon = ::moderation::testing::DefaultLexicon();
+  for (const char* text :
+       {"在这种情况下注意安全", "皮下注射胰岛素", "要增加群众的获得感",
+        "动物园的老虎机灵得很", "Monte Cassino", "I learned ASP.NET",
+        "Philip K. Dick's novels"}) {
+    EXPECT_FALSE(Hits(*lexicon, text)) << text;
+  }
+  // The keywords themselves, and matches reaching past an exception.
+  for (const char* text : {"百家乐", "下注明细", "加群领红包", "casino",
+                           "asp.net.xpj888.com", "dick"}) {
+    EXPECT_TRUE(Hits(*lexicon, text)) << text;
+  }
 }
 
 TEST(CompileTest, EmptyLexiconStillRunsDetectors) {

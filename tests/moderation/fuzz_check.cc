@@ -55,11 +55,12 @@ const moderation::Lexicon& FuzzLexicon() {
 }
 
 // One-character words, a digit word and a numeral word: the prefilter's
-// rarer paths.
+// rarer paths; and exception words around them.
 const moderation::Lexicon& EdgeLexicon() {
   static const auto* const lexicon = CompileForever(moderation::ParseLexiconTsv(
       "赌\tgambling\tblock\n8\tspam\treview\n零一\tspam\tmask\n"
-      "博彩\tgambling\tblock\n"));
+      "博彩\tgambling\tblock\n赌王\tpeople\tallow\n"
+      "上博彩票\tx\tallow\n"));
   return **lexicon;
 }
 

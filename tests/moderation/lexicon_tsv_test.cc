@@ -16,9 +16,10 @@ TEST(LexiconTsvTest, ParsesEntriesCommentsAndOptions) {
       "\n"
       "博彩\tgambling\tblock\r\n"
       "ass\tabuse\tmask\tmatch=any\n"
-      "中奖\tspam\treview\tmatch=word\n");
+      "中奖\tspam\treview\tmatch=word\n"
+      "百家乐器\tgambling\tallow\n");
   ASSERT_TRUE(entries.ok()) << entries.status();
-  ASSERT_EQ(entries->size(), 3u);
+  ASSERT_EQ(entries->size(), 4u);
   EXPECT_EQ((*entries)[0].word, "博彩");
   EXPECT_EQ((*entries)[0].category, "gambling");
   EXPECT_EQ((*entries)[0].action, Action::kBlock);
@@ -27,6 +28,7 @@ TEST(LexiconTsvTest, ParsesEntriesCommentsAndOptions) {
   EXPECT_EQ((*entries)[1].mode, WordMode::kAnywhere);
   EXPECT_EQ((*entries)[2].mode, WordMode::kWholeWord);
   EXPECT_EQ((*entries)[2].action, Action::kReview);
+  EXPECT_EQ((*entries)[3].action, Action::kAllow);  // An exception word.
 }
 
 TEST(LexiconTsvTest, ErrorsNameTheLine) {
@@ -35,7 +37,7 @@ TEST(LexiconTsvTest, ErrorsNameTheLine) {
     const char* message;
   } cases[] = {
       {"ok\tc\tblock\nbad line\n", "words.tsv:2: expected"},
-      {"ok\tc\tallow\n", "words.tsv:1: unknown action"},
+      {"ok\tc\tdeny\n", "words.tsv:1: unknown action"},
       {"ok\tc\tBLOCK\n", "unknown action"},
       {"\tc\tblock\n", "words.tsv:1: empty word"},
       {"w\t\tblock\n", "empty category"},

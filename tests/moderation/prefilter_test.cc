@@ -113,6 +113,21 @@ TEST_P(PrefilterTest, PassesWordsInEveryDisguise) {
   }
 }
 
+TEST_P(PrefilterTest, ExceptionWordsAreNotPatterns) {
+  // An exception word alone makes no match, so its first characters must
+  // not send text to the full pipeline; with a keyword, verdicts agree.
+  auto lexicon =
+      Compile("百家乐\tg\tblock\n上百家乐器\tx\tallow\n", GetParam());
+  // The exception's first pair (PairFilter), its first triple
+  // (TripleFilter).
+  EXPECT_TRUE(ProvesClean(*lexicon, GetParam() ? "上百家" : "上百"));
+  for (const char* text : {"上百家乐器行", "百家乐", "上百家乐", "上百家"}) {
+    ExpectSameVerdict(*lexicon, text);
+  }
+  EXPECT_EQ(lexicon->Check("上百家乐器行").action, Action::kAllow);
+  EXPECT_EQ(lexicon->Check("上百家乐").action, Action::kBlock);
+}
+
 TEST_P(PrefilterTest, LeavesToTheFullPipeline) {
   for (const char* text : {
            "hello",                   // Latin letters: leetspeak, URLs.

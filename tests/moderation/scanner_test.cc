@@ -51,6 +51,9 @@ TEST(NormalizationTest, LookAlikesAndAccents) {
   EXPECT_EQ(Normalized("раураl"), "paypal");  // Cyrillic р, а, у.
   EXPECT_EQ(Normalized("ΚΟΑ"), "koa");        // Greek capitals.
   EXPECT_EQ(Normalized("fück café"), "fuckcafe");
+  // Named after their letter: small capitals, hooked and script forms.
+  EXPECT_EQ(Normalized("ꜰᴜᴄᴋ ƒuck ɡ ʙᴀᴄᴄᴀʀᴀᴛ"), "fuckfuckgbac(2)arat");
+  EXPECT_EQ(Normalized("ɐǝ"), "ɐǝ");    // Turned letters are other letters.
   EXPECT_EQ(Normalized("mm"), "m(2)");  // Not "rnrn": ASCII stays itself.
   EXPECT_EQ(Normalized("カタカナ"), "カタカナ");
 }
@@ -84,6 +87,8 @@ TEST(ScannerTest, Leetspeak) {
   EXPECT_EQ(Normalized("$hit"), "shit");
   EXPECT_EQ(Normalized("@ss"), "as(2)");
   EXPECT_EQ(Normalized("a$$"), "as(2)");
+  EXPECT_EQ(Normalized("你@ss"), "你as(2)");  // Chinese is not a letter.
+  EXPECT_EQ(Normalized("5$hit"), "5hit");     // A digit is.
   EXPECT_EQ(Normalized("f*ck"), "f?ck");
   EXPECT_EQ(Normalized("f**k"), "f??k");
   EXPECT_EQ(Normalized("f*u*c*k"), "fuck");
@@ -93,6 +98,22 @@ TEST(ScannerTest, Leetspeak) {
   EXPECT_EQ(Normalized("hi! you"), "hiyou");
   EXPECT_EQ(Normalized("a*"), "a");
   EXPECT_EQ(Normalized("fu2k"), "fu2k");  // '2' has no letter reading.
+}
+
+TEST(ScannerTest, LeetspeakAtWordStartAndSpelledOut) {
+  EXPECT_EQ(Normalized("1d10t"), "idiot");
+  EXPECT_EQ(Normalized("这些1diot们"), "这些idiot们");
+  EXPECT_EQ(Normalized("b.3.t.3.6.5"), "bet365");
+  EXPECT_EQ(Normalized("b-3-t-3-6-5"), "bet365");
+  EXPECT_EQ(Normalized("s h 1 t"), "shit");
+  // Numbers stay numbers: more than two digits, a digit after digits, a
+  // digit between words or between letters spelled with other separators.
+  EXPECT_EQ(Normalized("2024abc"), "2024abc");
+  EXPECT_EQ(Normalized("7 8a"), "78a");
+  EXPECT_EQ(Normalized("a 1 bc"), "a1bc");
+  EXPECT_EQ(Normalized("a.1 b"), "a1b");
+  EXPECT_EQ(Normalized("5G网络"), "5g网络");
+  EXPECT_EQ(Normalized("13O12345678"), "13o12345678");
 }
 
 TEST(Utf8Test, DecodeRejectsMalformed) {
