@@ -19,7 +19,7 @@
 //   clear pending|reported approve|reject [--article=ID] [--reason=TEXT]
 //   policy ARTICLE [post|pre|closed]
 //   keywords list [--page_size=N] [--page_token=T]
-//   keywords add WORD CATEGORY mask|review|block
+//   keywords add WORD CATEGORY mask|review|block|allow (allow: an exception word)
 //   keywords remove WORD
 //   ban | unban USER [--reason=TEXT]
 //   audit [--page_size=N] [--page_token=T]

@@ -24,16 +24,18 @@ inline v1::ModerationAction ToProtoAction(moderation::Action action) {
   return v1::MODERATION_ACTION_UNSPECIFIED;
 }
 
+// REQUIRES: a known action other than UNSPECIFIED (validated requests and
+// stored keywords); anything else reads as BLOCK, never as an exception.
 inline moderation::Action FromProtoAction(v1::ModerationAction action) {
   switch (action) {
+    case v1::MODERATION_ACTION_ALLOW:
+      return moderation::Action::kAllow;
     case v1::MODERATION_ACTION_MASK:
       return moderation::Action::kMask;
     case v1::MODERATION_ACTION_REVIEW:
       return moderation::Action::kReview;
-    case v1::MODERATION_ACTION_BLOCK:
-      return moderation::Action::kBlock;
     default:
-      return moderation::Action::kAllow;
+      return moderation::Action::kBlock;
   }
 }
 

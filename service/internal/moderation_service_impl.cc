@@ -473,11 +473,12 @@ absl::Status ModerationServiceImpl::DoUpdateKeywords(
           absl::StrCat(field, ".category must be 1 to ", kMaxKeywordChars,
                        " characters on one line"));
     }
-    if (k.action() != v1::MODERATION_ACTION_MASK &&
+    if (k.action() != v1::MODERATION_ACTION_ALLOW &&
+        k.action() != v1::MODERATION_ACTION_MASK &&
         k.action() != v1::MODERATION_ACTION_REVIEW &&
         k.action() != v1::MODERATION_ACTION_BLOCK) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ".action must be MASK, REVIEW or BLOCK"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ".action must be MASK, REVIEW, BLOCK or ALLOW (an exception)"));
     }
     if (!v1::KeywordScope_IsValid(k.scope())) {
       return absl::InvalidArgumentError(

@@ -32,8 +32,11 @@ absl::Status Malformed(absl::string_view what) {
       absl::StrCat("moderation store: unexpected reply shape for ", what));
 }
 
+// The engine's own action names ("allow" marks an exception word).
 const char* ActionWord(v1::ModerationAction action) {
   switch (action) {
+    case v1::MODERATION_ACTION_ALLOW:
+      return "allow";
     case v1::MODERATION_ACTION_MASK:
       return "mask";
     case v1::MODERATION_ACTION_REVIEW:
@@ -43,7 +46,9 @@ const char* ActionWord(v1::ModerationAction action) {
   }
 }
 
+// An unknown word reads as block: a keyword is never silently disarmed.
 v1::ModerationAction ActionFromWord(absl::string_view word) {
+  if (word == "allow") return v1::MODERATION_ACTION_ALLOW;
   if (word == "mask") return v1::MODERATION_ACTION_MASK;
   if (word == "review") return v1::MODERATION_ACTION_REVIEW;
   return v1::MODERATION_ACTION_BLOCK;

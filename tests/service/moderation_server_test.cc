@@ -501,7 +501,7 @@ TEST_F(ModerationServerTest, KeywordsListAndValidate) {
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("add[0]"));
   k->set_word("fine");
-  k->set_action(v1::MODERATION_ACTION_ALLOW);
+  k->set_action(v1::MODERATION_ACTION_UNSPECIFIED);
   EXPECT_EQ(mod_->UpdateKeywords(bad).status().code(),
             absl::StatusCode::kInvalidArgument);
   v1::UpdateKeywordsRequest none;
@@ -534,6 +534,21 @@ TEST_F(ModerationServerTest, EveryModerationCallNeedsAToken) {
   EXPECT_EQ(mod_->GetArticlePolicy("a")->policy(), v1::POLICY_POST_MODERATION);
 }
 
+// Posts `post` every 50 ms until moderation gives it status `want` (a
+// keyword change reaching a replica), for up to 5 s; returns the last status.
+v1::CommentStatus PostUntil(Client& client, const v1::PostCommentRequest& post,
+                            v1::CommentStatus want) {
+  v1::CommentStatus status = v1::COMMENT_STATUS_UNSPECIFIED;
+  const absl::Time give_up = absl::Now() + absl::Seconds(5);
+  while (absl::Now() < give_up) {
+    absl::StatusOr<v1::PostCommentResponse> posted = client.PostComment(post);
+    if (posted.ok()) status = posted->comment().status();
+    if (status == want) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return status;
+}
+
 // Two replicas over one Redis: a keyword added through one is applied by the
 // other within a second; removing it frees the text again.
 TEST(ModerationReplicasTest, KeywordUpdatesReachEveryReplica) {
@@ -555,14 +570,8 @@ TEST(ModerationReplicasTest, KeywordUpdatesReachEveryReplica) {
   k->set_category("spam");
   k->set_action(v1::MODERATION_ACTION_BLOCK);
   ASSERT_TRUE(mod.UpdateKeywords(add).ok());
-  const absl::Time start = absl::Now();
-  v1::CommentStatus status = v1::COMMENT_STATUS_PUBLISHED;
-  while (status != v1::COMMENT_STATUS_REJECTED &&
-         absl::Now() - start < absl::Seconds(5)) {
-    absl::SleepFor(absl::Milliseconds(50));
-    status = reader.PostComment(post)->comment().status();
-  }
-  EXPECT_EQ(status, v1::COMMENT_STATUS_REJECTED);
+  EXPECT_EQ(PostUntil(reader, post, v1::COMMENT_STATUS_REJECTED),
+            v1::COMMENT_STATUS_REJECTED);
 
   // A scope override: "anywhere" also matches inside longer words.
   v1::UpdateKeywordsRequest scoped;
@@ -574,12 +583,8 @@ TEST(ModerationReplicasTest, KeywordUpdatesReachEveryReplica) {
   ASSERT_TRUE(mod.UpdateKeywords(scoped).ok());
   v1::PostCommentRequest glued = post;
   glued.set_body("superrolexdeals");
-  v1::CommentStatus glued_status = v1::COMMENT_STATUS_PUBLISHED;
-  for (int i = 0; i < 100 && glued_status != v1::COMMENT_STATUS_PENDING; ++i) {
-    absl::SleepFor(absl::Milliseconds(50));
-    glued_status = reader.PostComment(glued)->comment().status();
-  }
-  EXPECT_EQ(glued_status, v1::COMMENT_STATUS_PENDING);
+  EXPECT_EQ(PostUntil(reader, glued, v1::COMMENT_STATUS_PENDING),
+            v1::COMMENT_STATUS_PENDING);
   v1::ListKeywordsRequest list;
   list.set_page_size(1000);
   bool listed = false;
@@ -595,13 +600,48 @@ TEST(ModerationReplicasTest, KeywordUpdatesReachEveryReplica) {
   v1::UpdateKeywordsRequest remove;
   remove.add_remove("cheapwatches");
   ASSERT_TRUE(mod.UpdateKeywords(remove).ok());
-  const absl::Time again = absl::Now();
-  while (status != v1::COMMENT_STATUS_PUBLISHED &&
-         absl::Now() - again < absl::Seconds(5)) {
-    absl::SleepFor(absl::Milliseconds(50));
-    status = reader.PostComment(post)->comment().status();
+  EXPECT_EQ(PostUntil(reader, post, v1::COMMENT_STATUS_PUBLISHED),
+            v1::COMMENT_STATUS_PUBLISHED);
+}
+
+// An exception word (action ALLOW), added through one replica, lets the
+// other publish text where the keyword only sits inside it; the keyword
+// still blocks elsewhere, and the exception lists as ALLOW.
+TEST(ModerationReplicasTest, ExceptionWordsExcuseTheKeywordInside) {
+  ModerationFixture fixture;
+  testing::CommentServerProcess& one = fixture.StartServer();
+  testing::CommentServerProcess& two = fixture.StartServer();
+  ModerationClient mod({.target = one.target(), .bearer_token = kToken});
+  Client reader({.target = two.target()});
+  v1::PostCommentRequest news;
+  news.set_article_id("exceptions");
+  news.set_author_id("u");
+  news.set_body("澳门博彩业收入同比增长");
+  EXPECT_EQ(reader.PostComment(news)->comment().status(),
+            v1::COMMENT_STATUS_REJECTED);  // 博彩 blocks.
+
+  v1::UpdateKeywordsRequest add;
+  auto* k = add.add_add();
+  k->set_word("博彩业");
+  k->set_category("exception");
+  k->set_action(v1::MODERATION_ACTION_ALLOW);
+  ASSERT_TRUE(mod.UpdateKeywords(add).ok());
+  EXPECT_EQ(PostUntil(reader, news, v1::COMMENT_STATUS_PUBLISHED),
+            v1::COMMENT_STATUS_PUBLISHED);
+  v1::PostCommentRequest spam = news;
+  spam.set_body("来玩博彩，稳赚");
+  EXPECT_EQ(reader.PostComment(spam)->comment().status(),
+            v1::COMMENT_STATUS_REJECTED);
+
+  v1::ListKeywordsRequest list;
+  list.set_page_size(1000);
+  absl::StatusOr<v1::ListKeywordsResponse> keywords = mod.ListKeywords(list);
+  ASSERT_TRUE(keywords.ok()) << keywords.status();
+  v1::ModerationAction listed = v1::MODERATION_ACTION_UNSPECIFIED;
+  for (const auto& keyword : keywords->keywords()) {
+    if (keyword.word() == "博彩业") listed = keyword.action();
   }
-  EXPECT_EQ(status, v1::COMMENT_STATUS_PUBLISHED);
+  EXPECT_EQ(listed, v1::MODERATION_ACTION_ALLOW);
 }
 
 // A replica that starts while Redis is down moderates with its --lexicon,
