@@ -10,7 +10,9 @@
 #include <thread>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "moderation/moderation.h"
 #include "service/internal/comment_service_impl.h"
@@ -110,9 +112,16 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 }
 
 absl::StatusOr<RedisClientOptions> RedisOptionsFrom(const ServerOptions& o) {
-  absl::StatusOr<RedisEndpoint> endpoint = RedisEndpoint::Parse(o.redis);
-  if (!endpoint.ok()) return endpoint.status();
-  RedisClientOptions redis{*std::move(endpoint), o.redis_connections};
+  // "URL[,URL...]": the others are more nodes of the same cluster.
+  std::vector<RedisEndpoint> endpoints;
+  for (absl::string_view url : absl::StrSplit(o.redis, ',')) {
+    absl::StatusOr<RedisEndpoint> endpoint =
+        RedisEndpoint::Parse(std::string(absl::StripAsciiWhitespace(url)));
+    if (!endpoint.ok()) return endpoint.status();
+    endpoints.push_back(*std::move(endpoint));
+  }
+  RedisClientOptions redis{endpoints.front(), o.redis_connections};
+  redis.other_seeds.assign(endpoints.begin() + 1, endpoints.end());
   redis.username = o.redis_username;
   if (!o.redis_password_path.empty()) {
     absl::StatusOr<std::string> text = ReadFile(o.redis_password_path);

@@ -5,10 +5,10 @@
 //
 // A CommentServer serves comments.v1.CommentService (proto/comments/v1/
 // comments.proto) and comments.v1.ModerationService (moderation.proto), the
-// gRPC health service and server reflection, over one
-// Redis (standalone; every key of an article shares a hash tag, so the
-// layout is ready for Redis Cluster). Replicas hold no state between calls:
-// run as many as the load needs against the same Redis.
+// gRPC health service and server reflection, over one Redis or a Redis
+// Cluster (found by itself: every key of an article shares a hash tag, so an
+// article is one slot). Replicas hold no state between calls: run as many
+// as the load needs against the same Redis.
 
 #include <memory>
 #include <string>
@@ -22,7 +22,9 @@ struct ServerOptions {
   // gRPC listening address: "HOST:PORT" (port 0 picks a free one; see
   // CommentServer::port) or "unix:/path/to.sock".
   std::string listen = "127.0.0.1:50051";
-  // "redis://HOST:PORT" or "unix:///path/to.sock".
+  // "redis://HOST:PORT" or "unix:///path/to.sock"; for a Redis Cluster,
+  // any of its nodes, or several separated by commas (tried in turn for the
+  // slot table while the first does not answer).
   std::string redis = "redis://127.0.0.1:6379";
   // File whose first line is the password Redis requires (`requirepass`,
   // or `redis_username`'s ACL password); empty: no AUTH. A file, not a

@@ -127,6 +127,9 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     for (std::atomic<Node*>& owner : owners_) {
       owner.store(nullptr, std::memory_order_relaxed);
     }
+    for (const RedisEndpoint& endpoint : options.other_seeds) {
+      other_seeds_.push_back(AddNode(endpoint));
+    }
     RequestTopology();
   }
 
@@ -440,8 +443,12 @@ class RedisClient::Impl final : public RedisConnectionObserver {
       }
       topology_pending_ = true;
       std::vector<Node*> candidates = {seed_};
+      for (Node* node : other_seeds_) candidates.push_back(node);
       for (Node* node : primaries_) {
-        if (node != seed_) candidates.push_back(node);
+        if (std::find(candidates.begin(), candidates.end(), node) ==
+            candidates.end()) {
+          candidates.push_back(node);
+        }
       }
       asked = candidates[topology_turn_++ % candidates.size()];
     }
@@ -528,7 +535,8 @@ class RedisClient::Impl final : public RedisConnectionObserver {
   absl::Time next_topology_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   size_t topology_turn_ ABSL_GUARDED_BY(mu_) = 0;
 
-  Node* const seed_;  // The configured endpoint.
+  Node* const seed_;                // The configured endpoint.
+  std::vector<Node*> other_seeds_;  // Set in the constructor only.
 };
 
 RedisClient::RedisClient(RedisClientOptions options)

@@ -78,6 +78,10 @@ struct RedisClientOptions {
   // sets. A refusal fails the connection like any other connect error.
   std::string username;
   std::string password;
+  // More nodes of the same Redis Cluster to read the slot table from when
+  // `endpoint` does not answer (at start, say). Calls go to `endpoint` until
+  // a table has been read.
+  std::vector<RedisEndpoint> other_seeds;
 };
 
 // Arguments of one command, passed to Redis as binary-safe strings.

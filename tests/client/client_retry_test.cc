@@ -186,9 +186,14 @@ TEST(ClientRetryTest, FetchCommentBlockGetsAllThree) {
   testing::CommentServerProcess server;
   ASSERT_TRUE(server.Start(redis.url()));
   Client client({.target = server.target()});
-  std::string first, second;
-  first = client.PostComment(Post("block", "one"))->comment().comment_id();
-  second = client.PostComment(Post("block", "two"))->comment().comment_id();
+  absl::StatusOr<v1::PostCommentResponse> one =
+      client.PostComment(Post("block", "one"));
+  absl::StatusOr<v1::PostCommentResponse> two =
+      client.PostComment(Post("block", "two"));
+  ASSERT_TRUE(one.ok()) << one.status();
+  ASSERT_TRUE(two.ok()) << two.status();
+  const std::string first = one->comment().comment_id();
+  const std::string second = two->comment().comment_id();
   ASSERT_TRUE(client.LikeComment("block", first, "fan").ok());
   absl::StatusOr<CommentBlock> block = client.FetchCommentBlock("block", 10);
   ASSERT_TRUE(block.ok()) << block.status();

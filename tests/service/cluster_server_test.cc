@@ -33,8 +33,9 @@ class ClusterServerTest : public ::testing::Test {
     std::ofstream(tokens) << kToken << " alice\n";
     for (auto*& server : servers_) {
       server = new testing::CommentServerProcess();
+      // Two seeds, as an operator would give them.
       ASSERT_TRUE(server->Start(
-          cluster_->seed_url(),
+          cluster_->seed_url() + "," + cluster_->url(1),
           {"--lexicon=" + std::string(TEST_LEXICON),
            "--moderator_tokens=" + tokens, "--report_threshold=2",
            "--keyword_poll_interval=100ms", "--queue_repair_interval=200ms"}));

@@ -720,11 +720,15 @@ TEST(CommentServerLifecycleTest, ReflectionListsTheServices) {
 TEST(CommentServerLifecycleTest, BadFlagsExitNonZero) {
   testing::RedisServer redis;
   ASSERT_TRUE(redis.Start());
-  testing::CommentServerProcess server;
-  EXPECT_FALSE(server.Start("mysql://nope"));
-  const int status = server.Stop(SIGTERM);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_NE(WEXITSTATUS(status), 0);
+  // A bad address, alone or after a good one in a list of cluster seeds.
+  for (const std::string& redis_flag :
+       {std::string("mysql://nope"), redis.url() + ",redis://h:0"}) {
+    testing::CommentServerProcess server;
+    EXPECT_FALSE(server.Start(redis_flag)) << redis_flag;
+    const int status = server.Stop(SIGTERM);
+    ASSERT_TRUE(WIFEXITED(status)) << redis_flag;
+    EXPECT_NE(WEXITSTATUS(status), 0) << redis_flag;
+  }
 }
 
 }  // namespace

@@ -229,6 +229,29 @@ TEST(RedisClusterDetectionTest, AClusterFoundLateIsRoutedOnceItsTableIsRead) {
   EXPECT_EQ(got->str, "v");
 }
 
+TEST(RedisClusterDetectionTest, OtherSeedsFindTheClusterWhenTheFirstIsDown) {
+  testing::RedisCluster cluster(/*primaries=*/3);
+  ASSERT_TRUE(cluster.Start());
+  cluster.StopNode(0);
+  RedisClientOptions options{RedisEndpoint::Parse(cluster.url(0)).value(),
+                             /*connections=*/1, absl::Milliseconds(500),
+                             absl::Milliseconds(20)};
+  options.other_seeds.push_back(RedisEndpoint::Parse(cluster.url(2)).value());
+  RedisClient client(options);
+  const std::string key = KeyInSlot(6000);  // Primary 1's.
+  // The first calls go to the dead seed while the table is asked of the
+  // seeds in turn; then they are routed past it.
+  absl::Status set = absl::UnavailableError("not tried");
+  const absl::Time give_up = absl::Now() + absl::Seconds(5);
+  while (!set.ok() && absl::Now() < give_up) {
+    set = client.Command({"SET", key, "v"}, Soon()).status();
+    if (!set.ok()) absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_TRUE(set.ok()) << set;
+  EXPECT_TRUE(client.cluster());
+  EXPECT_EQ(cluster.Query(1, "GET " + key), "v");
+}
+
 TEST(RedisClusterDetectionTest, AStandaloneServerIsNotACluster) {
   testing::RedisServer redis;
   ASSERT_TRUE(redis.Start());
