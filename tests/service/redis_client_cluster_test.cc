@@ -1,9 +1,11 @@
 // RedisClient against a real Redis Cluster of three primaries: routing by
 // slot, pipelines split across primaries, SCAN over all of them, and the
 // redirections a cluster sends while slots move or a primary fails over.
+#include <atomic>
 #include <cstdlib>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -184,6 +186,54 @@ TEST_F(RedisClusterClientTest, FollowsAskWhileASlotIsMigrating) {
   absl::StatusOr<RedisReply> after = client.Command({"GET", moved}, Soon());
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_EQ(after->str, "m");
+}
+
+// Writes racing slot moves: every INCR that succeeded counted exactly once
+// (a MOVED or ASK reply means Redis ran nothing, so following it never runs
+// a command twice), and none failed but for a passing refusal.
+TEST_F(RedisClusterClientTest, WritesDuringReshardingCountExactlyOnce) {
+  RedisClient client = ClientOf(cluster_.seed_url());
+  ASSERT_TRUE(client.Command({"PING"}, Soon()).ok());
+  constexpr int kKeys = 12;
+  std::vector<std::string> keys;
+  for (int i = 0; i < kKeys; ++i) keys.push_back(KeyInSlot(1000 * i + 7));
+  std::vector<std::atomic<int>> counted(kKeys);
+  std::atomic<bool> stop{false};
+  std::atomic<int> unexpected{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = t; !stop.load(); ++i) {
+        const int k = i % kKeys;
+        absl::StatusOr<RedisReply> r =
+            client.Command({"INCR", keys[k]}, Soon());
+        if (r.ok()) {
+          ++counted[k];
+        } else if (!absl::IsUnavailable(r.status())) {
+          ++unexpected;  // DEADLINE_EXCEEDED would leave the count unknown.
+        }
+      }
+    });
+  }
+  // Each key's slot moves to the next primary, twice over.
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < kKeys; ++i) {
+      const int slot = 1000 * i + 7;
+      ASSERT_TRUE(cluster_.MoveSlot(slot, (cluster_.OwnerOf(slot) + 1) % 3));
+    }
+  }
+  stop = true;
+  for (std::thread& writer : writers) writer.join();
+  EXPECT_EQ(unexpected.load(), 0);
+  int total = 0;
+  for (int k = 0; k < kKeys; ++k) {
+    absl::StatusOr<RedisReply> value = client.Command({"GET", keys[k]}, Soon());
+    ASSERT_TRUE(value.ok()) << value.status();
+    EXPECT_EQ(value->str, absl::StrCat(counted[k].load())) << keys[k];
+    total += counted[k].load();
+  }
+  EXPECT_GT(total, 100);
+  EXPECT_GT(MovedReplies(), 0);  // The writes did race the moves.
 }
 
 TEST(RedisClusterFailoverTest, RidesOutAFailover) {
