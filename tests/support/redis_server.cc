@@ -63,6 +63,7 @@ bool RedisServer::Start() {
                                    "--dir", dir_.path(),
                                    "--daemonize", "no",
                                    "--enable-debug-command", "local"};
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   if (!password_.empty()) {
     argv.push_back("--requirepass");
     argv.push_back(password_);

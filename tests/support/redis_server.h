@@ -2,6 +2,7 @@
 #define COMMENTS_TESTS_SUPPORT_REDIS_SERVER_H_
 
 #include <string>
+#include <vector>
 
 #include "tests/support/subprocess.h"
 
@@ -19,6 +20,11 @@ class RedisServer final {
   // Makes the server require `password` (requirepass) from its next Start;
   // Query authenticates with it.
   void set_password(std::string password) { password_ = std::move(password); }
+
+  // More redis-server arguments for every later Start ("--name", "value").
+  void set_extra_args(std::vector<std::string> args) {
+    extra_args_ = std::move(args);
+  }
 
   // Starts (or restarts) the server and waits until it answers PING.
   // Returns false if it does not within a few seconds.
@@ -45,6 +51,7 @@ class RedisServer final {
   Subprocess process_;
   int cluster_port_ = 0;  // Under COMMENTS_TEST_REDIS_CLUSTER=1.
   std::string password_;
+  std::vector<std::string> extra_args_;
 };
 
 }  // namespace comments::testing
