@@ -44,6 +44,11 @@ bool IsLabelChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
 }
 
+// Full-width ASCII ("１３８", "ｃｏｍ") as ASCII.
+char32_t NarrowAscii(char32_t c) {
+  return c >= 0xFF01 && c <= 0xFF5E ? c - 0xFEE0 : c;
+}
+
 // What Fold writes for a code point that is neither a URL character nor
 // whitespace: it ends any label.
 constexpr char kOther = '\x01';
@@ -61,7 +66,7 @@ void Fold(const CharTable& table, std::string_view text, std::string* out) {
   while (p < end) {
     char32_t c;
     p += DecodeUtf8(p, end, &c);
-    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // Full-width ASCII.
+    c = NarrowAscii(c);
     const uint32_t e = table.Lookup(c);
     char folded = kOther;
     if (c == '.' || c == 0x3002 || c == 0xFF61 || c == U'点' || c == U'點') {
@@ -246,8 +251,7 @@ class NumberReader final {
     while (p < stop) {
       char32_t c;
       p += DecodeUtf8(p, stop, &c);
-      if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // Full-width ASCII.
-      code_points_.push_back(c);
+      code_points_.push_back(NarrowAscii(c));
     }
   }
 

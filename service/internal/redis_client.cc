@@ -24,6 +24,22 @@ namespace {
 // Calls in flight on a node's first connection before others are used.
 constexpr int kCallsBeforeSpilling = 32;
 
+RedisEndpoint TcpEndpoint(const std::string& host, int port) {
+  RedisEndpoint endpoint;
+  endpoint.host = host;
+  endpoint.port = port;
+  return endpoint;
+}
+
+// A blocking call waits on an I/O thread: from one, it would wait on itself.
+absl::Status MayBlock() {
+  if (OnRedisIoThread()) {
+    return absl::FailedPreconditionError(
+        "redis: blocking call on the client's own I/O thread");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<RedisEndpoint> RedisEndpoint::Parse(const std::string& url) {
@@ -423,9 +439,7 @@ class RedisClient::Impl final : public RedisConnectionObserver {
 
   Node* NodeAtLocked(const std::string& host, int port)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    RedisEndpoint endpoint;
-    endpoint.host = host;
-    endpoint.port = port;
+    const RedisEndpoint endpoint = TcpEndpoint(host, port);
     auto it = by_address_.find(endpoint.ToString());
     if (it != by_address_.end()) return it->second;
     return AddNodeLocked(endpoint);
@@ -496,10 +510,8 @@ class RedisClient::Impl final : public RedisConnectionObserver {
                     range.host.empty() ? asked->endpoint().host : range.host,
                     range.port);
       if (range.node_id == myid.str && !range.host.empty()) {
-        RedisEndpoint announced;
-        announced.host = range.host;
-        announced.port = range.port;
-        by_address_.try_emplace(announced.ToString(), asked);
+        by_address_.try_emplace(TcpEndpoint(range.host, range.port).ToString(),
+                                asked);
       }
       for (int slot = range.first; slot <= range.last; ++slot) {
         owners[slot] = node;
@@ -566,10 +578,7 @@ void RedisClient::Send(RedisBatch batch, absl::Time deadline, RedisDone done) {
 absl::Status RedisClient::Scan(
     const RedisArgv& options, absl::Time deadline,
     absl::FunctionRef<absl::Status(const RedisReply& keys)> page) {
-  if (OnRedisIoThread()) {
-    return absl::FailedPreconditionError(
-        "redis: blocking call on the client's own I/O thread");
-  }
+  if (absl::Status s = MayBlock(); !s.ok()) return s;
   return impl_->Scan(options, deadline, page);
 }
 
@@ -577,10 +586,7 @@ bool RedisClient::cluster() const { return impl_->cluster(); }
 
 absl::StatusOr<RedisReplies> RedisClient::Wait(RedisBatch batch,
                                                absl::Time deadline) {
-  if (OnRedisIoThread()) {
-    return absl::FailedPreconditionError(
-        "redis: blocking call on the client's own I/O thread");
-  }
+  if (absl::Status s = MayBlock(); !s.ok()) return s;
   return Await<RedisReplies>([&](RedisDone done) {
     Send(std::move(batch), deadline, std::move(done));
   });

@@ -1,7 +1,6 @@
 #ifndef COMMENTS_SERVICE_INTERNAL_REDIS_CLIENT_H_
 #define COMMENTS_SERVICE_INTERNAL_REDIS_CLIENT_H_
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>

@@ -160,8 +160,6 @@ class RedisConnection::Loop final {
   // Calls submitted and not yet answered.
   int waiting() const { return waiting_.load(std::memory_order_relaxed); }
 
-  const RedisEndpoint& endpoint() const { return endpoint_; }
-
  private:
   struct Call {
     size_t expected = 0;
@@ -482,10 +480,6 @@ void RedisConnection::Submit(std::string wire, size_t commands,
 void RedisConnection::Stop() { loop_->Stop(); }
 
 int RedisConnection::waiting() const { return loop_->waiting(); }
-
-const RedisEndpoint& RedisConnection::endpoint() const {
-  return loop_->endpoint();
-}
 
 bool OnRedisIoThread() { return t_on_io_thread; }
 

@@ -58,8 +58,6 @@ class RedisConnection final {
   // Calls submitted and not yet answered.
   int waiting() const;
 
-  const RedisEndpoint& endpoint() const;
-
  private:
   class Loop;
   std::unique_ptr<Loop> loop_;

@@ -20,10 +20,14 @@ namespace {
 
 absl::Time Soon() { return absl::Now() + absl::Seconds(5); }
 
+RedisClientOptions OptionsOf(const std::string& url) {
+  return RedisClientOptions{RedisEndpoint::Parse(url).value(),
+                            /*connections=*/2, absl::Milliseconds(500),
+                            absl::Milliseconds(20)};
+}
+
 RedisClient ClientOf(const std::string& url) {
-  return RedisClient(RedisClientOptions{
-      RedisEndpoint::Parse(url).value(),
-      /*connections=*/2, absl::Milliseconds(500), absl::Milliseconds(20)});
+  return RedisClient(OptionsOf(url));
 }
 
 // A key of the given slot (the first "k<i>" that hashes there).
@@ -283,9 +287,7 @@ TEST(RedisClusterDetectionTest, OtherSeedsFindTheClusterWhenTheFirstIsDown) {
   testing::RedisCluster cluster(/*primaries=*/3);
   ASSERT_TRUE(cluster.Start());
   cluster.StopNode(0);
-  RedisClientOptions options{RedisEndpoint::Parse(cluster.url(0)).value(),
-                             /*connections=*/1, absl::Milliseconds(500),
-                             absl::Milliseconds(20)};
+  RedisClientOptions options = OptionsOf(cluster.url(0));
   options.other_seeds.push_back(RedisEndpoint::Parse(cluster.url(2)).value());
   RedisClient client(options);
   const std::string key = KeyInSlot(6000);  // Primary 1's.
