@@ -71,10 +71,12 @@ absl::StatusOr<v1::PostCommentResponse> Client::PostComment(
 }
 
 absl::StatusOr<v1::Comment> Client::GetComment(const std::string& article_id,
-                                               const std::string& comment_id) {
+                                               const std::string& comment_id,
+                                               const std::string& viewer_id) {
   v1::GetCommentRequest request;
   request.set_article_id(article_id);
   request.set_comment_id(comment_id);
+  request.set_viewer_id(viewer_id);
   return client_internal::UnaryCall<v1::Comment>(
       *stub_, &v1::CommentService::Stub::GetComment, request, options_);
 }

@@ -76,8 +76,11 @@ class Client final {
 
   absl::StatusOr<v1::PostCommentResponse> PostComment(
       const v1::PostCommentRequest& request);
+  // With `viewer_id` the comment's author, a held or refused comment is
+  // returned too (see GetComment in comments.proto).
   absl::StatusOr<v1::Comment> GetComment(const std::string& article_id,
-                                         const std::string& comment_id);
+                                         const std::string& comment_id,
+                                         const std::string& viewer_id = "");
   absl::StatusOr<v1::ListCommentsResponse> ListComments(
       const v1::ListCommentsRequest& request);
   absl::StatusOr<v1::LikeCommentResponse> LikeComment(

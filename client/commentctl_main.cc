@@ -4,7 +4,7 @@
 //
 // Commands:
 //   post ARTICLE AUTHOR BODY [--parent=ID] [--name=NAME] [--key=IDEMPOTENCY]
-//   get ARTICLE COMMENT
+//   get ARTICLE COMMENT [--viewer=USER]
 //   list ARTICLE [--order=hot|newest|oldest] [--parent=ID] [--page_size=N]
 //        [--page_token=T]
 //   like | unlike ARTICLE COMMENT USER
@@ -50,6 +50,8 @@ ABSL_FLAG(absl::Duration, deadline, absl::Seconds(5), "Deadline of a call");
 ABSL_FLAG(std::string, parent, "", "post/list: the parent comment");
 ABSL_FLAG(std::string, name, "", "post: the author's display name");
 ABSL_FLAG(std::string, key, "", "post: idempotency key");
+ABSL_FLAG(std::string, viewer, "",
+          "get: the reading user (an author sees their held comment)");
 ABSL_FLAG(std::string, order, "newest", "list: hot, newest or oldest");
 ABSL_FLAG(int, page_size, 20, "list: comments per page");
 ABSL_FLAG(std::string, page_token, "", "list: next_page_token of a page");
@@ -309,7 +311,8 @@ int Run(const std::vector<std::string>& args) {
     return 0;
   }
   if (command == "get" && need(2)) {
-    auto got = client.GetComment(args[1], args[2]);
+    auto got =
+        client.GetComment(args[1], args[2], absl::GetFlag(FLAGS_viewer));
     if (!got.ok()) return Fail(got.status());
     json ? PrintJson(*got) : PrintComment(*got);
     return 0;

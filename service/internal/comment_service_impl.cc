@@ -247,19 +247,22 @@ void CommentServiceImpl::Like(const std::string& article_id,
 void CommentServiceImpl::Get(const v1::GetCommentRequest& request,
                              absl::Time deadline, v1::Comment* response,
                              StatusCallback done) {
-  if (absl::Status s =
-          ValidateCommentRef(request.article_id(), request.comment_id());
-      !s.ok()) {
-    return std::move(done)(s);
+  absl::Status s =
+      ValidateCommentRef(request.article_id(), request.comment_id());
+  if (s.ok() && !request.viewer_id().empty()) {
+    s = ValidateUserId(request.viewer_id(), "viewer_id");
   }
+  if (!s.ok()) return std::move(done)(s);
   store_->Get({request.article_id(), request.comment_id()}, deadline,
-              [response, done = std::move(done)](
+              [response, viewer = request.viewer_id(), done = std::move(done)](
                   absl::StatusOr<StoredComment> stored) mutable {
                 if (!stored.ok()) return std::move(done)(stored.status());
                 const v1::Comment& comment = stored->comment;
-                // Held and refused comments are not the public's to read.
-                if (comment.status() == v1::COMMENT_STATUS_PENDING ||
-                    comment.status() == v1::COMMENT_STATUS_REJECTED) {
+                // Held and refused comments are not the public's to read,
+                // but their author may see where they stand.
+                if ((comment.status() == v1::COMMENT_STATUS_PENDING ||
+                     comment.status() == v1::COMMENT_STATUS_REJECTED) &&
+                    (viewer.empty() || viewer != comment.author_id())) {
                   return std::move(done)(absl::NotFoundError(
                       absl::StrCat("comment_id ", comment.comment_id(),
                                    " names no comment of this article")));

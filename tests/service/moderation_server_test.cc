@@ -198,6 +198,51 @@ TEST_F(ModerationServerTest, ReviewHoldsUntilApproved) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST_F(ModerationServerTest, AuthorAloneSeesWhereTheirHeldCommentStands) {
+  const std::string a = Article();
+  auto held = Post(a, "有事加 微 信聊", "writer");
+  ASSERT_TRUE(held.ok()) << held.status();
+  const std::string id = held->comment().comment_id();
+  ASSERT_EQ(held->comment().status(), v1::COMMENT_STATUS_PENDING);
+
+  EXPECT_EQ(client_->GetComment(a, id).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(client_->GetComment(a, id, "someone-else").status().code(),
+            absl::StatusCode::kNotFound);
+  auto own = client_->GetComment(a, id, "writer");
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->status(), v1::COMMENT_STATUS_PENDING);
+  EXPECT_EQ(own->body(), "有事加 微 信聊");
+  EXPECT_EQ(own->author_id(), "writer");
+
+  ASSERT_EQ(*mod_->Decide(a, id, v1::DECISION_REJECT),
+            v1::COMMENT_STATUS_REJECTED);
+  EXPECT_EQ(client_->GetComment(a, id, "someone-else").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(client_->GetComment(a, id, "writer")->status(),
+            v1::COMMENT_STATUS_REJECTED);
+
+  // Blocked outright: its author is told, no one else.
+  auto blocked = Post(a, "来玩博 彩，稳赚", "writer");
+  ASSERT_TRUE(blocked.ok()) << blocked.status();
+  EXPECT_EQ(
+      client_->GetComment(a, blocked->comment().comment_id(), "writer")
+          ->status(),
+      v1::COMMENT_STATUS_REJECTED);
+  EXPECT_EQ(client_->GetComment(a, blocked->comment().comment_id(), "reader")
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+
+  // A published comment reads the same with or without a viewer.
+  const std::string open = Post(a, "fine")->comment().comment_id();
+  EXPECT_EQ(client_->GetComment(a, open, "someone-else")->body(), "fine");
+
+  auto bad = client_->GetComment(a, id, std::string(129, 'v'));
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("viewer_id"));
+}
+
 TEST_F(ModerationServerTest, RejectingPendingNeverShowsIt) {
   const std::string a = Article();
   const std::string id = Post(a, "spamword here")->comment().comment_id();
