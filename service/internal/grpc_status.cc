@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/time/clock.h"
 
 namespace comments {
@@ -26,6 +27,16 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
               : "internal error in the comment service";
       return grpc::Status(code, message);
     }
+    case absl::StatusCode::kResourceExhausted:
+      if (absl::StartsWith(status.message(), "redis: ")) {
+        std::fprintf(stderr, "comment-server: store error: %s\n",
+                     status.ToString().c_str());
+        return grpc::Status(
+            code,
+            "the comment store is out of memory and refuses writes until an "
+            "operator frees memory or raises Redis's maxmemory");
+      }
+      return grpc::Status(code, std::string(status.message()));
     default:
       return grpc::Status(code, std::string(status.message()));
   }

@@ -104,6 +104,11 @@ absl::Status RedisReply::error_status() const {
       return absl::UnavailableError(absl::StrCat("redis: ", message));
     }
   }
+  // maxmemory reached under noeviction: not passing, and no retry helps.
+  // Redis refuses a script at its first write, so nothing was half-written.
+  if (absl::StartsWith(message, "OOM ")) {
+    return absl::ResourceExhaustedError(absl::StrCat("redis: ", message));
+  }
   return absl::InternalError(message);
 }
 

@@ -34,6 +34,19 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using v1::Order;
 
+v1::PostCommentRequest PostRequest(const std::string& article,
+                                   const std::string& body,
+                                   const std::string& parent = "",
+                                   const std::string& author = "u1") {
+  v1::PostCommentRequest r;
+  r.set_article_id(article);
+  r.set_author_id(author);
+  r.set_author_name("网友");
+  r.set_body(body);
+  r.set_parent_id(parent);
+  return r;
+}
+
 class CommentServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -53,19 +66,6 @@ class CommentServerTest : public ::testing::Test {
   static std::string Article() {
     static std::atomic<int> next{0};
     return absl::StrCat("art-", ++next);
-  }
-
-  static v1::PostCommentRequest PostRequest(const std::string& article,
-                                            const std::string& body,
-                                            const std::string& parent = "",
-                                            const std::string& author = "u1") {
-    v1::PostCommentRequest r;
-    r.set_article_id(article);
-    r.set_author_id(author);
-    r.set_author_name("网友");
-    r.set_body(body);
-    r.set_parent_id(parent);
-    return r;
   }
 
   static v1::Comment Post(const std::string& article, const std::string& body,
@@ -497,10 +497,7 @@ TEST(CommentServerRecoveryTest, RedisDownThenBack) {
   testing::CommentServerProcess server;
   ASSERT_TRUE(server.Start(redis.url(), {"--store_timeout=1s"}));
   Client client({.target = server.target(), .deadline = absl::Seconds(3)});
-  v1::PostCommentRequest req;
-  req.set_article_id("recovery");
-  req.set_author_id("u");
-  req.set_body("before");
+  v1::PostCommentRequest req = PostRequest("recovery", "before");
   ASSERT_TRUE(client.PostComment(req).ok());
 
   redis.Stop();
@@ -519,6 +516,51 @@ TEST(CommentServerRecoveryTest, RedisDownThenBack) {
   }
   EXPECT_TRUE(back.ok()) << back.status();
   EXPECT_TRUE(server.Running());
+}
+
+// A Redis at maxmemory (noeviction) refuses writes: RESOURCE_EXHAUSTED, not
+// retried by the client, no Redis internals in the message, nothing
+// half-written; reads go on, and writes come back once memory is freed.
+TEST(CommentServerRecoveryTest, FullRedisRefusesWritesAsResourceExhausted) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url()));
+  Client client({.target = server.target()});
+  v1::PostCommentRequest req = PostRequest("full", "before");
+  auto first = client.PostComment(req);
+  ASSERT_TRUE(first.ok()) << first.status();
+
+  RedisClient admin({RedisEndpoint::Parse(redis.url()).value()});
+  const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  ASSERT_TRUE(
+      admin.Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"}, deadline)
+          .ok());
+  ASSERT_TRUE(admin.Command({"CONFIG", "SET", "maxmemory", "1"}, deadline).ok());
+
+  req.set_body("while full");
+  auto refused = client.PostComment(req);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted)
+      << refused.status();
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("out of memory"));
+  EXPECT_THAT(std::string(refused.status().message()),
+              ::testing::Not(HasSubstr("OOM")));
+  EXPECT_EQ(client.LikeComment("full", first->comment().comment_id(), "fan")
+                .status()
+                .code(),
+            absl::StatusCode::kResourceExhausted);
+  auto stats = client.GetArticleStats("full");
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->comment_count(), 1);
+  EXPECT_EQ(client.GetComment("full", first->comment().comment_id())
+                ->like_count(),
+            0);
+
+  ASSERT_TRUE(admin.Command({"CONFIG", "SET", "maxmemory", "0"}, deadline).ok());
+  auto back = client.PostComment(req);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(client.GetArticleStats("full")->comment_count(), 2);
 }
 
 // A Redis that requires a password: the server AUTHs with the first line of
@@ -540,10 +582,7 @@ TEST(CommentServerRedisAuthTest, AuthenticatesFromThePasswordFile) {
   const std::string right = write("right", password + "\n");
   const std::string wrong = write("wrong", "not-the-password\n");
   const std::string acl = write("acl", "portal-pass");
-  v1::PostCommentRequest req;
-  req.set_article_id("auth");
-  req.set_author_id("u");
-  req.set_body("hello");
+  v1::PostCommentRequest req = PostRequest("auth", "hello");
 
   testing::CommentServerProcess with_password;
   ASSERT_TRUE(with_password.Start(
@@ -643,11 +682,8 @@ TEST(CommentServerLifecycleTest, SigtermLetsCallsInFlightFinish) {
   absl::SleepFor(absl::Milliseconds(100));
   absl::StatusOr<v1::PostCommentResponse> in_flight;
   std::thread caller([&] {
-    v1::PostCommentRequest req;
-    req.set_article_id("drain");
-    req.set_author_id("u");
-    req.set_body("posted while the server stops");
-    in_flight = client.PostComment(req);
+    in_flight =
+        client.PostComment(PostRequest("drain", "posted while the server stops"));
   });
   absl::SleepFor(absl::Milliseconds(300));  // The call now waits on Redis.
   const int status = server.Stop(SIGTERM);
