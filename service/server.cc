@@ -64,6 +64,12 @@ absl::Status Validate(const ServerOptions& o) {
   if (o.report_threshold < 1) {
     return absl::InvalidArgumentError("report_threshold must be at least 1");
   }
+  if (o.post_limit < 0 || o.post_limit_window <= absl::ZeroDuration() ||
+      o.duplicate_window < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "post_limit and duplicate_window must be >= 0 and post_limit_window "
+        "positive");
+  }
   if (o.keyword_poll_interval <= absl::ZeroDuration() ||
       o.queue_repair_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
@@ -168,8 +174,13 @@ class ServerImpl final : public CommentServer {
              ModeratorAuth auth)
       : options_(options),
         redis_(std::move(redis_options)),
-        store_(&redis_, CommentStoreOptions{options.hot_half_life,
-                                            options.hot_reply_weight}),
+        store_(&redis_,
+               CommentStoreOptions{
+                   .hot_half_life = options.hot_half_life,
+                   .hot_reply_weight = options.hot_reply_weight,
+                   .post_limit = options.post_limit,
+                   .post_limit_window = options.post_limit_window,
+                   .duplicate_window = options.duplicate_window}),
         moderation_store_(&redis_),
         lexicon_(std::move(initial_lexicon)),
         keyword_sync_(&moderation_store_, &lexicon_, engine,

@@ -54,6 +54,13 @@ struct ServerOptions {
   std::string default_policy = "post";
   // Distinct reports that put a comment in the reported queue. >= 1.
   int report_threshold = 3;
+  // Flood control, per author and article (off by default): at most
+  // `post_limit` comments per `post_limit_window` (0: no limit; more are
+  // RESOURCE_EXHAUSTED), and the author's last text again under the same
+  // parent within `duplicate_window` is ALREADY_EXISTS (0: allowed).
+  int post_limit = 0;
+  absl::Duration post_limit_window = absl::Minutes(1);
+  absl::Duration duplicate_window = absl::ZeroDuration();
   // TSV lexicon that seeds the shared keyword list the first time (empty:
   // none). Later changes go through ModerationService.UpdateKeywords.
   std::string lexicon_path;

@@ -45,6 +45,14 @@ ABSL_FLAG(std::string, default_policy, "post",
           "the lexicon flags) or pre (hold everything)");
 ABSL_FLAG(int, report_threshold, 3,
           "Distinct reports that put a comment in the reported queue");
+ABSL_FLAG(int, post_limit, 0,
+          "Flood control: most comments an author may post to one article "
+          "per --post_limit_window (0: no limit)");
+ABSL_FLAG(absl::Duration, post_limit_window, absl::Minutes(1),
+          "Flood control: the window of --post_limit");
+ABSL_FLAG(absl::Duration, duplicate_window, absl::ZeroDuration(),
+          "Flood control: refuse an author's last text posted again under the "
+          "same parent within this long (0: allow)");
 ABSL_FLAG(std::string, lexicon, "",
           "TSV lexicon (word TAB category TAB action) that seeds the shared "
           "keyword list on first start");
@@ -105,6 +113,9 @@ int main(int argc, char** argv) {
   options.page_token_secret = absl::GetFlag(FLAGS_page_token_secret);
   options.default_policy = absl::GetFlag(FLAGS_default_policy);
   options.report_threshold = absl::GetFlag(FLAGS_report_threshold);
+  options.post_limit = absl::GetFlag(FLAGS_post_limit);
+  options.post_limit_window = absl::GetFlag(FLAGS_post_limit_window);
+  options.duplicate_window = absl::GetFlag(FLAGS_duplicate_window);
   options.lexicon_path = absl::GetFlag(FLAGS_lexicon);
   options.contact_url_action = absl::GetFlag(FLAGS_contact_url_action);
   options.contact_phone_action = absl::GetFlag(FLAGS_contact_phone_action);

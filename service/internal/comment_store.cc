@@ -37,6 +37,20 @@ ScriptError DecodeScriptError(const absl::Status& status) {
     out.status = absl::PermissionDeniedError(message);
   } else if (absl::ConsumePrefix(&message, "CLOSED ")) {
     out.status = absl::FailedPreconditionError(message);
+  } else if (absl::ConsumePrefix(&message, "RATE ")) {
+    std::pair<std::string, std::string> numbers =
+        absl::StrSplit(message, absl::MaxSplits(' ', 1));
+    int64_t wait_ms = 0;
+    if (!absl::SimpleAtoi(numbers.second, &wait_ms) || wait_ms < 0) wait_ms = 0;
+    out.status = absl::ResourceExhaustedError(absl::StrCat(
+        "author_id has posted ", numbers.first,
+        " comments to this article, its limit for now; retry in ",
+        (wait_ms + 999) / 1000, " s"));
+  } else if (absl::ConsumePrefix(&message, "DUPLICATE ")) {
+    out.status = absl::AlreadyExistsError(absl::StrCat(
+        "author_id posted the same body under the same parent moments ago, "
+        "as comment_id ",
+        message));
   } else if (absl::ConsumePrefix(&message, "NOTQUEUED ")) {
     out.status = absl::FailedPreconditionError(
         absl::StrCat(message, " is not in the moderation queue"));
@@ -253,11 +267,15 @@ LuaScript::Call CommentStore::PostCall(const NewComment& comment,
       {keys.Comments(), keys.Stats(), keys.Participants(),
        keys.NewestIndex(comment.parent_id), keys.HotIndex(comment.parent_id),
        keys.Idempotency(comment.author_id, comment.idempotency_key),
-       keys.HotIndex(grandparent), keys.PendingQueue()},
+       keys.HotIndex(grandparent), keys.PendingQueue(),
+       keys.PostCount(comment.author_id), keys.LastPost(comment.author_id)},
       {comment.parent_id, grandparent, comment.author_id, comment.author_name,
        comment.body, comment.idempotency_key,
        absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)), hot[0],
-       hot[1], comment.verdict, comment.default_policy, comment.detail}};
+       hot[1], comment.verdict, comment.default_policy, comment.detail,
+       absl::StrCat(options_.post_limit),
+       absl::StrCat(absl::ToInt64Milliseconds(options_.post_limit_window)),
+       absl::StrCat(absl::ToInt64Milliseconds(options_.duplicate_window))}};
 }
 
 absl::StatusOr<PostResult> CommentStore::DecodePost(const NewComment& comment,

@@ -29,6 +29,14 @@ struct CommentStoreOptions {
   absl::Duration idempotency_ttl = absl::Hours(24);
   // Comments whose parent is remembered (parent_cache.h).
   size_t parent_cache_entries = 1 << 20;
+  // Flood control, per author and article. At most `post_limit` comments in
+  // a window of `post_limit_window` from the first (0: no limit); more are
+  // RESOURCE_EXHAUSTED. Both >= 0; the window positive when there is a limit.
+  int post_limit = 0;
+  absl::Duration post_limit_window = absl::Minutes(1);
+  // The same text under the same parent as the author's last comment on the
+  // article, within this long of it, is ALREADY_EXISTS (0: allowed). >= 0.
+  absl::Duration duplicate_window = absl::ZeroDuration();
 };
 
 // A comment to store; fields already validated and normalized.

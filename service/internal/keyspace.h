@@ -26,6 +26,10 @@ namespace comments {
 //   c:{A}:l:X        set    users who like comment X
 //   c:{A}:i:N:U:K    string comment id created by author U (N = byte length of
 //                           U) with idempotency key K; expires after 24 h
+//   c:{A}:r:N:U      string author U's posts in the current rate-limit window;
+//                           expires with the window (only with a post limit)
+//   c:{A}:d:N:U      hash   author U's last post here: b body, p parent, i id;
+//                           expires after the duplicate window (only with one)
 //   c:{A}:qp         zset   comments awaiting approval, by creation time (us)
 //   c:{A}:qr         zset   reported comments awaiting a decision, by the
 //                           time they were queued (us)
@@ -57,10 +61,22 @@ class Keyspace final {
   }
   std::string Idempotency(absl::string_view author_id,
                           absl::string_view key) const {
-    return Key(absl::StrCat("i:", author_id.size(), ":"), author_id, ":", key);
+    return Key(Author("i:", author_id), ":", key);
+  }
+  std::string PostCount(absl::string_view author_id) const {
+    return Key(Author("r:", author_id));
+  }
+  std::string LastPost(absl::string_view author_id) const {
+    return Key(Author("d:", author_id));
   }
 
  private:
+  // The author's id with its length first, so that no id (which may hold
+  // ':') can end where another key's id and suffix do.
+  static std::string Author(absl::string_view kind, absl::string_view id) {
+    return absl::StrCat(kind, id.size(), ":", id);
+  }
+
   template <typename... Parts>
   std::string Key(const Parts&... parts) const {
     return absl::StrCat(prefix_, parts...);

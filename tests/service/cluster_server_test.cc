@@ -209,8 +209,7 @@ TEST_F(ClusterServerTest, TheRepairScanFindsQueuedCommentsOnEveryPrimary) {
   // Put back by the repair, not found still there.
   std::string logs;
   for (auto* server : servers_) {
-    std::ifstream log(server->log_path());
-    logs.append(std::istreambuf_iterator<char>(log), {});
+    logs.append(server->ReadLog());
   }
   EXPECT_NE(logs.find("re-queued"), std::string::npos) << logs;
 }

@@ -518,6 +518,67 @@ TEST(CommentServerRecoveryTest, RedisDownThenBack) {
   EXPECT_TRUE(server.Running());
 }
 
+// Flood control: per author and article, a post limit per window
+// (RESOURCE_EXHAUSTED past it) and the author's last text refused again
+// (ALREADY_EXISTS); neither touches other authors, other articles, replies
+// elsewhere, or idempotent retries.
+TEST(CommentServerFloodTest, LimitsPostsAndRefusesDuplicatesPerAuthor) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(redis.url(),
+                           {"--post_limit=4", "--post_limit_window=10m",
+                            "--duplicate_window=10m"}));
+  Client client({.target = server.target()});
+  auto post = [&](const std::string& article, const std::string& body,
+                  const std::string& author, const std::string& parent = "",
+                  const std::string& key = "") {
+    v1::PostCommentRequest r = PostRequest(article, body, parent, author);
+    r.set_idempotency_key(key);
+    return client.PostComment(r);
+  };
+
+  auto first = post("flood", "one", "spammer");
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(post("flood", "two", "spammer").ok());
+  auto third = post("flood", "three", "spammer", "", "key-3");
+  ASSERT_TRUE(third.ok()) << third.status();
+  ASSERT_TRUE(post("flood", "four", "spammer").ok());
+  auto fifth = post("flood", "five", "spammer");
+  EXPECT_EQ(fifth.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(fifth.status().message()), HasSubstr("retry in"));
+  // A retry of a post that was stored still answers with it.
+  auto retried = post("flood", "three", "spammer", "", "key-3");
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->comment().comment_id(), third->comment().comment_id());
+  // Others, and this author elsewhere, post on.
+  EXPECT_TRUE(post("flood", "five", "reader").ok());
+  EXPECT_TRUE(post("elsewhere", "five", "spammer").ok());
+  EXPECT_EQ(client.GetArticleStats("flood")->comment_count(), 5);
+  // The window runs from the first post.
+  RedisClient admin({RedisEndpoint::Parse(redis.url()).value()});
+  auto ttl = admin.Command({"PTTL", "c:{flood}:r:7:spammer"},
+                           absl::Now() + absl::Seconds(5));
+  ASSERT_TRUE(ttl.ok()) << ttl.status();
+  EXPECT_GT(ttl->integer, 0);
+  EXPECT_LE(ttl->integer, 10 * 60 * 1000);
+
+  auto same = post("dup", "same words", "writer");
+  ASSERT_TRUE(same.ok()) << same.status();
+  auto again = post("dup", "same words", "writer");
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(again.status().message()),
+              HasSubstr(same->comment().comment_id()));
+  EXPECT_TRUE(post("dup", "same words", "someone-else").ok());
+  // The same words as a reply are a different post ...
+  EXPECT_TRUE(
+      post("dup", "same words", "writer", same->comment().comment_id()).ok());
+  // ... and only the author's last post counts.
+  EXPECT_TRUE(post("dup", "other words", "writer").ok());
+  EXPECT_TRUE(post("dup", "same words", "writer").ok());
+  EXPECT_EQ(client.GetArticleStats("dup")->comment_count(), 5);
+}
+
 // A Redis at maxmemory (noeviction) refuses writes: RESOURCE_EXHAUSTED, not
 // retried by the client, no Redis internals in the message, nothing
 // half-written; reads go on, and writes come back once memory is freed.
@@ -604,8 +665,7 @@ TEST(CommentServerRedisAuthTest, AuthenticatesFromThePasswordFile) {
     EXPECT_EQ(client.PostComment(req).status().code(),
               absl::StatusCode::kUnavailable);
     refused.Stop();
-    std::ifstream log(refused.log_path());
-    const std::string text{std::istreambuf_iterator<char>(log), {}};
+    const std::string text = refused.ReadLog();
     EXPECT_THAT(text, HasSubstr(flags.empty() ? "NOAUTH" : "AUTH refused"));
     EXPECT_THAT(text, ::testing::Not(HasSubstr(password)));
     EXPECT_THAT(text, ::testing::Not(HasSubstr("not-the-password")));
@@ -764,6 +824,17 @@ TEST(CommentServerLifecycleTest, BadFlagsExitNonZero) {
     const int status = server.Stop(SIGTERM);
     ASSERT_TRUE(WIFEXITED(status)) << redis_flag;
     EXPECT_NE(WEXITSTATUS(status), 0) << redis_flag;
+  }
+  for (const std::string& flag :
+       {"--post_limit=-1", "--post_limit_window=0s", "--duplicate_window=-1s",
+        "--report_threshold=0"}) {
+    testing::CommentServerProcess server;
+    EXPECT_FALSE(server.Start(redis.url(), {flag})) << flag;
+    const int status = server.Stop(SIGTERM);
+    ASSERT_TRUE(WIFEXITED(status)) << flag;
+    EXPECT_NE(WEXITSTATUS(status), 0) << flag;
+    EXPECT_THAT(server.ReadLog(), HasSubstr(flag.substr(2, flag.find('=') - 2)))
+        << flag;
   }
 }
 

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 namespace comments::testing {
@@ -46,6 +48,11 @@ bool CommentServerProcess::Start(const std::string& redis_url,
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;
+}
+
+std::string CommentServerProcess::ReadLog() const {
+  std::ifstream log(log_path());
+  return std::string(std::istreambuf_iterator<char>(log), {});
 }
 
 }  // namespace comments::testing

@@ -27,6 +27,8 @@ class CommentServerProcess final {
   // The gRPC target: "unix:/.../grpc.sock".
   std::string target() const { return "unix:" + socket_; }
   std::string log_path() const { return dir_.path() + "/server.log"; }
+  // What the server has written to stdout and stderr so far.
+  std::string ReadLog() const;
 
  private:
   TempDir dir_;
