@@ -177,10 +177,11 @@ for article in small big; do
 done
 rb like small EVALSHA "$like_sha" 4 'c:{small}:c' 'c:{small}:l:1' 'c:{small}:h' \
   'c:{small}:p' 1 '' 'fan-__rand_int__' 1 21600 2
-rb post small EVALSHA "$post_sha" 8 'c:{small}:c' 'c:{small}:s' 'c:{small}:p' \
+rb post small EVALSHA "$post_sha" 10 'c:{small}:c' 'c:{small}:s' 'c:{small}:p' \
   'c:{small}:b' 'c:{small}:h' 'c:{small}:i:5:bench:__rand_int__' 'c:{small}:h' \
-  'c:{small}:qp' '' '' bench 读者 "$(printf '好%.0s' $(seq 100))" \
-  '__rand_int__' 86400 21600 2 allow post ''
+  'c:{small}:qp' 'c:{small}:r:5:bench' 'c:{small}:d:5:bench' \
+  '' '' bench 读者 "$(printf '好%.0s' $(seq 100))" \
+  '__rand_int__' 86400 21600 2 allow post '' 0 60000 0
 
 echo
 echo "== Summary: medians over $rounds rounds; calls/s of the service and its ratio to each ceiling"

@@ -825,7 +825,7 @@ TEST(CommentServerLifecycleTest, BadFlagsExitNonZero) {
     ASSERT_TRUE(WIFEXITED(status)) << redis_flag;
     EXPECT_NE(WEXITSTATUS(status), 0) << redis_flag;
   }
-  for (const std::string& flag :
+  for (const std::string flag :
        {"--post_limit=-1", "--post_limit_window=0s", "--duplicate_window=-1s",
         "--report_threshold=0"}) {
     testing::CommentServerProcess server;

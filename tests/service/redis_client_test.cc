@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/redis_replies.h"
 #include "tests/support/redis_server.h"
@@ -30,11 +31,17 @@ TEST(RedisReplyTest, PassingRefusalsAreUnavailableOthersInternal) {
   }
   for (const char* other :
        {"ERR unknown command", "WRONGTYPE Operation against a key",
-        "NOTFOUND parent_id 7", "LOADINGS is not a prefix", "OOM no memory"}) {
+        "NOTFOUND parent_id 7", "LOADINGS is not a prefix", "OOMS not one"}) {
     const absl::Status s = ErrorReply(other).error_status();
     EXPECT_EQ(s.code(), absl::StatusCode::kInternal) << other;
     EXPECT_EQ(s.message(), other);
   }
+  // Out of memory lasts until an operator acts: no retry helps.
+  const absl::Status full =
+      ErrorReply("OOM command not allowed when used memory > 'maxmemory'.")
+          .error_status();
+  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(full.message()), ::testing::HasSubstr("maxmemory"));
   RedisReplies replies(3);
   replies[1] = ErrorReply("LOADING Redis is loading");
   replies[2] = ErrorReply("ERR later");
