@@ -175,8 +175,8 @@ for article in small big; do
       "c:{$article}:$index" desc '' '' 21 '' last "$kind"
   done
 done
-rb like small EVALSHA "$like_sha" 4 'c:{small}:c' 'c:{small}:l:1' 'c:{small}:h' \
-  'c:{small}:p' 1 '' 'fan-__rand_int__' 1 21600 2
+rb like small EVALSHA "$like_sha" 5 'c:{small}:c' 'c:{small}:l:1' 'c:{small}:h' \
+  'c:{small}:p' 'c:{small}:u:fan-__rand_int__' 1 '' 'fan-__rand_int__' 1 21600 2
 rb post small EVALSHA "$post_sha" 10 'c:{small}:c' 'c:{small}:s' 'c:{small}:p' \
   'c:{small}:b' 'c:{small}:h' 'c:{small}:i:5:bench:__rand_int__' 'c:{small}:h' \
   'c:{small}:qp' 'c:{small}:r:5:bench' 'c:{small}:d:5:bench' \

@@ -156,13 +156,15 @@ absl::StatusOr<v1::ReportCommentResponse> Client::ReportComment(
 }
 
 absl::StatusOr<CommentBlock> Client::FetchCommentBlock(
-    const std::string& article_id, int page_size) {
+    const std::string& article_id, int page_size,
+    const std::string& viewer_id) {
   v1::GetArticleStatsRequest stats_request;
   stats_request.set_article_id(article_id);
   v1::ListCommentsRequest hot_request;
   hot_request.set_article_id(article_id);
   hot_request.set_order(v1::ORDER_HOT);
   hot_request.set_page_size(page_size);
+  hot_request.set_viewer_id(viewer_id);
   v1::ListCommentsRequest newest_request = hot_request;
   newest_request.set_order(v1::ORDER_NEWEST);
 

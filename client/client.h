@@ -101,10 +101,12 @@ class Client final {
       const std::string& user_id, const std::string& reason = "");
 
   // The stats and the first page of hot and of newest comments, fetched
-  // concurrently (the three calls are in flight together). Fails with the
-  // first error of the three.
-  absl::StatusOr<CommentBlock> FetchCommentBlock(const std::string& article_id,
-                                                 int page_size = 20);
+  // concurrently (the three calls are in flight together), as `viewer_id`
+  // sees them (viewer_liked; empty: no viewer). Fails with the first error
+  // of the three.
+  absl::StatusOr<CommentBlock> FetchCommentBlock(
+      const std::string& article_id, int page_size = 20,
+      const std::string& viewer_id = "");
 
  private:
   const ClientOptions options_;

@@ -6,7 +6,7 @@
 //   post ARTICLE AUTHOR BODY [--parent=ID] [--name=NAME] [--key=IDEMPOTENCY]
 //   get ARTICLE COMMENT [--viewer=USER]
 //   list ARTICLE [--order=hot|newest|oldest] [--parent=ID] [--page_size=N]
-//        [--page_token=T]
+//        [--page_token=T] [--viewer=USER]
 //   like | unlike ARTICLE COMMENT USER
 //   delete ARTICLE COMMENT USER
 //   stats ARTICLE [ARTICLE...]
@@ -51,7 +51,8 @@ ABSL_FLAG(std::string, parent, "", "post/list: the parent comment");
 ABSL_FLAG(std::string, name, "", "post: the author's display name");
 ABSL_FLAG(std::string, key, "", "post: idempotency key");
 ABSL_FLAG(std::string, viewer, "",
-          "get: the reading user (an author sees their held comment)");
+          "get/list: the reading user (whose likes are shown; an author "
+          "also sees their held comment)");
 ABSL_FLAG(std::string, order, "newest", "list: hot, newest or oldest");
 ABSL_FLAG(int, page_size, 20, "list: comments per page");
 ABSL_FLAG(std::string, page_token, "", "list: next_page_token of a page");
@@ -86,7 +87,8 @@ void PrintComment(const v1::Comment& c) {
                                       : " (reply to #" + c.parent_id() + ")")
             << " "
             << (c.author_name().empty() ? c.author_id() : c.author_name())
-            << " · " << c.like_count() << " likes · " << c.reply_count()
+            << " · " << c.like_count() << " likes"
+            << (c.viewer_liked() ? " (you too)" : "") << " · " << c.reply_count()
             << " replies · "
             << absl::FormatTime(
                    "%Y-%m-%d %H:%M:%S",
@@ -311,8 +313,7 @@ int Run(const std::vector<std::string>& args) {
     return 0;
   }
   if (command == "get" && need(2)) {
-    auto got =
-        client.GetComment(args[1], args[2], absl::GetFlag(FLAGS_viewer));
+    auto got = client.GetComment(args[1], args[2], absl::GetFlag(FLAGS_viewer));
     if (!got.ok()) return Fail(got.status());
     json ? PrintJson(*got) : PrintComment(*got);
     return 0;
@@ -330,6 +331,7 @@ int Run(const std::vector<std::string>& args) {
     r.set_order(order);
     r.set_parent_id(absl::GetFlag(FLAGS_parent));
     r.set_page_size(absl::GetFlag(FLAGS_page_size));
+    r.set_viewer_id(absl::GetFlag(FLAGS_viewer));
     r.set_page_token(absl::GetFlag(FLAGS_page_token));
     auto page = client.ListComments(r);
     if (!page.ok()) return Fail(page.status());

@@ -59,7 +59,12 @@ std::string ArticlePageRenderer::CommentItem(
       "</p><div class=\"actions\">"
       "<form class=\"inline\" method=\"post\" action=\"/like\">",
       Hidden("comment_id", comment.comment_id()),
-      "<button class=\"like\" type=\"submit\">赞 <span class=\"like-count\">",
+      comment.viewer_liked() ? Hidden("undo", "1") : std::string(),
+      comment.viewer_liked()
+          ? "<button class=\"like liked\" type=\"submit\" "
+            "title=\"取消赞\">已赞 <span class=\"like-count\">"
+          : "<button class=\"like\" type=\"submit\">赞 <span "
+            "class=\"like-count\">",
       comment.like_count(),
       "</span></button></form> "
       "<form class=\"inline\" method=\"post\" action=\"/report\">",

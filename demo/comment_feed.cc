@@ -3,9 +3,11 @@
 namespace comments::demo {
 
 absl::StatusOr<CommentPage> CommentFeed::LoadPage(
-    v1::Order order, const std::string& page_token) const {
+    v1::Order order, const std::string& page_token,
+    const std::string& viewer) const {
   v1::ListCommentsRequest request;
   request.set_article_id(options_.article_id);
+  request.set_viewer_id(viewer);
   request.set_order(order);
   request.set_page_size(options_.page_size);
   request.set_page_token(page_token);
@@ -23,6 +25,7 @@ absl::StatusOr<CommentPage> CommentFeed::LoadPage(
       replies.set_parent_id(comment.comment_id());
       replies.set_order(v1::ORDER_OLDEST);
       replies.set_page_size(options_.replies_shown);
+      replies.set_viewer_id(viewer);
       absl::StatusOr<v1::ListCommentsResponse> listed_replies =
           client_->ListComments(replies);
       // A comment rejected between the two calls has no replies to list:
@@ -41,16 +44,18 @@ absl::StatusOr<CommentPage> CommentFeed::LoadPage(
 }
 
 absl::StatusOr<CommentBlock> CommentFeed::LoadBlock(
-    const std::string& hot_token, const std::string& newest_token) const {
+    const std::string& hot_token, const std::string& newest_token,
+    const std::string& viewer) const {
   CommentBlock block;
   absl::StatusOr<v1::ArticleStats> stats =
       client_->GetArticleStats(options_.article_id);
   if (!stats.ok()) return stats.status();
   block.stats = *std::move(stats);
-  absl::StatusOr<CommentPage> hot = LoadPage(v1::ORDER_HOT, hot_token);
+  absl::StatusOr<CommentPage> hot = LoadPage(v1::ORDER_HOT, hot_token, viewer);
   if (!hot.ok()) return hot.status();
   block.hot = *std::move(hot);
-  absl::StatusOr<CommentPage> newest = LoadPage(v1::ORDER_NEWEST, newest_token);
+  absl::StatusOr<CommentPage> newest =
+      LoadPage(v1::ORDER_NEWEST, newest_token, viewer);
   if (!newest.ok()) return newest.status();
   block.newest = *std::move(newest);
   return block;

@@ -50,14 +50,17 @@ class CommentFeed final {
   CommentFeed(const CommentFeed&) = delete;
   CommentFeed& operator=(const CommentFeed&) = delete;
 
-  // The page of `order` after `page_token` (empty: the first page). The
-  // service's status on failure (INVALID_ARGUMENT for a forged token).
+  // The page of `order` after `page_token` (empty: the first page), as
+  // `viewer` sees it (which comments they like). The service's status on
+  // failure (INVALID_ARGUMENT for a forged token).
   absl::StatusOr<CommentPage> LoadPage(v1::Order order,
-                                       const std::string& page_token) const;
+                                       const std::string& page_token,
+                                       const std::string& viewer) const;
 
   // Stats and the hot and newest pages named by the two tokens.
   absl::StatusOr<CommentBlock> LoadBlock(const std::string& hot_token,
-                                         const std::string& newest_token) const;
+                                         const std::string& newest_token,
+                                         const std::string& viewer) const;
 
   const FeedOptions& options() const { return options_; }
 

@@ -36,6 +36,7 @@ ul.replies{margin-left:2em;background:#fafafa;font-size:15px}
 p.body{margin:4px 0;white-space:normal;word-break:break-word}
 form.inline{display:inline}
 .actions button,.actions summary{font-size:13px;cursor:pointer}
+.actions button.liked{color:#c00;font-weight:bold}
 details.reply{display:inline-block;vertical-align:top}
 .why{font-size:13px;color:#6d4c41}
 a.more{display:block;text-align:center;padding:6px;background:#f5f5f5}

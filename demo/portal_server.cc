@@ -151,9 +151,9 @@ void PortalServer::Register(httplib::Server& http) {
 
 void PortalServer::ShowArticle(const httplib::Request& req,
                                httplib::Response& res) {
-  ReaderId(req, res);
   absl::StatusOr<CommentBlock> block = feed_->LoadBlock(
-      req.get_param_value("hot_page"), req.get_param_value("newest_page"));
+      req.get_param_value("hot_page"), req.get_param_value("newest_page"),
+      ReaderId(req, res));
   if (!block.ok()) {
     SendHtml(res, absl::IsInvalidArgument(block.status()) ? 400 : 503,
              article_page_->MessagePage("评论暂时无法显示",
@@ -169,8 +169,8 @@ void PortalServer::ShowMore(const httplib::Request& req,
                             httplib::Response& res) {
   const v1::Order order =
       req.get_param_value("order") == "hot" ? v1::ORDER_HOT : v1::ORDER_NEWEST;
-  absl::StatusOr<CommentPage> page =
-      feed_->LoadPage(order, req.get_param_value("page_token"));
+  absl::StatusOr<CommentPage> page = feed_->LoadPage(
+      order, req.get_param_value("page_token"), ReaderId(req, res));
   if (!page.ok()) {
     res.status = absl::IsInvalidArgument(page.status()) ? 400 : 503;
     return;
@@ -197,17 +197,24 @@ void PortalServer::Post(const httplib::Request& req, httplib::Response& res) {
   RedirectWithNotice(res, "/", notice.kind, notice.text, "comments");
 }
 
+// A like, or with `undo` its withdrawal: the button of a comment the reader
+// already likes withdraws it.
 void PortalServer::Like(const httplib::Request& req, httplib::Response& res) {
   const std::string id = req.get_param_value("comment_id");
+  const bool undo = req.get_param_value("undo") == "1";
+  const std::string& article = feed_->options().article_id;
+  const std::string reader = ReaderId(req, res);
   absl::StatusOr<v1::LikeCommentResponse> liked =
-      client_->LikeComment(feed_->options().article_id, id, ReaderId(req, res));
+      undo ? client_->UnlikeComment(article, id, reader)
+           : client_->LikeComment(article, id, reader);
   if (!liked.ok()) {
     RedirectWithNotice(res, "/", Notice::Kind::kError,
                        Failure("点赞失败", liked.status()), "comments");
     return;
   }
   RedirectWithNotice(res, "/", Notice::Kind::kOk,
-                     absl::StrCat("已赞，共 ", liked->like_count(), " 赞。"),
+                     absl::StrCat(undo ? "已取消赞，共 " : "已赞，共 ",
+                                  liked->like_count(), " 赞。"),
                      "newest-c-" + UrlEncode(id));
 }
 

@@ -174,13 +174,13 @@ class ServerImpl final : public CommentServer {
              ModeratorAuth auth)
       : options_(options),
         redis_(std::move(redis_options)),
-        store_(&redis_,
-               CommentStoreOptions{
-                   .hot_half_life = options.hot_half_life,
-                   .hot_reply_weight = options.hot_reply_weight,
-                   .post_limit = options.post_limit,
-                   .post_limit_window = options.post_limit_window,
-                   .duplicate_window = options.duplicate_window}),
+        store_(
+            &redis_,
+            CommentStoreOptions{.hot_half_life = options.hot_half_life,
+                                .hot_reply_weight = options.hot_reply_weight,
+                                .post_limit = options.post_limit,
+                                .post_limit_window = options.post_limit_window,
+                                .duplicate_window = options.duplicate_window}),
         moderation_store_(&redis_),
         lexicon_(std::move(initial_lexicon)),
         keyword_sync_(&moderation_store_, &lexicon_, engine,

@@ -195,8 +195,15 @@ void CommentServiceImpl::List(const v1::ListCommentsRequest& request,
           absl::StrCat("order ", static_cast<int>(request.order()),
                        " is not a known Order")));
   }
+  if (!request.viewer_id().empty()) {
+    if (absl::Status s = ValidateUserId(request.viewer_id(), "viewer_id");
+        !s.ok()) {
+      return std::move(done)(s);
+    }
+  }
   query.article_id = request.article_id();
   query.parent_id = request.parent_id();
+  query.viewer_id = request.viewer_id();
   query.limit = *limit;
   query.into = response->mutable_comments();
   PageCursor expected;
@@ -253,23 +260,25 @@ void CommentServiceImpl::Get(const v1::GetCommentRequest& request,
     s = ValidateUserId(request.viewer_id(), "viewer_id");
   }
   if (!s.ok()) return std::move(done)(s);
-  store_->Get({request.article_id(), request.comment_id()}, deadline,
-              [response, viewer = request.viewer_id(), done = std::move(done)](
-                  absl::StatusOr<StoredComment> stored) mutable {
-                if (!stored.ok()) return std::move(done)(stored.status());
-                const v1::Comment& comment = stored->comment;
-                // Held and refused comments are not the public's to read,
-                // but their author may see where they stand.
-                if ((comment.status() == v1::COMMENT_STATUS_PENDING ||
-                     comment.status() == v1::COMMENT_STATUS_REJECTED) &&
-                    (viewer.empty() || viewer != comment.author_id())) {
-                  return std::move(done)(absl::NotFoundError(
-                      absl::StrCat("comment_id ", comment.comment_id(),
-                                   " names no comment of this article")));
-                }
-                *response = std::move(stored->comment);
-                std::move(done)(absl::OkStatus());
-              });
+  store_->GetFor(
+      {request.article_id(), request.comment_id()}, request.viewer_id(),
+      deadline,
+      [response, viewer = request.viewer_id(),
+       done = std::move(done)](absl::StatusOr<StoredComment> stored) mutable {
+        if (!stored.ok()) return std::move(done)(stored.status());
+        const v1::Comment& comment = stored->comment;
+        // Held and refused comments are not the public's to read,
+        // but their author may see where they stand.
+        if ((comment.status() == v1::COMMENT_STATUS_PENDING ||
+             comment.status() == v1::COMMENT_STATUS_REJECTED) &&
+            (viewer.empty() || viewer != comment.author_id())) {
+          return std::move(done)(absl::NotFoundError(
+              absl::StrCat("comment_id ", comment.comment_id(),
+                           " names no comment of this article")));
+        }
+        *response = std::move(stored->comment);
+        std::move(done)(absl::OkStatus());
+      });
 }
 
 void CommentServiceImpl::Delete(const v1::DeleteCommentRequest& request,

@@ -42,10 +42,10 @@ ScriptError DecodeScriptError(const absl::Status& status) {
         absl::StrSplit(message, absl::MaxSplits(' ', 1));
     int64_t wait_ms = 0;
     if (!absl::SimpleAtoi(numbers.second, &wait_ms) || wait_ms < 0) wait_ms = 0;
-    out.status = absl::ResourceExhaustedError(absl::StrCat(
-        "author_id has posted ", numbers.first,
-        " comments to this article, its limit for now; retry in ",
-        (wait_ms + 999) / 1000, " s"));
+    out.status = absl::ResourceExhaustedError(
+        absl::StrCat("author_id has posted ", numbers.first,
+                     " comments to this article, its limit for now; retry in ",
+                     (wait_ms + 999) / 1000, " s"));
   } else if (absl::ConsumePrefix(&message, "DUPLICATE ")) {
     out.status = absl::AlreadyExistsError(absl::StrCat(
         "author_id posted the same body under the same parent moments ago, "
@@ -353,6 +353,7 @@ namespace {
 absl::StatusOr<StoredComment> DecodeGot(
     const CommentRef& ref, const absl::StatusOr<RedisReply>& reply) {
   if (!reply.ok()) return reply.status();
+  if (reply->is_error()) return reply->error_status();
   if (reply->is_nil()) {
     return absl::NotFoundError(absl::StrCat(
         "comment_id ", ref.comment_id, " names no comment of this article"));
@@ -373,6 +374,35 @@ void CommentStore::Get(CommentRef ref, absl::Time deadline,
                    absl::StatusOr<RedisReply> reply) mutable {
                  std::move(done)(DecodeGot(ref, reply));
                });
+}
+
+void CommentStore::GetFor(CommentRef ref, std::string viewer_id,
+                          absl::Time deadline, Callback<StoredComment> done) {
+  if (viewer_id.empty()) return Get(std::move(ref), deadline, std::move(done));
+  const Keyspace keys(ref.article_id);
+  RedisBatch batch;
+  batch.Begin(3).Arg("HGET").Arg(keys.Comments()).Arg(ref.comment_id);
+  batch.Begin(3)
+      .Arg("SISMEMBER")
+      .Arg(keys.LikedBy(viewer_id))
+      .Arg(ref.comment_id);
+  redis_->Send(
+      std::move(batch), deadline,
+      [ref = std::move(ref),
+       done = std::move(done)](absl::StatusOr<RedisReplies> replies) mutable {
+        if (!replies.ok()) return std::move(done)(replies.status());
+        if (replies->size() != 2) {
+          return std::move(done)(Malformed("GetComment"));
+        }
+        absl::StatusOr<StoredComment> got = DecodeGot(ref, (*replies)[0]);
+        if (!got.ok()) return std::move(done)(got.status());
+        // A like outlives its comment's unpublishing in the user's set.
+        const RedisReply& liked = (*replies)[1];
+        got->comment.set_viewer_liked(got->comment.status() ==
+                                          v1::COMMENT_STATUS_PUBLISHED &&
+                                      IsInt(liked) && liked.integer == 1);
+        std::move(done)(std::move(got));
+      });
 }
 
 absl::StatusOr<v1::Comment> CommentStore::Get(const std::string& article_id,
@@ -401,9 +431,7 @@ CommentStore::GetMany(const std::vector<CommentRef>& refs,
   out.reserve(refs.size());
   for (size_t i = 0; i < refs.size(); ++i) {
     RedisReply& reply = (*replies)[i];
-    out.push_back(reply.is_error()
-                      ? absl::StatusOr<StoredComment>(reply.error_status())
-                      : DecodeGot(refs[i], std::move(reply)));
+    out.push_back(DecodeGot(refs[i], std::move(reply)));
   }
   return out;
 }
@@ -435,6 +463,9 @@ void CommentStore::List(ListQuery query, absl::Time deadline,
        query.after ? query.after->comment_id : "",
        absl::StrCat(query.limit + 1), query.parent_id,
        WantsAllScores(query) ? "all" : "last", bitmap ? "bitmap" : "zset"}};
+  if (!query.viewer_id.empty()) {
+    call.keys.push_back(keys.LikedBy(query.viewer_id));
+  }
   ListCommentsScript().Send(
       *redis_, std::move(call), deadline,
       [this, query = std::move(query),
@@ -446,15 +477,20 @@ void CommentStore::List(ListQuery query, absl::Time deadline,
 absl::StatusOr<ListPage> CommentStore::DecodePage(
     const ListQuery& query, absl::StatusOr<RedisReply>& reply) {
   if (!reply.ok()) return DecodeScriptError(reply.status()).status;
-  if (reply->type != RedisReply::Type::kArray || reply->elements.size() != 3) {
+  const size_t parts = query.viewer_id.empty() ? 3 : 4;
+  if (reply->type != RedisReply::Type::kArray || reply->elements.size() < 3 ||
+      reply->elements.size() > parts) {
     return Malformed("ListComments");
   }
   std::vector<RedisReply>& ids = reply->elements[0].elements;
   std::vector<RedisReply>& records = reply->elements[1].elements;
   std::vector<RedisReply>& scores = reply->elements[2].elements;
+  const std::vector<RedisReply>* liked =
+      reply->elements.size() == 4 ? &reply->elements[3].elements : nullptr;
   const bool all_scores = WantsAllScores(query);
   if (records.size() != ids.size() ||
-      (all_scores && scores.size() != ids.size())) {
+      (all_scores && scores.size() != ids.size()) ||
+      (liked != nullptr && liked->size() != ids.size())) {
     return Malformed("ListComments");
   }
   ListPage page;
@@ -498,6 +534,9 @@ absl::StatusOr<ListPage> CommentStore::DecodePage(
       return s;
     }
     parents_.Remember(query.article_id, c->comment_id(), c->parent_id());
+    if (liked != nullptr) {
+      c->set_viewer_liked(IsInt((*liked)[i]) && (*liked)[i].integer == 1);
+    }
     if (all_scores) {
       if (!IsStr(scores[i])) return Malformed("a list score");
       page.scores.push_back(std::move(scores[i].str));
@@ -522,7 +561,7 @@ void CommentStore::SetLike(CommentRef ref, std::string user_id, bool like,
         std::vector<std::string> hot = HotArgs();
         return LuaScript::Call{
             {keys.Comments(), keys.Likers(ref.comment_id),
-             keys.HotIndex(parent), keys.Participants()},
+             keys.HotIndex(parent), keys.Participants(), keys.LikedBy(user_id)},
             {ref.comment_id, parent, user_id, like ? "1" : "0",
              std::move(hot[0]), std::move(hot[1])}};
       },

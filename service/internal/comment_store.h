@@ -103,6 +103,9 @@ struct ListQuery {
   v1::Order order = v1::ORDER_NEWEST;
   std::optional<IndexPosition> after;
   int limit = 20;
+  // Comments only: when set, each comment's viewer_liked says whether this
+  // user likes it.
+  std::string viewer_id;
   // When set, the page's comments are decoded straight into it (on its
   // arena, if it has one) instead of into ListPage::comments. Must outlive
   // the call.
@@ -152,6 +155,9 @@ class CommentStore final {
       const std::vector<NewComment>& comments, absl::Time deadline);
   // Reads one comment of any status.
   void Get(CommentRef ref, absl::Time deadline, Callback<StoredComment> done);
+  // As Get, with viewer_liked set for `viewer_id` (in the same round trip).
+  void GetFor(CommentRef ref, std::string viewer_id, absl::Time deadline,
+              Callback<StoredComment> done);
   absl::StatusOr<v1::Comment> Get(const std::string& article_id,
                                   const std::string& comment_id,
                                   absl::Time deadline);

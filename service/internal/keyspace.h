@@ -24,6 +24,7 @@ namespace comments {
 //   c:{A}:rn:P       zset   replies of comment P by id
 //   c:{A}:rh:P       zset   replies of comment P by hot score
 //   c:{A}:l:X        set    users who like comment X
+//   c:{A}:u:N:U      set    comments user U (N = byte length of U) likes
 //   c:{A}:i:N:U:K    string comment id created by author U (N = byte length of
 //                           U) with idempotency key K; expires after 24 h
 //   c:{A}:r:N:U      string author U's posts in the current rate-limit window;
@@ -62,6 +63,9 @@ class Keyspace final {
   std::string Idempotency(absl::string_view author_id,
                           absl::string_view key) const {
     return Key(Author("i:", author_id), ":", key);
+  }
+  std::string LikedBy(absl::string_view user_id) const {
+    return Key(Author("u:", user_id));
   }
   std::string PostCount(absl::string_view author_id) const {
     return Key(Author("r:", author_id));

@@ -81,6 +81,13 @@ TEST_F(CommentctlTest, PostAndListAsJson) {
   nlohmann::json list = nlohmann::json::parse(listed.out);
   ASSERT_EQ(list["comments"].size(), 1u);
   EXPECT_EQ(list["comments"][0]["comment_id"], id);
+  EXPECT_FALSE(list["comments"][0].contains("viewer_liked"));
+  CtlRun as_fan = Ctl("--json list ctl-a --viewer=fan");
+  ASSERT_EQ(as_fan.exit_code, 0) << as_fan.err;
+  EXPECT_EQ(nlohmann::json::parse(as_fan.out)["comments"][0]["viewer_liked"],
+            true);
+  CtlRun got = Ctl("get ctl-a " + id + " --viewer=fan");
+  EXPECT_NE(got.out.find("1 likes (you too)"), std::string::npos) << got.out;
 
   CtlRun stats = Ctl("stats ctl-a");
   EXPECT_EQ(stats.exit_code, 0);

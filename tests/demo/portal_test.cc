@@ -174,6 +174,19 @@ TEST_F(PortalTest, RepliesLikesAndReports) {
   html = Page();
   EXPECT_THAT(html, AllOf(HasSubstr("<span class=\"like-count\">1</span>"),
                           HasSubstr(Stats(3, 2))));
+  // The reader who liked it sees it liked, and may take it back.
+  EXPECT_THAT(Get("/", "uid=reader-c"),
+              AllOf(HasSubstr("class=\"like liked\""),
+                    HasSubstr("name=\"undo\" value=\"1\"")));
+  EXPECT_THAT(Get("/", "uid=reader-d"), Not(HasSubstr("like liked")));
+  EXPECT_THAT(
+      Submit("/like", {{"comment_id", "1"}, {"undo", "1"}}, "uid=reader-c")
+          .notice,
+      StartsWith("ok:"));
+  EXPECT_THAT(Get("/", "uid=reader-c"),
+              AllOf(Not(HasSubstr("like liked")),
+                    HasSubstr("<span class=\"like-count\">0</span>")));
+  Submit("/like", {{"comment_id", "1"}}, "uid=reader-c");
 
   EXPECT_THAT(Submit("/report", {{"comment_id", "1"}, {"reason", "灌水"}},
                      "uid=reader-c")

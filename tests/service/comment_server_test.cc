@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <atomic>
 #include <set>
 #include <string>
@@ -256,6 +257,64 @@ TEST_F(CommentServerTest, LikeTwiceChangesNothingAndUnlikeUndoes) {
             absl::StatusCode::kNotFound);
   EXPECT_EQ(client_->LikeComment(a, c.comment_id(), "").status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// A page read for a viewer says which comments that viewer likes, in every
+// order and among replies; without a viewer it says none.
+TEST_F(CommentServerTest, ViewerSeesWhatTheyLike) {
+  const std::string a = Article();
+  const v1::Comment c1 = Post(a, "one");
+  const v1::Comment c2 = Post(a, "two");
+  const v1::Comment r1 = Post(a, "reply", c1.comment_id());
+  ASSERT_TRUE(client_->LikeComment(a, c2.comment_id(), "fan").ok());
+  ASSERT_TRUE(client_->LikeComment(a, r1.comment_id(), "fan").ok());
+  ASSERT_TRUE(client_->LikeComment(a, c1.comment_id(), "other").ok());
+  // comment id -> viewer_liked, for one page.
+  auto liked = [&](Order order, const std::string& viewer,
+                   const std::string& parent = "") {
+    v1::ListCommentsRequest r;
+    r.set_article_id(a);
+    r.set_order(order);
+    r.set_parent_id(parent);
+    r.set_viewer_id(viewer);
+    std::map<std::string, bool> out;
+    auto page = client_->ListComments(r);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (page.ok()) {
+      for (const auto& c : page->comments()) {
+        out[c.comment_id()] = c.viewer_liked();
+      }
+    }
+    return out;
+  };
+  const std::map<std::string, bool> fan_view = {{c1.comment_id(), false},
+                                                {c2.comment_id(), true}};
+  for (Order order : {v1::ORDER_NEWEST, v1::ORDER_HOT, v1::ORDER_OLDEST}) {
+    EXPECT_EQ(liked(order, "fan"), fan_view) << order;
+    EXPECT_EQ(liked(order, ""), (std::map<std::string, bool>{
+                                    {c1.comment_id(), false},
+                                    {c2.comment_id(), false}}))
+        << order;
+  }
+  EXPECT_EQ(liked(v1::ORDER_NEWEST, "fan", c1.comment_id()),
+            (std::map<std::string, bool>{{r1.comment_id(), true}}));
+  EXPECT_TRUE(client_->GetComment(a, c2.comment_id(), "fan")->viewer_liked());
+  EXPECT_FALSE(client_->GetComment(a, c1.comment_id(), "fan")->viewer_liked());
+  EXPECT_FALSE(client_->GetComment(a, c2.comment_id())->viewer_liked());
+
+  ASSERT_TRUE(client_->UnlikeComment(a, c2.comment_id(), "fan").ok());
+  EXPECT_FALSE(liked(v1::ORDER_NEWEST, "fan")[c2.comment_id()]);
+  // A deleted comment's tombstone is liked by no one.
+  ASSERT_TRUE(client_->LikeComment(a, c2.comment_id(), "fan").ok());
+  ASSERT_TRUE(client_->DeleteComment(a, c2.comment_id(), "u1").ok());
+  EXPECT_FALSE(client_->GetComment(a, c2.comment_id(), "fan")->viewer_liked());
+
+  v1::ListCommentsRequest bad;
+  bad.set_article_id(a);
+  bad.set_viewer_id(std::string(129, 'v'));
+  auto refused = client_->ListComments(bad);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("viewer_id"));
 }
 
 TEST_F(CommentServerTest, HotRanksByLikesNewestByTime) {
@@ -526,9 +585,9 @@ TEST(CommentServerFloodTest, LimitsPostsAndRefusesDuplicatesPerAuthor) {
   testing::RedisServer redis;
   ASSERT_TRUE(redis.Start());
   testing::CommentServerProcess server;
-  ASSERT_TRUE(server.Start(redis.url(),
-                           {"--post_limit=4", "--post_limit_window=10m",
-                            "--duplicate_window=10m"}));
+  ASSERT_TRUE(server.Start(
+      redis.url(),
+      {"--post_limit=4", "--post_limit_window=10m", "--duplicate_window=10m"}));
   Client client({.target = server.target()});
   auto post = [&](const std::string& article, const std::string& body,
                   const std::string& author, const std::string& parent = "",
@@ -594,10 +653,12 @@ TEST(CommentServerRecoveryTest, FullRedisRefusesWritesAsResourceExhausted) {
 
   RedisClient admin({RedisEndpoint::Parse(redis.url()).value()});
   const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  ASSERT_TRUE(admin
+                  .Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"},
+                           deadline)
+                  .ok());
   ASSERT_TRUE(
-      admin.Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"}, deadline)
-          .ok());
-  ASSERT_TRUE(admin.Command({"CONFIG", "SET", "maxmemory", "1"}, deadline).ok());
+      admin.Command({"CONFIG", "SET", "maxmemory", "1"}, deadline).ok());
 
   req.set_body("while full");
   auto refused = client.PostComment(req);
@@ -614,11 +675,12 @@ TEST(CommentServerRecoveryTest, FullRedisRefusesWritesAsResourceExhausted) {
   auto stats = client.GetArticleStats("full");
   ASSERT_TRUE(stats.ok()) << stats.status();
   EXPECT_EQ(stats->comment_count(), 1);
-  EXPECT_EQ(client.GetComment("full", first->comment().comment_id())
-                ->like_count(),
-            0);
+  EXPECT_EQ(
+      client.GetComment("full", first->comment().comment_id())->like_count(),
+      0);
 
-  ASSERT_TRUE(admin.Command({"CONFIG", "SET", "maxmemory", "0"}, deadline).ok());
+  ASSERT_TRUE(
+      admin.Command({"CONFIG", "SET", "maxmemory", "0"}, deadline).ok());
   auto back = client.PostComment(req);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(client.GetArticleStats("full")->comment_count(), 2);
@@ -742,8 +804,8 @@ TEST(CommentServerLifecycleTest, SigtermLetsCallsInFlightFinish) {
   absl::SleepFor(absl::Milliseconds(100));
   absl::StatusOr<v1::PostCommentResponse> in_flight;
   std::thread caller([&] {
-    in_flight =
-        client.PostComment(PostRequest("drain", "posted while the server stops"));
+    in_flight = client.PostComment(
+        PostRequest("drain", "posted while the server stops"));
   });
   absl::SleepFor(absl::Milliseconds(300));  // The call now waits on Redis.
   const int status = server.Stop(SIGTERM);

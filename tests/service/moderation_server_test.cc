@@ -225,10 +225,9 @@ TEST_F(ModerationServerTest, AuthorAloneSeesWhereTheirHeldCommentStands) {
   // Blocked outright: its author is told, no one else.
   auto blocked = Post(a, "来玩博 彩，稳赚", "writer");
   ASSERT_TRUE(blocked.ok()) << blocked.status();
-  EXPECT_EQ(
-      client_->GetComment(a, blocked->comment().comment_id(), "writer")
-          ->status(),
-      v1::COMMENT_STATUS_REJECTED);
+  EXPECT_EQ(client_->GetComment(a, blocked->comment().comment_id(), "writer")
+                ->status(),
+            v1::COMMENT_STATUS_REJECTED);
   EXPECT_EQ(client_->GetComment(a, blocked->comment().comment_id(), "reader")
                 .status()
                 .code(),

@@ -2,6 +2,7 @@
 -- together.
 -- KEYS[1] comment hash   KEYS[2] the comment's likers set
 -- KEYS[3] hot index holding the comment   KEYS[4] participants
+-- KEYS[5] the comments the user likes (read by lists for their viewer)
 -- ARGV[1] comment id   ARGV[2] its parent as the caller guesses
 -- ARGV[3] user id   ARGV[4] '1' to like, '0' to unlike
 -- ARGV[5] hot half-life (s)   ARGV[6] reply weight
@@ -18,6 +19,8 @@ local changed
 if like then changed = redis.call('SADD', likers, user)
 else changed = redis.call('SREM', likers, user) end
 if changed == 1 then
+  if like then redis.call('SADD', KEYS[5], id)
+  else redis.call('SREM', KEYS[5], id) end
   local delta = like and 1 or -1
   rec[LIKES] = rec[LIKES] + delta
   save(comments, id, rec)

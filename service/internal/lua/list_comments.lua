@@ -1,17 +1,19 @@
 -- Reads one page of an index, resuming after a cursor.
 -- KEYS[1] comment hash   KEYS[2] the index (newest or hot, top or replies)
+-- KEYS[3] (optional) the comments the viewer likes
 -- ARGV[1] 'desc' or 'asc'   ARGV[2] cursor score or '' for the first page
 -- ARGV[3] cursor comment id   ARGV[4] how many to return at most
 -- ARGV[5] the parent whose replies these are, or ''
 -- ARGV[6] 'all' for every entry's score, else only entry ARGV[4] - 1's
 -- ARGV[7] 'bitmap' when the index is the top level's newest bitmap
 -- (prelude.lua; an entry's score is its id), else 'zset'
--- Returns {ids, records, scores}: the records as stored (the server decodes
+-- Returns {ids, records, scores[, liked]}: the records as stored (the server decodes
 -- them: cheaper there than a Lua table per comment here; false where a
 -- record is missing), and either every id's score or only the score of id
 -- number ARGV[4] - 1 when there is one: the caller asks for one entry more
 -- than a page, to learn whether a next page exists, and that page's cursor
--- is the last kept entry. Errors NOTFOUND when the parent does not exist.
+-- is the last kept entry; with KEYS[3], liked[i] is 1 when the viewer likes
+-- ids[i]. Errors NOTFOUND when the parent does not exist.
 --
 -- The cursor is the (score, id) of the last comment returned. When that
 -- comment still holds the same score, the page resumes right after its rank:
@@ -130,5 +132,8 @@ local first, last = 1, #ids
 if not all_scores then first, last = limit - 1, math.min(#ids, limit - 1) end
 for i = first, last do
   out_scores[#out_scores + 1] = scores[i] or redis.call('ZSCORE', index, ids[i])
+end
+if KEYS[3] then
+  return {ids, recs, out_scores, redis.call('SMISMEMBER', KEYS[3], unpack(ids))}
 end
 return {ids, recs, out_scores}
