@@ -284,6 +284,18 @@ absl::StatusOr<int64_t> ModerationClient::ClearQueue(
   return response->count();
 }
 
+absl::StatusOr<v1::Comment> ModerationClient::FeatureComment(
+    const std::string& article_id, const std::string& comment_id,
+    bool featured, const std::string& reason) {
+  v1::FeatureCommentRequest request;
+  request.set_article_id(article_id);
+  request.set_comment_id(comment_id);
+  request.set_featured(featured);
+  request.set_reason(reason);
+  return client_internal::UnaryCall<v1::Comment>(
+      *stub_, &v1::ModerationService::Stub::FeatureComment, request, options_);
+}
+
 absl::StatusOr<v1::ArticlePolicy> ModerationClient::SetArticlePolicy(
     const std::string& article_id, v1::Policy policy) {
   v1::SetArticlePolicyRequest request;

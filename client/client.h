@@ -136,6 +136,11 @@ class ModerationClient final {
                                            v1::Decision decision,
                                            const std::string& reason = "");
   absl::StatusOr<int64_t> ClearQueue(const v1::ClearQueueRequest& request);
+  // Features a visible comment (or with `featured` false takes it back).
+  absl::StatusOr<v1::Comment> FeatureComment(const std::string& article_id,
+                                             const std::string& comment_id,
+                                             bool featured,
+                                             const std::string& reason = "");
   absl::StatusOr<v1::ArticlePolicy> SetArticlePolicy(
       const std::string& article_id, v1::Policy policy);
   absl::StatusOr<v1::ArticlePolicy> GetArticlePolicy(

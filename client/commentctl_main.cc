@@ -5,7 +5,8 @@
 // Commands:
 //   post ARTICLE AUTHOR BODY [--parent=ID] [--name=NAME] [--key=IDEMPOTENCY]
 //   get ARTICLE COMMENT [--viewer=USER]
-//   list ARTICLE [--order=hot|newest|oldest] [--parent=ID] [--page_size=N]
+//   list ARTICLE [--order=hot|newest|oldest|featured] [--parent=ID]
+//        [--page_size=N]
 //        [--page_token=T] [--viewer=USER]
 //   like | unlike ARTICLE COMMENT USER
 //   delete ARTICLE COMMENT USER
@@ -21,6 +22,7 @@
 //   keywords list [--page_size=N] [--page_token=T]
 //   keywords add WORD CATEGORY mask|review|block|allow (allow: an exception word)
 //   keywords remove WORD
+//   feature | unfeature ARTICLE COMMENT [--reason=TEXT]
 //   ban | unban USER [--reason=TEXT]
 //   audit [--page_size=N] [--page_token=T]
 //
@@ -53,7 +55,8 @@ ABSL_FLAG(std::string, key, "", "post: idempotency key");
 ABSL_FLAG(std::string, viewer, "",
           "get/list: the reading user (whose likes are shown; an author "
           "also sees their held comment)");
-ABSL_FLAG(std::string, order, "newest", "list: hot, newest or oldest");
+ABSL_FLAG(std::string, order, "newest",
+          "list: hot, newest, oldest or featured");
 ABSL_FLAG(int, page_size, 20, "list: comments per page");
 ABSL_FLAG(std::string, page_token, "", "list: next_page_token of a page");
 ABSL_FLAG(std::string, token, "",
@@ -94,7 +97,8 @@ void PrintComment(const v1::Comment& c) {
                    "%Y-%m-%d %H:%M:%S",
                    absl::FromUnixSeconds(c.create_time().seconds()),
                    absl::LocalTimeZone())
-            << " · " << v1::CommentStatus_Name(c.status()) << "\n  " << c.body()
+            << " · " << v1::CommentStatus_Name(c.status())
+            << (c.featured() ? " · featured" : "") << "\n  " << c.body()
             << "\n";
 }
 
@@ -248,6 +252,13 @@ int RunModeration(const std::vector<std::string>& args) {
     std::cout << updated->keyword_count() << " keywords\n";
     return 0;
   }
+  if ((command == "feature" || command == "unfeature") && need(2)) {
+    auto featured =
+        mod.FeatureComment(args[1], args[2], command == "feature", reason);
+    if (!featured.ok()) return Fail(featured.status());
+    json ? PrintJson(*featured) : PrintComment(*featured);
+    return 0;
+  }
   if ((command == "ban" || command == "unban") && need(1)) {
     absl::Status s = command == "ban" ? mod.BanUser(args[1], reason)
                                       : mod.UnbanUser(args[1], reason);
@@ -325,7 +336,8 @@ int Run(const std::vector<std::string>& args) {
     if (!v1::Order_Parse(
             "ORDER_" + absl::AsciiStrToUpper(absl::GetFlag(FLAGS_order)),
             &order)) {
-      std::fprintf(stderr, "error: --order must be hot, newest or oldest\n");
+      std::fprintf(stderr,
+                   "error: --order must be hot, newest, oldest or featured\n");
       return kUsage;
     }
     r.set_order(order);

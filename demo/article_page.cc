@@ -54,7 +54,9 @@ std::string ArticlePageRenderer::CommentItem(
   std::string html = absl::StrCat(
       "<li class=\"comment\" id=\"", OrderName(order), "-c-", id,
       "\" data-id=\"", id, "\"><div class=\"meta\"><span class=\"author\">",
-      HtmlEscape(name), "</span> ", TimeHtml(comment.create_time()),
+      HtmlEscape(name), "</span> ",
+      comment.featured() ? "<span class=\"featured\">精选</span> " : "",
+      TimeHtml(comment.create_time()),
       "</div><p class=\"body\">", BodyHtml(comment.body()),
       "</p><div class=\"actions\">"
       "<form class=\"inline\" method=\"post\" action=\"/like\">",

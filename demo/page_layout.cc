@@ -37,6 +37,7 @@ p.body{margin:4px 0;white-space:normal;word-break:break-word}
 form.inline{display:inline}
 .actions button,.actions summary{font-size:13px;cursor:pointer}
 .actions button.liked{color:#c00;font-weight:bold}
+.featured{font-size:12px;color:#fff;background:#c00;padding:0 4px;border-radius:2px}
 details.reply{display:inline-block;vertical-align:top}
 .why{font-size:13px;color:#6d4c41}
 a.more{display:block;text-align:center;padding:6px;background:#f5f5f5}

@@ -8,25 +8,6 @@
 #include "service/internal/validation.h"
 
 namespace comments {
-namespace {
-
-// Validates an (article_id, comment_id) pair. An id the store cannot have
-// issued is NOT_FOUND, like any other id it does not hold.
-absl::Status ValidateCommentRef(const std::string& article_id,
-                                const std::string& comment_id,
-                                absl::string_view field = "comment_id") {
-  if (absl::Status s = ValidateArticleId(article_id); !s.ok()) return s;
-  if (absl::Status s = ValidateCommentIdPresent(comment_id, field); !s.ok()) {
-    return s;
-  }
-  if (!IsWellFormedCommentId(comment_id)) {
-    return absl::NotFoundError(absl::StrCat(
-        field, " ", comment_id, " names no comment of this article"));
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 CommentServiceImpl::CommentServiceImpl(CommentServiceOptions options,
                                        CommentStore* store,
@@ -188,6 +169,14 @@ void CommentServiceImpl::List(const v1::ListCommentsRequest& request,
       break;
     case v1::ORDER_HOT:
     case v1::ORDER_OLDEST:
+      query.order = request.order();
+      break;
+    case v1::ORDER_FEATURED:
+      if (!request.parent_id().empty()) {
+        return std::move(done)(absl::InvalidArgumentError(
+            "parent_id must be empty with ORDER_FEATURED: only top-level "
+            "listing of featured comments exists"));
+      }
       query.order = request.order();
       break;
     default:

@@ -74,7 +74,8 @@ bool IsStr(const RedisReply& r) { return r.type == RedisReply::Type::kString; }
 
 // Decodes records as the scripts store them: a MessagePack array of fields
 // in the order of lua/prelude.lua (status, likes, replies, create time in
-// microseconds, parent, author id, author name, body, detail, reports).
+// microseconds, parent, author id, author name, body, detail, reports,
+// reports seen, when featured).
 // One decoder reuses one MessagePack zone, so a page of records costs one
 // zone, not one per record.
 class RecordDecoder {
@@ -123,14 +124,17 @@ class RecordDecoder {
       if (v != nullptr) v->assign(f[i].via.str.ptr, f[i].via.str.size);
       return true;
     };
-    int64_t status = 0, likes = 0, replies = 0, micros = 0, report_count = 0;
+    int64_t status = 0, likes = 0, replies = 0, micros = 0, report_count = 0,
+            featured_us = 0;
     if (!integer(0, &status) || !integer(1, &likes) || !integer(2, &replies) ||
         !integer(3, &micros) || !text(4, c->mutable_parent_id()) ||
         !text(5, c->mutable_author_id()) ||
         !text(6, c->mutable_author_name()) || !text(7, c->mutable_body()) ||
-        !text(8, detail) || !integer(9, &report_count)) {
+        !text(8, detail) || !integer(9, &report_count) ||
+        !integer(11, &featured_us)) {
       return Malformed("a comment record");
     }
+    c->set_featured(featured_us != 0);
     c->set_comment_id(std::move(comment_id));
     c->set_article_id(article_id);
     c->set_status(static_cast<v1::CommentStatus>(status));
@@ -450,6 +454,11 @@ void CommentStore::List(ListQuery query, absl::Time deadline,
       index = keys.ReportedQueue();
       break;
     case ListQuery::Index::kComments:
+      if (query.order == v1::ORDER_FEATURED) {
+        index = keys.Featured();
+        ascending = false;
+        break;
+      }
       index = query.order == v1::ORDER_HOT ? keys.HotIndex(query.parent_id)
                                            : keys.NewestIndex(query.parent_id);
       ascending = query.order == v1::ORDER_OLDEST;
@@ -601,7 +610,7 @@ void CommentStore::Delete(CommentRef ref, std::string user_id,
             {keys.Comments(), keys.Stats(), keys.Participants(),
              keys.NewestIndex(parent), keys.HotIndex(parent),
              keys.HotIndex(grandparent), keys.Likers(ref.comment_id),
-             keys.PendingQueue(), keys.ReportedQueue()},
+             keys.PendingQueue(), keys.ReportedQueue(), keys.Featured()},
             {ref.comment_id, parent, grandparent, user_id, std::move(hot[0]),
              std::move(hot[1])}};
       },
@@ -632,7 +641,7 @@ LuaScript::Call CommentStore::DecideCall(const CommentRef& ref, bool approve,
   return {{keys.Comments(), keys.Stats(), keys.Participants(),
            keys.NewestIndex(parent), keys.HotIndex(parent),
            keys.HotIndex(grandparent), keys.Likers(ref.comment_id),
-           keys.PendingQueue(), keys.ReportedQueue()},
+           keys.PendingQueue(), keys.ReportedQueue(), keys.Featured()},
           {ref.comment_id, parent, grandparent, approve ? "approve" : "reject",
            queue, hot[0], hot[1]}};
 }
@@ -705,6 +714,19 @@ void CommentStore::Report(CommentRef ref, std::string user_id,
                                      reply->elements[1].integer == 1,
                                      reply->elements[2].integer});
       });
+}
+
+absl::StatusOr<v1::Comment> CommentStore::SetFeatured(const CommentRef& ref,
+                                                     bool featured,
+                                                     absl::Time deadline) {
+  const Keyspace keys(ref.article_id);
+  absl::StatusOr<RedisReply> reply = FeatureCommentScript().Run(
+      *redis_, {keys.Comments(), keys.Featured()},
+      {ref.comment_id, featured ? "1" : "0"}, deadline);
+  if (!reply.ok()) return DecodeScriptError(reply.status()).status;
+  absl::StatusOr<StoredComment> stored = DecodeGot(ref, *std::move(reply));
+  if (!stored.ok()) return stored.status();
+  return std::move(stored->comment);
 }
 
 absl::StatusOr<std::vector<std::vector<std::string>>>

@@ -200,6 +200,11 @@ class CommentStore final {
   // Up to `limit` report reasons per comment.
   absl::StatusOr<std::vector<std::vector<std::string>>> ReportReasons(
       const std::vector<CommentRef>& refs, size_t limit, absl::Time deadline);
+  // Features a visible comment, or takes the feature back (any comment);
+  // idempotent. Returns the comment as it stands. NOT_FOUND when featuring a
+  // comment that is not visible.
+  absl::StatusOr<v1::Comment> SetFeatured(const CommentRef& ref, bool featured,
+                                          absl::Time deadline);
   // The article's policy ("post", "pre", "closed"), or "" when none is set.
   absl::StatusOr<std::string> GetPolicy(const std::string& article_id,
                                         absl::Time deadline);

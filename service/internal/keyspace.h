@@ -34,6 +34,8 @@ namespace comments {
 //   c:{A}:qp         zset   comments awaiting approval, by creation time (us)
 //   c:{A}:qr         zset   reported comments awaiting a decision, by the
 //                           time they were queued (us)
+//   c:{A}:ft         zset   featured comments (精选), by when they were
+//                           featured (us)
 //   c:{A}:rp:X       hash   user -> reason, one per user reporting comment X
 //   (c:{A}:s also holds `policy`: post|pre|closed, when one was set)
 class Keyspace final {
@@ -57,6 +59,7 @@ class Keyspace final {
   }
   std::string PendingQueue() const { return Key("qp"); }
   std::string ReportedQueue() const { return Key("qr"); }
+  std::string Featured() const { return Key("ft"); }
   std::string Reports(absl::string_view comment_id) const {
     return Key("rp:", comment_id);
   }

@@ -12,6 +12,7 @@ extern const char kListCommentsLua[];
 extern const char kLikeCommentLua[];
 extern const char kDeleteCommentLua[];
 extern const char kDecideCommentLua[];
+extern const char kFeatureCommentLua[];
 extern const char kReportCommentLua[];
 extern const char kUpdateKeywordsLua[];
 extern const char kQueueRangeLua[];
@@ -121,6 +122,7 @@ COMMENTS_DEFINE_SCRIPT(ListComments)
 COMMENTS_DEFINE_SCRIPT(LikeComment)
 COMMENTS_DEFINE_SCRIPT(DeleteComment)
 COMMENTS_DEFINE_SCRIPT(DecideComment)
+COMMENTS_DEFINE_SCRIPT(FeatureComment)
 COMMENTS_DEFINE_SCRIPT(ReportComment)
 COMMENTS_DEFINE_SCRIPT(UpdateKeywords)
 COMMENTS_DEFINE_SCRIPT(QueueRange)

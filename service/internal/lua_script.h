@@ -63,6 +63,7 @@ const LuaScript& ListCommentsScript();
 const LuaScript& LikeCommentScript();
 const LuaScript& DeleteCommentScript();
 const LuaScript& DecideCommentScript();
+const LuaScript& FeatureCommentScript();
 const LuaScript& ReportCommentScript();
 const LuaScript& UpdateKeywordsScript();
 const LuaScript& QueueRangeScript();

@@ -702,6 +702,33 @@ absl::Status ModerationServiceImpl::DoBan(const std::string& moderator,
                   deadline);
 }
 
+grpc::Status ModerationServiceImpl::FeatureComment(
+    grpc::ServerContext* context, const v1::FeatureCommentRequest* request,
+    v1::Comment* response) {
+  COMMENTS_AUTHENTICATE(context);
+  const absl::Time deadline = Deadline(*context);
+  absl::Status s =
+      ValidateCommentRef(request->article_id(), request->comment_id());
+  absl::StatusOr<std::string> reason = NormalizeReason(request->reason());
+  if (s.ok()) s = reason.status();
+  absl::StatusOr<v1::Comment> comment;
+  if (s.ok()) {
+    comment = comments_->SetFeatured(
+        {request->article_id(), request->comment_id()}, request->featured(),
+        deadline);
+    s = comment.status();
+  }
+  if (s.ok()) {
+    s = AuditOne(*moderator, request->featured() ? "feature" : "unfeature",
+                 absl::StrCat(request->article_id(), "/",
+                              request->comment_id()),
+                 *reason, "", deadline);
+  }
+  if (!s.ok()) return ToGrpcStatus(s);
+  *response = *std::move(comment);
+  return grpc::Status::OK;
+}
+
 grpc::Status ModerationServiceImpl::BanUser(grpc::ServerContext* context,
                                             const v1::BanUserRequest* request,
                                             v1::BanUserResponse* response) {

@@ -64,6 +64,9 @@ class ModerationServiceImpl final : public v1::ModerationService::Service {
   grpc::Status ListKeywords(grpc::ServerContext* context,
                             const v1::ListKeywordsRequest* request,
                             v1::ListKeywordsResponse* response) override;
+  grpc::Status FeatureComment(grpc::ServerContext* context,
+                              const v1::FeatureCommentRequest* request,
+                              v1::Comment* response) override;
   grpc::Status BanUser(grpc::ServerContext* context,
                        const v1::BanUserRequest* request,
                        v1::BanUserResponse* response) override;

@@ -104,6 +104,20 @@ bool IsWellFormedCommentId(absl::string_view id) {
   return true;
 }
 
+absl::Status ValidateCommentRef(absl::string_view article_id,
+                                absl::string_view comment_id,
+                                absl::string_view field) {
+  if (absl::Status s = ValidateArticleId(article_id); !s.ok()) return s;
+  if (absl::Status s = ValidateCommentIdPresent(comment_id, field); !s.ok()) {
+    return s;
+  }
+  if (!IsWellFormedCommentId(comment_id)) {
+    return absl::NotFoundError(absl::StrCat(
+        field, " ", comment_id, " names no comment of this article"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int> ResolvePageSize(int32_t requested, int default_size,
                                     int max_size) {
   if (requested < 0) return Invalid("page_size", "must not be negative");

@@ -32,6 +32,12 @@ absl::Status ValidateCommentIdPresent(absl::string_view id,
 // cannot name a comment, so callers answer NOT_FOUND without asking Redis.
 bool IsWellFormedCommentId(absl::string_view id);
 
+// Validates an (article_id, comment_id) pair. An id the store cannot have
+// issued is NOT_FOUND, like any other id it does not hold.
+absl::Status ValidateCommentRef(absl::string_view article_id,
+                                absl::string_view comment_id,
+                                absl::string_view field = "comment_id");
+
 // Returns the body as stored: CR LF folded to LF, leading and trailing white
 // space trimmed. Fails unless the input is valid UTF-8 with no control
 // character other than newline and 1 to `max_chars` code points remain.

@@ -128,6 +128,15 @@ TEST_F(CommentctlTest, ModeratorCommandsUseTheToken) {
   CtlRun audit = Ctl("--json audit --page_size=1", env);
   EXPECT_EQ(nlohmann::json::parse(audit.out)["entries"][0]["action"],
             "clear_queue");
+
+  CtlRun featured = Ctl("feature ctl-c 1 --reason=精彩", env);
+  ASSERT_EQ(featured.exit_code, 0) << featured.err;
+  EXPECT_NE(featured.out.find("featured"), std::string::npos) << featured.out;
+  CtlRun picks = Ctl("--json list ctl-c --order=featured");
+  ASSERT_EQ(picks.exit_code, 0) << picks.err;
+  nlohmann::json list = nlohmann::json::parse(picks.out);
+  ASSERT_EQ(list["comments"].size(), 1u);
+  EXPECT_EQ(list["comments"][0]["featured"], true);
 }
 
 }  // namespace

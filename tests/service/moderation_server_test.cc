@@ -242,6 +242,84 @@ TEST_F(ModerationServerTest, AuthorAloneSeesWhereTheirHeldCommentStands) {
   EXPECT_THAT(bad.status().message(), HasSubstr("viewer_id"));
 }
 
+// Featured comments (精选): listed most recently featured first, flagged in
+// every list, taken back by the moderator or by deletion and rejection, and
+// audited.
+TEST_F(ModerationServerTest, FeaturedCommentsAreTheEditorsPick) {
+  const std::string a = Article();
+  const std::string c1 = Post(a, "第一条", "w1")->comment().comment_id();
+  const std::string c2 = Post(a, "第二条", "w2")->comment().comment_id();
+  const std::string c3 = Post(a, "第三条", "w3")->comment().comment_id();
+  auto featured = [&](int page_size = 100) {
+    v1::ListCommentsRequest r;
+    r.set_article_id(a);
+    r.set_order(v1::ORDER_FEATURED);
+    r.set_page_size(page_size);
+    std::vector<std::string> ids;
+    do {
+      auto page = client_->ListComments(r);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const auto& c : page->comments()) {
+        EXPECT_TRUE(c.featured()) << c.comment_id();
+        ids.push_back(c.comment_id());
+      }
+      r.set_page_token(page->next_page_token());
+    } while (!r.page_token().empty());
+    return ids;
+  };
+  EXPECT_TRUE(featured().empty());
+
+  auto one = mod_->FeatureComment(a, c1, true, "好评论");
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_TRUE(one->featured());
+  ASSERT_TRUE(mod_->FeatureComment(a, c3, true).ok());
+  ASSERT_TRUE(mod_->FeatureComment(a, c1, true).ok());  // Idempotent.
+  EXPECT_THAT(featured(), ElementsAre(c3, c1));
+  EXPECT_THAT(featured(/*page_size=*/1), ElementsAre(c3, c1));
+  EXPECT_TRUE(client_->GetComment(a, c1)->featured());
+  EXPECT_FALSE(client_->GetComment(a, c2)->featured());
+
+  auto back = mod_->FeatureComment(a, c3, false);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_FALSE(back->featured());
+  EXPECT_THAT(featured(), ElementsAre(c1));
+  // Deleted or rejected, it leaves the featured list.
+  ASSERT_TRUE(mod_->FeatureComment(a, c2, true).ok());
+  ASSERT_TRUE(client_->DeleteComment(a, c2, "w2").ok());
+  EXPECT_THAT(featured(), ElementsAre(c1));
+  for (const char* user : {"r1", "r2", "r3"}) {
+    ASSERT_TRUE(client_->ReportComment(a, c1, user).ok());
+  }
+  ASSERT_EQ(*mod_->Decide(a, c1, v1::DECISION_REJECT),
+            v1::COMMENT_STATUS_REJECTED);
+  EXPECT_TRUE(featured().empty());
+
+  // Only visible comments can be featured; featured is top-level only.
+  EXPECT_EQ(mod_->FeatureComment(a, c2, true).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(mod_->FeatureComment(a, "99999", true).status().code(),
+            absl::StatusCode::kNotFound);
+  v1::ListCommentsRequest replies;
+  replies.set_article_id(a);
+  replies.set_order(v1::ORDER_FEATURED);
+  replies.set_parent_id(c3);
+  EXPECT_EQ(client_->ListComments(replies).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  v1::ListAuditLogRequest audit;
+  audit.set_page_size(50);
+  auto log = mod_->ListAuditLog(audit);
+  ASSERT_TRUE(log.ok()) << log.status();
+  bool seen = false;
+  for (const auto& e : log->entries()) {
+    if (e.action() == "feature" && e.target() == a + "/" + c1) {
+      seen = e.reason() == "好评论";
+    }
+  }
+  EXPECT_TRUE(seen);
+}
+
 TEST_F(ModerationServerTest, RejectingPendingNeverShowsIt) {
   const std::string a = Article();
   const std::string id = Post(a, "spamword here")->comment().comment_id();

@@ -4,6 +4,7 @@
 -- KEYS[6] hot index holding the parent (ignored for a top-level comment)
 -- KEYS[7] the comment's likers set
 -- KEYS[8] pending queue   KEYS[9] reported queue (the article's)
+-- KEYS[10] the article's featured index
 -- ARGV[1] comment id   ARGV[2] its parent as guessed   ARGV[3] the parent's
 -- parent as guessed   ARGV[4] approve|reject   ARGV[5] pending|reported|any
 -- ARGV[6] hot half-life (s)   ARGV[7] reply weight
@@ -37,7 +38,7 @@ elseif reported then
     rec[REPORTS_SEEN] = rec[REPORTS] or 0
   else
     unpublish(comments, KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7],
-              id, rec, half_life, reply_weight)
+              KEYS[10], id, rec, half_life, reply_weight)
     rec[ST] = REJECTED
   end
 else

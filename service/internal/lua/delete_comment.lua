@@ -5,6 +5,7 @@
 -- KEYS[6] hot index holding the parent (ignored for a top-level comment)
 -- KEYS[7] the comment's likers set
 -- KEYS[8] pending queue   KEYS[9] reported queue (the article's)
+-- KEYS[10] the article's featured index
 -- ARGV[1] comment id   ARGV[2] its parent as guessed   ARGV[3] the parent's
 -- parent as guessed   ARGV[4] user asking   ARGV[5] hot half-life (s)
 -- ARGV[6] reply weight
@@ -22,7 +23,7 @@ if wrong then return wrong end
 
 if rec[ST] == PUBLISHED then
   unpublish(comments, KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7],
-            id, rec, tonumber(ARGV[5]), tonumber(ARGV[6]))
+            KEYS[10], id, rec, tonumber(ARGV[5]), tonumber(ARGV[6]))
 end
 local left = ''
 if redis.call('ZREM', KEYS[8], id) == 1 then left = 'pending' end

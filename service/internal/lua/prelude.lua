@@ -5,8 +5,9 @@
 local ST, LIKES, REPLIES, CTIME, PARENT, AUTHOR, NAME, BODY = 1, 2, 3, 4, 5, 6, 7, 8
 -- DETAIL: what moderation found (opaque to scripts: a serialized
 -- comments.v1.QueueItem); REPORTS: distinct reporters; REPORTS_SEEN: reports
--- a moderator had seen when last approving it.
-local DETAIL, REPORTS, REPORTS_SEEN = 9, 10, 11
+-- a moderator had seen when last approving it; FEATURED: when a moderator
+-- featured it (microseconds), 0 or absent when not featured.
+local DETAIL, REPORTS, REPORTS_SEEN, FEATURED = 9, 10, 11, 12
 local PUBLISHED, PENDING, REJECTED, DELETED = 1, 2, 3, 4
 -- Scripts never build key names: the caller passes every key in KEYS. The
 -- index a comment sits in depends on its parent, which the caller may only
@@ -81,12 +82,17 @@ local function publish(comments, stats, participants, newest, hot, parent_hot,
   end
 end
 
--- Undoes publish() and drops the comment's likes. The caller sets the new
--- status and saves rec.
+-- Undoes publish() and drops the comment's likes and its feature. The caller
+-- sets the new status and saves rec.
 local function unpublish(comments, stats, participants, newest, hot,
-                         parent_hot, likers, id, rec, half_life, reply_weight)
+                         parent_hot, likers, featured, id, rec, half_life,
+                         reply_weight)
   index_newest(newest, rec[PARENT], id, false)
   redis.call('ZREM', hot, id)
+  if (rec[FEATURED] or 0) ~= 0 then
+    redis.call('ZREM', featured, id)
+    rec[FEATURED] = 0
+  end
   redis.call('HINCRBY', stats, 'n', -1)
   contribute(participants, rec[AUTHOR], -1)
   for _, user in ipairs(redis.call('SMEMBERS', likers)) do
