@@ -6,11 +6,13 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "moderation/internal/contact.h"
 #include "moderation/internal/lexicon_impl.h"
 #include "moderation/internal/normalizer.h"
 #include "moderation/internal/scanner.h"
+#include "moderation/internal/variants.h"
 #include "moderation/moderation.h"
 
 namespace moderation {
@@ -22,6 +24,10 @@ using internal::PatternKind;
 using internal::Unit;
 
 constexpr int kMaxWordUnits = 64;
+// Variant spellings kept per entry (internal/variants.h): enough for every
+// mix of a few regional segments, few enough that a long word cannot
+// explode.
+constexpr size_t kMaxVariants = 12;
 // Words are normalized whole: noise inside a lexicon word never splits it.
 constexpr int kNoGapLimit = 1 << 30;
 
@@ -148,6 +154,22 @@ class PatternSet final {
     }
     impl_->patterns.push_back(p);
     symbols_.push_back(syms);
+    keys_.insert(Key(syms, kind, whole_word, spelled));
+  }
+
+  // A variant spelling of `entry` (internal/variants.h), with its
+  // spelled-out variant for an entry, unless a pattern of the same kind
+  // spells it so already: the text would match twice where it matches
+  // once. Compile adds every entry before any variant, so a word the
+  // moderator wrote wins over another entry's variant.
+  void AddVariant(const std::vector<uint32_t>& syms,
+                  const std::vector<Unit>& units, uint32_t entry,
+                  bool whole_word, PatternKind kind) {
+    if (keys_.contains(Key(syms, kind, whole_word, false))) return;
+    Add(syms, units, entry, whole_word, kind);
+    if (kind == PatternKind::kEntry) {
+      AddSpelledVariant(syms, units, entry, whole_word, kind);
+    }
   }
 
   // "f*ck", "sh*t", "f**k": a wildcard for one or two inner letters of a
@@ -226,8 +248,19 @@ class PatternSet final {
   }
 
  private:
+  // What tells two patterns apart for the automaton and the verification.
+  static std::string Key(const std::vector<uint32_t>& syms, PatternKind kind,
+                         bool whole_word, bool spelled) {
+    std::string key(reinterpret_cast<const char*>(syms.data()),
+                    syms.size() * sizeof(uint32_t));
+    key.push_back(static_cast<char>(kind));
+    key.push_back(static_cast<char>(whole_word << 1 | spelled));
+    return key;
+  }
+
   Lexicon::Impl* impl_;
   std::vector<std::vector<uint32_t>> symbols_;  // Parallel to patterns.
+  absl::flat_hash_set<std::string> keys_;       // Key() of every pattern.
 };
 
 }  // namespace
@@ -256,6 +289,13 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
     for (const Unit& u : units) syms->push_back(alphabet.Add(u.sym));
   };
   std::vector<uint32_t> syms;
+  // The entries with Han characters, for their variant spellings.
+  std::vector<internal::Spelling> han_words;
+  struct HanEntry {
+    uint32_t entry;
+    bool whole_word;
+  };
+  std::vector<HanEntry> han_entries;
   for (size_t i = 0; i < entries.size(); ++i) {
     const LexiconEntry& e = entries[i];
     normalize(e.word, &syms);
@@ -264,6 +304,10 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
     const bool whole_word =
         e.mode == WordMode::kWholeWord || (e.mode == WordMode::kAuto && ascii);
     const auto entry = static_cast<uint32_t>(i);
+    if (internal::HoldsHan(units)) {
+      han_words.push_back(units);
+      han_entries.push_back({entry, whole_word});
+    }
     if (e.action == Action::kAllow) {
       // As innocent text writes it: no spelled-out, v or wildcard variants.
       patterns.Add(syms, units, entry, whole_word, PatternKind::kAllow);
@@ -290,6 +334,32 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
       }
     }
   }
+  // Regional and Japanese spellings (internal/variants.h), an exception
+  // word's too, so that it excuses its own variants. Stronger entries go
+  // first: where the variants of several entries coincide, the one kept
+  // belongs to the strongest, so the verdict is what all would give.
+  absl::StatusOr<std::vector<std::vector<internal::Spelling>>> variants =
+      internal::FindVariants(*normalization, han_words, kMaxVariants);
+  if (!variants.ok()) return variants.status();
+  std::vector<size_t> order(han_words.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return entries[han_entries[a].entry].action >
+           entries[han_entries[b].entry].action;
+  });
+  for (size_t k : order) {
+    const HanEntry& h = han_entries[k];
+    const PatternKind kind = entries[h.entry].action == Action::kAllow
+                                 ? PatternKind::kAllow
+                                 : PatternKind::kEntry;
+    for (const internal::Spelling& variant : (*variants)[k]) {
+      if (variant.size() > kMaxWordUnits) continue;
+      syms.clear();
+      for (const Unit& u : variant) syms.push_back(alphabet.Add(u.sym));
+      patterns.AddVariant(syms, variant, h.entry, h.whole_word, kind);
+    }
+  }
+
   auto add_keywords = [&](const auto& words, PatternKind kind) {
     for (const char* word : words) {
       normalize(word, &syms);

@@ -3,14 +3,12 @@
 // checking text never calls ICU or OpenCC.
 #include "moderation/internal/normalizer.h"
 
-#include <opencc/opencc.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/uscript.h>
 #include <unicode/uspoof.h>
 
-#include <exception>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -20,6 +18,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "moderation/internal/opencc.h"
 #include "moderation/internal/utf8.h"
 
 namespace moderation::internal {
@@ -37,57 +36,31 @@ constexpr std::pair<char32_t, char32_t> kHanRanges[] = {
 // runs of several characters, and a line break separates every character
 // here. One conversion call for all of them keeps this fast.
 absl::StatusOr<T2sMap> TraditionalToSimplified() {
-  std::string input;
+  std::vector<std::string> lines;
   std::vector<char32_t> order;
   for (const auto& [lo, hi] : kHanRanges) {
     for (char32_t c = lo; c <= hi; ++c) {
-      AppendUtf8(c, &input);
-      input.push_back('\n');
+      lines.emplace_back();
+      AppendUtf8(c, &lines.back());
       order.push_back(c);
     }
   }
-  std::string output;
-  try {
-    std::string config = "/usr/share/opencc/t2s.json";
-    opencc_t od = opencc_open(config.c_str());
-    if (od == reinterpret_cast<opencc_t>(-1)) {
-      od = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
-    }
-    if (od == reinterpret_cast<opencc_t>(-1)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("OpenCC: cannot open t2s.json: ", opencc_error()));
-    }
-    char* converted = opencc_convert_utf8(od, input.data(), input.size());
-    if (converted != nullptr) {
-      output = converted;
-      opencc_convert_utf8_free(converted);
-    }
-    opencc_close(od);
-    if (converted == nullptr) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("OpenCC: conversion failed: ", opencc_error()));
-    }
-  } catch (const std::exception& e) {  // OpenCC reports some errors by throw.
-    return absl::FailedPreconditionError(absl::StrCat("OpenCC: ", e.what()));
-  } catch (...) {
-    return absl::FailedPreconditionError("OpenCC: unknown exception");
-  }
+  absl::StatusOr<std::unique_ptr<OpenCcConverter>> t2s =
+      OpenCcConverter::Open("t2s.json");
+  if (!t2s.ok()) return t2s.status();
+  absl::StatusOr<std::vector<std::string>> converted =
+      (*t2s)->ConvertLines(lines);
+  if (!converted.ok()) return converted.status();
   T2sMap map;
-  const auto* p = reinterpret_cast<const unsigned char*>(output.data());
-  const auto* end = p + output.size();
-  for (char32_t original : order) {
-    char32_t first = 0;
-    int count = 0;
-    while (p < end && *p != '\n') {
-      char32_t c;
-      p += DecodeUtf8(p, end, &c);
-      if (count++ == 0) first = c;
+  for (size_t i = 0; i < order.size(); ++i) {
+    const std::string& line = (*converted)[i];
+    const auto* p = reinterpret_cast<const unsigned char*>(line.data());
+    const auto* end = p + line.size();
+    if (p == end) continue;
+    char32_t first;
+    if (p + DecodeUtf8(p, end, &first) == end && first != order[i]) {
+      map[order[i]] = first;
     }
-    if (p >= end) {
-      return absl::FailedPreconditionError("OpenCC: output lost characters");
-    }
-    ++p;  // '\n'
-    if (count == 1 && first != original) map[original] = first;
   }
   return map;
 }

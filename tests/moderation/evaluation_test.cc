@@ -135,10 +135,11 @@ TEST(EvaluationTest, RecallAndFalsePositiveRate) {
 
 // Classes the blind set's author marked as informative (beyond the
 // contract): printed, never asserted. Its "hard" class, trap_boundary, is
-// asserted like the others.
+// asserted like the others, and so is the informative cjkvariant since the
+// engine covers most of it (kBlindFloors).
 const std::set<std::string>& BlindInformative() {
   static const auto* const classes = new std::set<std::string>{
-      "inflection", "censored", "homophone", "cjkvariant", "trap_policy"};
+      "inflection", "censored", "homophone", "trap_policy"};
   return *classes;
 }
 
@@ -165,6 +166,10 @@ constexpr ClassFloor kBlindFloors[] = {
     {"diacritic", 4, 0},
     {"context", 9, 0},
     {"contact", 29, 0},
+    // Informative in the set, asserted since the regional and Japanese
+    // spellings (internal/variants.h): 百家楽 and 點擊連結領取. 愽彩 stays
+    // missed: 愽 is a variant of 博 that OpenCC does not know.
+    {"cjkvariant", 2, 0},
     // Clean classes: false positives at most.
     {"trap", 0, 0},
     {"trap_leetrepeat", 0, 0},

@@ -23,6 +23,7 @@ namespace {
 
 using ::moderation::testing::CompileTsv;
 using ::moderation::testing::DefaultLexicon;
+using ::moderation::testing::Describe;
 
 constexpr char kLexicon[] =
     "博彩\tgambling\tblock\n"
@@ -65,17 +66,6 @@ std::shared_ptr<const Lexicon> Compile(
       CompileTsv(large ? std::string(tsv) + *many : std::string(tsv), options);
   EXPECT_EQ(HasTripleFilter(*lexicon), large);
   return lexicon;
-}
-
-// Everything a caller can see of a verdict, on one line.
-std::string Describe(const Verdict& v) {
-  std::string out(ActionName(v.action));
-  for (const Match& m : v.matches) {
-    out += " " + m.word + "/" + m.category + "/" +
-           std::string(ActionName(m.action)) + "@" + std::to_string(m.start) +
-           "-" + std::to_string(m.end);
-  }
-  return out + " [" + v.masked + "]";
 }
 
 // Check (prefiltered) and CheckFully agree on `text`; returns whether the
@@ -209,6 +199,19 @@ TEST(PrefilterOptionsTest, PrefixFilterBucketOverflows) {
 TEST(PrefilterOptionsTest, LargeLexiconsHaveATripleFilter) {
   EXPECT_FALSE(HasTripleFilter(*DefaultLexicon()));
   EXPECT_TRUE(HasTripleFilter(*CompileTsv(ManyWords())));
+}
+
+TEST_P(PrefilterTest, VariantSpellingsArePatterns) {
+  // A word's regional and Japanese spellings (internal/variants.h) are
+  // patterns of their own, with first pairs and triples of their own.
+  auto lexicon =
+      Compile("百家乐\tg\tblock\n点击链接领取\ts\treview\n", GetParam());
+  for (const char* text : {"百家楽", "來玩百家楽", "點選連結領取",
+                           "点选链接领取", "點擊連結領取"}) {
+    EXPECT_FALSE(ProvesClean(*lexicon, text)) << text;
+    EXPECT_NE(lexicon->Check(text).action, Action::kAllow) << text;
+    ExpectSameVerdict(*lexicon, text);
+  }
 }
 
 // Random texts from pieces chosen to hit every rule the prefilter relies

@@ -45,6 +45,18 @@ inline std::vector<std::string> Spans(const Lexicon& lexicon,
   return out;
 }
 
+// Everything a caller can see of a verdict, on one line: "action
+// word/category/action@start-end... [masked]".
+inline std::string Describe(const Verdict& v) {
+  std::string out(ActionName(v.action));
+  for (const Match& m : v.matches) {
+    out += " " + m.word + "/" + m.category + "/" +
+           std::string(ActionName(m.action)) + "@" + std::to_string(m.start) +
+           "-" + std::to_string(m.end);
+  }
+  return out + " [" + v.masked + "]";
+}
+
 inline bool Hits(const Lexicon& lexicon, std::string_view text) {
   return lexicon.Check(text).action != Action::kAllow;
 }
