@@ -7,13 +7,13 @@
 -- ARGV[6] 'all' for every entry's score, else only entry ARGV[4] - 1's
 -- ARGV[7] 'bitmap' when the index is the top level's newest bitmap
 -- (prelude.lua; an entry's score is its id), else 'zset'
--- Returns {ids, records, scores[, liked]}: the records as stored (the server decodes
--- them: cheaper there than a Lua table per comment here; false where a
--- record is missing), and either every id's score or only the score of id
--- number ARGV[4] - 1 when there is one: the caller asks for one entry more
--- than a page, to learn whether a next page exists, and that page's cursor
--- is the last kept entry; with KEYS[3], liked[i] is 1 when the viewer likes
--- ids[i]. Errors NOTFOUND when the parent does not exist.
+-- Returns {ids, records, scores[, liked]}: the records as stored (the
+-- server decodes them: cheaper there than a Lua table per comment here;
+-- false where a record is missing), and either every id's score or only the
+-- score of id number ARGV[4] - 1 when there is one: the caller asks for one
+-- entry more than a page, to learn whether a next page exists, and that
+-- page's cursor is the last kept entry; with KEYS[3], liked[i] is 1 when
+-- the viewer likes ids[i]. Errors NOTFOUND when the parent does not exist.
 --
 -- The cursor is the (score, id) of the last comment returned. When that
 -- comment still holds the same score, the page resumes right after its rank:
@@ -134,6 +134,7 @@ for i = first, last do
   out_scores[#out_scores + 1] = scores[i] or redis.call('ZSCORE', index, ids[i])
 end
 if KEYS[3] then
-  return {ids, recs, out_scores, redis.call('SMISMEMBER', KEYS[3], unpack(ids))}
+  local liked = redis.call('SMISMEMBER', KEYS[3], unpack(ids))
+  return {ids, recs, out_scores, liked}
 end
 return {ids, recs, out_scores}
