@@ -22,6 +22,7 @@ using internal::CharTable;
 using internal::Pattern;
 using internal::PatternKind;
 using internal::Unit;
+using internal::WordEdges;
 
 constexpr int kMaxWordUnits = 64;
 // Variant spellings kept per entry (internal/variants.h): enough for every
@@ -139,12 +140,12 @@ class PatternSet final {
   PatternSet& operator=(const PatternSet&) = delete;
 
   void Add(const std::vector<uint32_t>& syms, const std::vector<Unit>& units,
-           uint32_t entry, bool whole_word, PatternKind kind,
+           uint32_t entry, WordEdges edges, PatternKind kind,
            bool spelled = false) {
     Pattern p{entry,
               internal::kNoRuns,
               static_cast<uint16_t>(syms.size()),
-              whole_word,
+              edges,
               kind,
               spelled};
     if (std::any_of(units.begin(), units.end(),
@@ -154,7 +155,7 @@ class PatternSet final {
     }
     impl_->patterns.push_back(p);
     symbols_.push_back(syms);
-    keys_.insert(Key(syms, kind, whole_word, spelled));
+    keys_.insert(Key(syms, kind, edges, spelled));
   }
 
   // A variant spelling of `entry` (internal/variants.h), with its
@@ -164,11 +165,11 @@ class PatternSet final {
   // moderator wrote wins over another entry's variant.
   void AddVariant(const std::vector<uint32_t>& syms,
                   const std::vector<Unit>& units, uint32_t entry,
-                  bool whole_word, PatternKind kind) {
-    if (keys_.contains(Key(syms, kind, whole_word, false))) return;
-    Add(syms, units, entry, whole_word, kind);
+                  WordEdges edges, PatternKind kind) {
+    if (keys_.contains(Key(syms, kind, edges, false))) return;
+    Add(syms, units, entry, edges, kind);
     if (kind == PatternKind::kEntry) {
-      AddSpelledVariant(syms, units, entry, whole_word, kind);
+      AddSpelledVariant(syms, units, entry, edges, kind);
     }
   }
 
@@ -188,7 +189,8 @@ class PatternSet final {
           variant_units[k].run = 1;
         }
         if (letters)
-          Add(variant, variant_units, entry, true, PatternKind::kEntry);
+          Add(variant, variant_units, entry, WordEdges::kBoth,
+              PatternKind::kEntry);
       }
     }
   }
@@ -198,7 +200,7 @@ class PatternSet final {
   // gets a variant with its runs split, which matches only spelled out.
   void AddSpelledVariant(const std::vector<uint32_t>& syms,
                          const std::vector<Unit>& units, uint32_t entry,
-                         bool whole_word, PatternKind kind) {
+                         WordEdges edges, PatternKind kind) {
     size_t length = 0;
     for (const Unit& u : units) length += u.run;
     if (length == syms.size() || length > kMaxWordUnits) return;
@@ -212,19 +214,19 @@ class PatternSet final {
         split_units.push_back(one);
       }
     }
-    Add(split, split_units, entry, whole_word, kind, /*spelled=*/true);
+    Add(split, split_units, entry, edges, kind, /*spelled=*/true);
   }
 
   // "fvck": v written for u, as in Roman inscriptions.
   void AddVForUVariant(const std::vector<uint32_t>& syms,
                        const std::vector<Unit>& units, uint32_t entry,
-                       bool whole_word) {
+                       WordEdges edges) {
     constexpr uint32_t kU = internal::kFirstLetterSym + ('u' - 'a');
     constexpr uint32_t kV = internal::kFirstLetterSym + ('v' - 'a');
     if (std::find(syms.begin(), syms.end(), kU) == syms.end()) return;
     std::vector<uint32_t> variant = syms;
     std::replace(variant.begin(), variant.end(), kU, kV);
-    Add(variant, units, entry, whole_word, PatternKind::kEntry);
+    Add(variant, units, entry, edges, PatternKind::kEntry);
   }
 
   const std::vector<std::vector<uint32_t>>& symbols() const { return symbols_; }
@@ -250,11 +252,12 @@ class PatternSet final {
  private:
   // What tells two patterns apart for the automaton and the verification.
   static std::string Key(const std::vector<uint32_t>& syms, PatternKind kind,
-                         bool whole_word, bool spelled) {
+                         WordEdges edges, bool spelled) {
     std::string key(reinterpret_cast<const char*>(syms.data()),
                     syms.size() * sizeof(uint32_t));
     key.push_back(static_cast<char>(kind));
-    key.push_back(static_cast<char>(whole_word << 1 | spelled));
+    key.push_back(
+        static_cast<char>(static_cast<uint8_t>(edges) << 1 | spelled));
     return key;
   }
 
@@ -293,7 +296,7 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
   std::vector<internal::Spelling> han_words;
   struct HanEntry {
     uint32_t entry;
-    bool whole_word;
+    WordEdges edges;
   };
   std::vector<HanEntry> han_entries;
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -303,20 +306,20 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
     const bool ascii = IsAsciiWord(units);
     const bool whole_word =
         e.mode == WordMode::kWholeWord || (e.mode == WordMode::kAuto && ascii);
+    const WordEdges edges = whole_word ? WordEdges::kBoth : WordEdges::kNone;
     const auto entry = static_cast<uint32_t>(i);
     if (internal::HoldsHan(units)) {
       han_words.push_back(units);
-      han_entries.push_back({entry, whole_word});
+      han_entries.push_back({entry, edges});
     }
     if (e.action == Action::kAllow) {
       // As innocent text writes it: no spelled-out, v or wildcard variants.
-      patterns.Add(syms, units, entry, whole_word, PatternKind::kAllow);
+      patterns.Add(syms, units, entry, edges, PatternKind::kAllow);
       continue;
     }
-    patterns.Add(syms, units, entry, whole_word, PatternKind::kEntry);
-    patterns.AddSpelledVariant(syms, units, entry, whole_word,
-                               PatternKind::kEntry);
-    if (ascii) patterns.AddVForUVariant(syms, units, entry, whole_word);
+    patterns.Add(syms, units, entry, edges, PatternKind::kEntry);
+    patterns.AddSpelledVariant(syms, units, entry, edges, PatternKind::kEntry);
+    if (ascii) patterns.AddVForUVariant(syms, units, entry, edges);
     if (ascii && syms.size() >= 3) {
       patterns.AddWildcardVariants(syms, units, entry);
     }
@@ -330,7 +333,7 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
       std::vector<uint32_t> kept;
       normalize(apart, &kept);
       if (kept != syms) {
-        patterns.Add(kept, units, entry, whole_word, PatternKind::kEntry);
+        patterns.Add(kept, units, entry, edges, PatternKind::kEntry);
       }
     }
   }
@@ -356,16 +359,17 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
       if (variant.size() > kMaxWordUnits) continue;
       syms.clear();
       for (const Unit& u : variant) syms.push_back(alphabet.Add(u.sym));
-      patterns.AddVariant(syms, variant, h.entry, h.whole_word, kind);
+      patterns.AddVariant(syms, variant, h.entry, h.edges, kind);
     }
   }
 
   auto add_keywords = [&](const auto& words, PatternKind kind) {
     for (const char* word : words) {
       normalize(word, &syms);
-      const bool whole_word = IsAsciiWord(units);
-      patterns.Add(syms, units, 0, whole_word, kind);
-      patterns.AddSpelledVariant(syms, units, 0, whole_word, kind);
+      const WordEdges edges =
+          IsAsciiWord(units) ? WordEdges::kBoth : WordEdges::kNone;
+      patterns.Add(syms, units, 0, edges, kind);
+      patterns.AddSpelledVariant(syms, units, 0, edges, kind);
     }
   };
   add_keywords(kQqKeywords, PatternKind::kQqKeyword);
