@@ -11,6 +11,7 @@
 #include "moderation/internal/contact.h"
 #include "moderation/internal/lexicon_impl.h"
 #include "moderation/internal/normalizer.h"
+#include "moderation/internal/pinyin.h"
 #include "moderation/internal/scanner.h"
 #include "moderation/internal/variants.h"
 #include "moderation/moderation.h"
@@ -29,6 +30,10 @@ constexpr int kMaxWordUnits = 64;
 // mix of a few regional segments, few enough that a long word cannot
 // explode.
 constexpr size_t kMaxVariants = 12;
+// Pinyin-mixed spellings kept per entry (internal/pinyin.h): every single
+// replacement of a word of up to 8 Han characters, and some pairs of the
+// shorter ones.
+constexpr size_t kMaxPinyinVariants = 8;
 // Words are normalized whole: noise inside a lexicon word never splits it.
 constexpr int kNoGapLimit = 1 << 30;
 
@@ -128,6 +133,25 @@ bool IsAsciiWord(const std::vector<Unit>& units) {
     }
   }
   return latin;
+}
+
+// `edges` with the ends at which `variant` has a Latin letter where `word`,
+// the entry's own spelling, has none: a pinyin syllable (internal/pinyin.h).
+// There the match must not continue a Latin word (人生就是bo in
+// 人生就是bonus); next to a Han character it is at a boundary already.
+WordEdges VariantEdges(const std::vector<Unit>& word,
+                       const std::vector<Unit>& variant, WordEdges edges) {
+  const auto latin = [](const Unit& u) {
+    return (u.flags & internal::kUnitLatin) != 0;
+  };
+  auto out = static_cast<uint8_t>(edges);
+  if (latin(variant.front()) && !latin(word.front())) {
+    out |= static_cast<uint8_t>(WordEdges::kStart);
+  }
+  if (latin(variant.back()) && !latin(word.back())) {
+    out |= static_cast<uint8_t>(WordEdges::kEnd);
+  }
+  return static_cast<WordEdges>(out);
 }
 
 // The patterns of one lexicon (entries, their wildcard variants, contact
@@ -337,13 +361,19 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
       }
     }
   }
-  // Regional and Japanese spellings (internal/variants.h), an exception
-  // word's too, so that it excuses its own variants. Stronger entries go
-  // first: where the variants of several entries coincide, the one kept
-  // belongs to the strongest, so the verdict is what all would give.
+  // Regional and Japanese spellings (internal/variants.h), then the
+  // pinyin-mixed ones (internal/pinyin.h), an exception word's too, so that
+  // it excuses its own variants. Stronger entries go first: where the
+  // variants of several entries coincide, the one kept belongs to the
+  // strongest, so the verdict is what all would give. The two kinds are not
+  // combined (no syllable in a Taiwan spelling): the text folds traditional
+  // characters already, and the product would multiply the patterns.
   absl::StatusOr<std::vector<std::vector<internal::Spelling>>> variants =
       internal::FindVariants(*normalization, han_words, kMaxVariants);
   if (!variants.ok()) return variants.status();
+  absl::StatusOr<std::vector<std::vector<internal::Spelling>>> pinyin =
+      internal::FindPinyinVariants(han_words, kMaxPinyinVariants);
+  if (!pinyin.ok()) return pinyin.status();
   std::vector<size_t> order(han_words.size());
   for (size_t k = 0; k < order.size(); ++k) order[k] = k;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
@@ -355,11 +385,14 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
     const PatternKind kind = entries[h.entry].action == Action::kAllow
                                  ? PatternKind::kAllow
                                  : PatternKind::kEntry;
-    for (const internal::Spelling& variant : (*variants)[k]) {
-      if (variant.size() > kMaxWordUnits) continue;
-      syms.clear();
-      for (const Unit& u : variant) syms.push_back(alphabet.Add(u.sym));
-      patterns.AddVariant(syms, variant, h.entry, h.edges, kind);
+    for (const auto* found : {&(*variants)[k], &(*pinyin)[k]}) {
+      for (const internal::Spelling& variant : *found) {
+        if (variant.size() > kMaxWordUnits) continue;
+        syms.clear();
+        for (const Unit& u : variant) syms.push_back(alphabet.Add(u.sym));
+        patterns.AddVariant(syms, variant, h.entry,
+                            VariantEdges(han_words[k], variant, h.edges), kind);
+      }
     }
   }
 
