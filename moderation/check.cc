@@ -55,24 +55,31 @@ bool Lone(const std::vector<Unit>& u, size_t i) {
   return !glued_left && !glued_right;
 }
 
-// Whole-word test for units [first, last]. A Latin letter glued to either
-// end means the match is inside a longer word ("classic"). When the match is
-// spelled out with noise ("f u c k"), a lone letter next to it, set off by
-// the same kind of noise, means the spelled-out word goes on ("a s s i s t
-// a n t"), so that fails too; "a f.u.c.k" is a word and then a match.
-bool WholeWord(const std::vector<Unit>& u, size_t first, size_t last) {
+// Whole-word test for units [first, last] at `edges`. A Latin letter glued
+// to such an end means the match is inside a longer word ("classic"). When
+// the match is spelled out with noise ("f u c k"), a lone letter next to it,
+// set off by the same kind of noise, means the spelled-out word goes on ("a
+// s s i s t a n t"), so that fails too; "a f.u.c.k" is a word and then a
+// match.
+bool WholeWord(const std::vector<Unit>& u, size_t first, size_t last,
+               internal::WordEdges edges) {
+  const auto at = [edges](internal::WordEdges e) {
+    return (static_cast<uint8_t>(edges) & static_cast<uint8_t>(e)) != 0;
+  };
   uint8_t spacing = internal::kGapNone;
   for (size_t k = first + 1; k <= last && spacing == internal::kGapNone; ++k) {
     spacing = u[k].gap;
   }
-  if (first > 0 && WordLetter(u[first - 1])) {
+  if (at(internal::WordEdges::kStart) && first > 0 &&
+      WordLetter(u[first - 1])) {
     if (internal::Adjacent(u[first - 1], u[first])) return false;
     if (spacing != internal::kGapNone && u[first].gap == spacing &&
         Lone(u, first - 1)) {
       return false;
     }
   }
-  if (last + 1 < u.size() && WordLetter(u[last + 1])) {
+  if (at(internal::WordEdges::kEnd) && last + 1 < u.size() &&
+      WordLetter(u[last + 1])) {
     if (internal::Adjacent(u[last], u[last + 1])) return false;
     if (spacing != internal::kGapNone && u[last + 1].gap == spacing &&
         Lone(u, last + 1)) {
@@ -250,7 +257,10 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
           if (!enough) continue;
         }
         if (p.spelled && !SpelledOut(units, first, j)) continue;
-        if (p.whole_word && !WholeWord(units, first, j)) continue;
+        if (p.edges != internal::WordEdges::kNone &&
+            !WholeWord(units, first, j, p.edges)) {
+          continue;
+        }
         if (p.length > 1 && CrossesClause(units, first, j)) continue;
         const bool wechat = p.kind == PatternKind::kWechatKeyword;
         const Action action = wechat ? contact.wechat : contact.qq;

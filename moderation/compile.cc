@@ -11,6 +11,7 @@
 #include "moderation/internal/contact.h"
 #include "moderation/internal/lexicon_impl.h"
 #include "moderation/internal/normalizer.h"
+#include "moderation/internal/pinyin.h"
 #include "moderation/internal/scanner.h"
 #include "moderation/internal/variants.h"
 #include "moderation/moderation.h"
@@ -22,12 +23,28 @@ using internal::CharTable;
 using internal::Pattern;
 using internal::PatternKind;
 using internal::Unit;
+using internal::WordEdges;
 
 constexpr int kMaxWordUnits = 64;
 // Variant spellings kept per entry (internal/variants.h): enough for every
 // mix of a few regional segments, few enough that a long word cannot
 // explode.
 constexpr size_t kMaxVariants = 12;
+// Pinyin-mixed spellings kept per entry (internal/pinyin.h): every single
+// replacement of a word of up to 8 Han characters, and some pairs of the
+// shorter ones.
+constexpr size_t kMaxPinyinVariants = 8;
+// ... within a budget for the whole lexicon: each spelling (and its spelled
+// out twin) is a pattern, and at 100,000 entries eight apiece took the
+// lexicon from 34 to 144 MB and its compile from 1.4 to 8.5 s. Lexicons of
+// up to 25,000 Han words keep all eight; larger ones fewer per word (two at
+// 100,000), fewest replacements first.
+constexpr size_t kPinyinBudget = 200000;
+
+size_t PinyinVariantsPerEntry(size_t han_words) {
+  if (han_words == 0) return kMaxPinyinVariants;
+  return std::clamp<size_t>(kPinyinBudget / han_words, 1, kMaxPinyinVariants);
+}
 // Words are normalized whole: noise inside a lexicon word never splits it.
 constexpr int kNoGapLimit = 1 << 30;
 
@@ -129,6 +146,25 @@ bool IsAsciiWord(const std::vector<Unit>& units) {
   return latin;
 }
 
+// `edges` with the ends at which `variant` has a Latin letter where `word`,
+// the entry's own spelling, has none: a pinyin syllable (internal/pinyin.h).
+// There the match must not continue a Latin word (人生就是bo in
+// 人生就是bonus); next to a Han character it is at a boundary already.
+WordEdges VariantEdges(const std::vector<Unit>& word,
+                       const std::vector<Unit>& variant, WordEdges edges) {
+  const auto latin = [](const Unit& u) {
+    return (u.flags & internal::kUnitLatin) != 0;
+  };
+  auto out = static_cast<uint8_t>(edges);
+  if (latin(variant.front()) && !latin(word.front())) {
+    out |= static_cast<uint8_t>(WordEdges::kStart);
+  }
+  if (latin(variant.back()) && !latin(word.back())) {
+    out |= static_cast<uint8_t>(WordEdges::kEnd);
+  }
+  return static_cast<WordEdges>(out);
+}
+
 // The patterns of one lexicon (entries, their wildcard variants, contact
 // keywords) and their symbols, for the automaton. Not thread-safe: lives
 // inside one Compile call.
@@ -139,12 +175,12 @@ class PatternSet final {
   PatternSet& operator=(const PatternSet&) = delete;
 
   void Add(const std::vector<uint32_t>& syms, const std::vector<Unit>& units,
-           uint32_t entry, bool whole_word, PatternKind kind,
+           uint32_t entry, WordEdges edges, PatternKind kind,
            bool spelled = false) {
     Pattern p{entry,
               internal::kNoRuns,
               static_cast<uint16_t>(syms.size()),
-              whole_word,
+              edges,
               kind,
               spelled};
     if (std::any_of(units.begin(), units.end(),
@@ -154,7 +190,7 @@ class PatternSet final {
     }
     impl_->patterns.push_back(p);
     symbols_.push_back(syms);
-    keys_.insert(Key(syms, kind, whole_word, spelled));
+    keys_.insert(Key(syms, kind, edges, spelled));
   }
 
   // A variant spelling of `entry` (internal/variants.h), with its
@@ -164,11 +200,11 @@ class PatternSet final {
   // moderator wrote wins over another entry's variant.
   void AddVariant(const std::vector<uint32_t>& syms,
                   const std::vector<Unit>& units, uint32_t entry,
-                  bool whole_word, PatternKind kind) {
-    if (keys_.contains(Key(syms, kind, whole_word, false))) return;
-    Add(syms, units, entry, whole_word, kind);
+                  WordEdges edges, PatternKind kind) {
+    if (keys_.contains(Key(syms, kind, edges, false))) return;
+    Add(syms, units, entry, edges, kind);
     if (kind == PatternKind::kEntry) {
-      AddSpelledVariant(syms, units, entry, whole_word, kind);
+      AddSpelledVariant(syms, units, entry, edges, kind);
     }
   }
 
@@ -188,7 +224,8 @@ class PatternSet final {
           variant_units[k].run = 1;
         }
         if (letters)
-          Add(variant, variant_units, entry, true, PatternKind::kEntry);
+          Add(variant, variant_units, entry, WordEdges::kBoth,
+              PatternKind::kEntry);
       }
     }
   }
@@ -198,7 +235,7 @@ class PatternSet final {
   // gets a variant with its runs split, which matches only spelled out.
   void AddSpelledVariant(const std::vector<uint32_t>& syms,
                          const std::vector<Unit>& units, uint32_t entry,
-                         bool whole_word, PatternKind kind) {
+                         WordEdges edges, PatternKind kind) {
     size_t length = 0;
     for (const Unit& u : units) length += u.run;
     if (length == syms.size() || length > kMaxWordUnits) return;
@@ -212,19 +249,19 @@ class PatternSet final {
         split_units.push_back(one);
       }
     }
-    Add(split, split_units, entry, whole_word, kind, /*spelled=*/true);
+    Add(split, split_units, entry, edges, kind, /*spelled=*/true);
   }
 
   // "fvck": v written for u, as in Roman inscriptions.
   void AddVForUVariant(const std::vector<uint32_t>& syms,
                        const std::vector<Unit>& units, uint32_t entry,
-                       bool whole_word) {
+                       WordEdges edges) {
     constexpr uint32_t kU = internal::kFirstLetterSym + ('u' - 'a');
     constexpr uint32_t kV = internal::kFirstLetterSym + ('v' - 'a');
     if (std::find(syms.begin(), syms.end(), kU) == syms.end()) return;
     std::vector<uint32_t> variant = syms;
     std::replace(variant.begin(), variant.end(), kU, kV);
-    Add(variant, units, entry, whole_word, PatternKind::kEntry);
+    Add(variant, units, entry, edges, PatternKind::kEntry);
   }
 
   const std::vector<std::vector<uint32_t>>& symbols() const { return symbols_; }
@@ -250,11 +287,12 @@ class PatternSet final {
  private:
   // What tells two patterns apart for the automaton and the verification.
   static std::string Key(const std::vector<uint32_t>& syms, PatternKind kind,
-                         bool whole_word, bool spelled) {
+                         WordEdges edges, bool spelled) {
     std::string key(reinterpret_cast<const char*>(syms.data()),
                     syms.size() * sizeof(uint32_t));
     key.push_back(static_cast<char>(kind));
-    key.push_back(static_cast<char>(whole_word << 1 | spelled));
+    key.push_back(
+        static_cast<char>(static_cast<uint8_t>(edges) << 1 | spelled));
     return key;
   }
 
@@ -293,7 +331,7 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
   std::vector<internal::Spelling> han_words;
   struct HanEntry {
     uint32_t entry;
-    bool whole_word;
+    WordEdges edges;
   };
   std::vector<HanEntry> han_entries;
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -303,20 +341,20 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
     const bool ascii = IsAsciiWord(units);
     const bool whole_word =
         e.mode == WordMode::kWholeWord || (e.mode == WordMode::kAuto && ascii);
+    const WordEdges edges = whole_word ? WordEdges::kBoth : WordEdges::kNone;
     const auto entry = static_cast<uint32_t>(i);
     if (internal::HoldsHan(units)) {
       han_words.push_back(units);
-      han_entries.push_back({entry, whole_word});
+      han_entries.push_back({entry, edges});
     }
     if (e.action == Action::kAllow) {
       // As innocent text writes it: no spelled-out, v or wildcard variants.
-      patterns.Add(syms, units, entry, whole_word, PatternKind::kAllow);
+      patterns.Add(syms, units, entry, edges, PatternKind::kAllow);
       continue;
     }
-    patterns.Add(syms, units, entry, whole_word, PatternKind::kEntry);
-    patterns.AddSpelledVariant(syms, units, entry, whole_word,
-                               PatternKind::kEntry);
-    if (ascii) patterns.AddVForUVariant(syms, units, entry, whole_word);
+    patterns.Add(syms, units, entry, edges, PatternKind::kEntry);
+    patterns.AddSpelledVariant(syms, units, entry, edges, PatternKind::kEntry);
+    if (ascii) patterns.AddVForUVariant(syms, units, entry, edges);
     if (ascii && syms.size() >= 3) {
       patterns.AddWildcardVariants(syms, units, entry);
     }
@@ -330,17 +368,24 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
       std::vector<uint32_t> kept;
       normalize(apart, &kept);
       if (kept != syms) {
-        patterns.Add(kept, units, entry, whole_word, PatternKind::kEntry);
+        patterns.Add(kept, units, entry, edges, PatternKind::kEntry);
       }
     }
   }
-  // Regional and Japanese spellings (internal/variants.h), an exception
-  // word's too, so that it excuses its own variants. Stronger entries go
-  // first: where the variants of several entries coincide, the one kept
-  // belongs to the strongest, so the verdict is what all would give.
+  // Regional and Japanese spellings (internal/variants.h), then the
+  // pinyin-mixed ones (internal/pinyin.h), an exception word's too, so that
+  // it excuses its own variants. Stronger entries go first: where the
+  // variants of several entries coincide, the one kept belongs to the
+  // strongest, so the verdict is what all would give. The two kinds are not
+  // combined (no syllable in a Taiwan spelling): the text folds traditional
+  // characters already, and the product would multiply the patterns.
   absl::StatusOr<std::vector<std::vector<internal::Spelling>>> variants =
       internal::FindVariants(*normalization, han_words, kMaxVariants);
   if (!variants.ok()) return variants.status();
+  absl::StatusOr<std::vector<std::vector<internal::Spelling>>> pinyin =
+      internal::FindPinyinVariants(han_words,
+                                   PinyinVariantsPerEntry(han_words.size()));
+  if (!pinyin.ok()) return pinyin.status();
   std::vector<size_t> order(han_words.size());
   for (size_t k = 0; k < order.size(); ++k) order[k] = k;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
@@ -352,20 +397,24 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
     const PatternKind kind = entries[h.entry].action == Action::kAllow
                                  ? PatternKind::kAllow
                                  : PatternKind::kEntry;
-    for (const internal::Spelling& variant : (*variants)[k]) {
-      if (variant.size() > kMaxWordUnits) continue;
-      syms.clear();
-      for (const Unit& u : variant) syms.push_back(alphabet.Add(u.sym));
-      patterns.AddVariant(syms, variant, h.entry, h.whole_word, kind);
+    for (const auto* found : {&(*variants)[k], &(*pinyin)[k]}) {
+      for (const internal::Spelling& variant : *found) {
+        if (variant.size() > kMaxWordUnits) continue;
+        syms.clear();
+        for (const Unit& u : variant) syms.push_back(alphabet.Add(u.sym));
+        patterns.AddVariant(syms, variant, h.entry,
+                            VariantEdges(han_words[k], variant, h.edges), kind);
+      }
     }
   }
 
   auto add_keywords = [&](const auto& words, PatternKind kind) {
     for (const char* word : words) {
       normalize(word, &syms);
-      const bool whole_word = IsAsciiWord(units);
-      patterns.Add(syms, units, 0, whole_word, kind);
-      patterns.AddSpelledVariant(syms, units, 0, whole_word, kind);
+      const WordEdges edges =
+          IsAsciiWord(units) ? WordEdges::kBoth : WordEdges::kNone;
+      patterns.Add(syms, units, 0, edges, kind);
+      patterns.AddSpelledVariant(syms, units, 0, edges, kind);
     }
   };
   add_keywords(kQqKeywords, PatternKind::kQqKeyword);

@@ -44,11 +44,18 @@ inline constexpr uint8_t kNotDigit = 0xFF;
 // reported; the detector looks after it).
 enum class PatternKind : uint8_t { kEntry, kAllow, kQqKeyword, kWechatKeyword };
 
+// The ends of a pattern at which a match must not continue a Latin word
+// ("ass" in "class"). A Latin word is whole at both; a pinyin-mixed
+// variant (pinyin.h) only at an end where it has a syllable: 人生就是bo
+// must not match in 人生就是bonus, but a Han character ends a word by
+// itself.
+enum class WordEdges : uint8_t { kNone = 0, kStart = 1, kEnd = 2, kBoth = 3 };
+
 struct Pattern {
   uint32_t entry;   // Index into Impl::entries (kEntry only).
   uint32_t runs;    // Offset into Impl::runs, or kNoRuns.
   uint16_t length;  // In units.
-  bool whole_word;
+  WordEdges edges;
   PatternKind kind;
   // Matches only spelled out, noise between every two units: the variant of
   // a word with a doubled letter for "b a c c a r a t".

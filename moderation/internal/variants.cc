@@ -34,8 +34,6 @@ bool IsHan(uint32_t c) {
          U_SUCCESS(status);
 }
 
-bool IsHanUnit(const Unit& u) { return u.flags == 0 && IsHan(u.sym); }
-
 // Where an alternative comes from: the conversion of a whole run by s2twp
 // or s2hk, a Japanese character form; 0 for a substring's conversion.
 enum Source : uint8_t { kTaiwan = 1, kHongKong = 2, kJapanese = 4 };
@@ -329,6 +327,8 @@ absl::Status AddRegional(const std::vector<Spelling>& words,
 }
 
 }  // namespace
+
+bool IsHanUnit(const Unit& u) { return u.flags == 0 && IsHan(u.sym); }
 
 bool HoldsHan(const Spelling& word) {
   return std::any_of(word.begin(), word.end(), IsHanUnit);

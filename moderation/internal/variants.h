@@ -67,6 +67,9 @@ using Spelling = std::vector<Unit>;
 // 509 keys of OpenCC's Taiwan phrase table (TWPhrases) are longer.
 inline constexpr size_t kMaxSegment = 6;
 
+// True when `u` is a Han character (a unit of a word or of its variants).
+bool IsHanUnit(const Unit& u);
+
 // True when some unit of `word` is a Han character.
 bool HoldsHan(const Spelling& word);
 

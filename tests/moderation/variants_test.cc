@@ -12,9 +12,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "moderation/internal/normalizer.h"
-#include "moderation/internal/scanner.h"
-#include "moderation/internal/utf8.h"
 #include "moderation/moderation.h"
+#include "tests/moderation/spelling_util.h"
 #include "tests/moderation/test_util.h"
 
 namespace moderation {
@@ -126,23 +125,12 @@ TEST(VariantDuplicatesTest, CoincidingVariantsMatchOnceAsTheStrongest) {
 class FindVariantsTest : public ::testing::Test {
  protected:
   std::vector<std::string> Variants(std::string_view word, size_t max = 12) {
-    std::vector<internal::Unit> units;
-    internal::Scan(table_, word, 1 << 30, &units);
-    auto found = internal::FindVariants(table_, {units}, max);
+    auto found = internal::FindVariants(*internal::NormalizationTable(),
+                                        {testing::Normalized(word)}, max);
     EXPECT_TRUE(found.ok()) << found.status();
-    std::vector<std::string> out;
-    if (!found.ok()) return out;
-    for (const internal::Spelling& s : (*found)[0]) {
-      std::string text;
-      for (const internal::Unit& u : s) {
-        for (int r = 0; r < u.run; ++r) internal::AppendUtf8(u.sym, &text);
-      }
-      out.push_back(text);
-    }
-    return out;
+    return found.ok() ? testing::Texts((*found)[0])
+                      : std::vector<std::string>();
   }
-
-  const internal::CharTable& table_ = *internal::NormalizationTable();
 };
 
 TEST_F(FindVariantsTest, CombinesSegments) {
