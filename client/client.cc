@@ -18,12 +18,14 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
 std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
   // gRPC's own reconnect backoff (1 s growing to 2 min by default) would
   // keep a channel down long after the server is back; tie it to ours.
+  // Not GRPC_ARG_MIN_RECONNECT_BACKOFF_MS: gRPC takes it as the least time
+  // a connection attempt may take, handshake included, so our short initial
+  // backoff made a server slow to send its HTTP/2 SETTINGS (a loaded
+  // machine) fail every attempt; its default (20 s) is bounded by each
+  // call's deadline anyway.
   grpc::ChannelArguments args;
   args.SetInt(
       GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
-      static_cast<int>(absl::ToInt64Milliseconds(options.initial_backoff)));
-  args.SetInt(
-      GRPC_ARG_MIN_RECONNECT_BACKOFF_MS,
       static_cast<int>(absl::ToInt64Milliseconds(options.initial_backoff)));
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
               static_cast<int>(absl::ToInt64Milliseconds(options.max_backoff)));
