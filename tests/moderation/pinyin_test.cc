@@ -11,6 +11,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "moderation/internal/utf8.h"
 #include "moderation/moderation.h"
 #include "tests/moderation/spelling_util.h"
 #include "tests/moderation/test_util.h"
@@ -163,6 +164,27 @@ TEST(FindPinyinVariantsTest, NoneWithFewerThanTwoHanCharacters) {
   EXPECT_THAT(Variants("博"), IsEmpty());
   EXPECT_THAT(Variants("v信"), IsEmpty());
   EXPECT_THAT(Variants("fuck"), IsEmpty());
+}
+
+// Past 25,000 Chinese words the lexicon's pinyin budget (compile.cc) leaves
+// each word fewer spellings, fewest replacements first and left to right: a
+// five-character word in a 50,000-word lexicon keeps its first characters'
+// syllables, not its last.
+TEST(PinyinBudgetTest, LargeLexiconsKeepFewerSpellingsPerWord) {
+  std::string tsv = "人生就是博\tgambling\tblock\n";
+  const std::shared_ptr<const Lexicon> small = CompileTsv(tsv);
+  for (char32_t i = 0; i < 50000; ++i) {  // Distinct three-character words.
+    internal::AppendUtf8(0x5000 + i % 200, &tsv);
+    internal::AppendUtf8(0x5200 + i / 200, &tsv);
+    internal::AppendUtf8(0x5400, &tsv);
+    tsv += "\tfiller\treview\n";
+  }
+  const std::shared_ptr<const Lexicon> large = CompileTsv(tsv);
+  ASSERT_NE(small, nullptr);
+  ASSERT_NE(large, nullptr);
+  EXPECT_THAT(Spans(*small, "人生就是bo"), ElementsAre("人生就是博@0-6"));
+  EXPECT_THAT(Spans(*large, "人生就是bo"), IsEmpty());
+  EXPECT_THAT(Spans(*large, "ren生就是博"), ElementsAre("人生就是博@0-7"));
 }
 
 }  // namespace
