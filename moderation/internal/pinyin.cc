@@ -64,15 +64,19 @@ class Syllables final {
   absl::flat_hash_map<char32_t, std::string> cache_;
 };
 
-// Appends a Latin letter unit, folded into the last unit when that is the
-// same letter: the scanner folds "oo" into one unit with run 2, and a
-// pattern must be written as the text will read.
-void AppendLetter(char letter, Spelling* out) {
-  if (!out->empty() && (out->back().flags & kUnitLatin) &&
-      out->back().sym == static_cast<uint32_t>(letter)) {
-    ++out->back().run;
+// Appends `u`, folded into the last unit when both are the same Latin
+// letter: the scanner folds "oo" into one unit with run 2, and a pattern
+// must be written as the text will read.
+void Append(const Unit& u, Spelling* out) {
+  if ((u.flags & kUnitLatin) && !out->empty() &&
+      (out->back().flags & kUnitLatin) && out->back().sym == u.sym) {
+    out->back().run += u.run;
     return;
   }
+  out->push_back(u);
+}
+
+void AppendLetter(char letter, Spelling* out) {
   Unit u;
   u.sym = static_cast<uint32_t>(letter);
   u.start = 0;
@@ -80,7 +84,7 @@ void AppendLetter(char letter, Spelling* out) {
   u.run = 1;
   u.flags = kUnitLatin;
   u.gap = kGapNone;
-  out->push_back(u);
+  Append(u, out);
 }
 
 // `word` with the units at `replaced` (ascending) spelled by `syllables`
@@ -95,13 +99,7 @@ Spelling Replace(const Spelling& word, const std::vector<uint32_t>& replaced,
       for (char letter : syllables[i]) AppendLetter(letter, &out);
       continue;
     }
-    const Unit& u = word[i];
-    if ((u.flags & kUnitLatin) && !out.empty() &&
-        (out.back().flags & kUnitLatin) && out.back().sym == u.sym) {
-      out.back().run += u.run;  // A syllable's last letter, then the same.
-      continue;
-    }
-    out.push_back(u);
+    Append(word[i], &out);  // May follow a syllable's same last letter.
   }
   return out;
 }
@@ -138,6 +136,7 @@ std::vector<Spelling> Mix(const Spelling& word,
 absl::StatusOr<std::vector<std::vector<Spelling>>> FindPinyinVariants(
     const std::vector<Spelling>& words, size_t max_per_word) {
   std::vector<std::vector<Spelling>> out(words.size());
+  if (words.empty()) return out;  // Builds no transliterator.
   absl::StatusOr<std::unique_ptr<Syllables>> syllables = Syllables::Open();
   if (!syllables.ok()) return syllables.status();
   std::vector<uint32_t> replaceable;
