@@ -150,7 +150,7 @@ half_load mix --comment_count="$small"
 # The Redis ceiling: the service's own scripts, as the service sends them,
 # driven by redis-benchmark (one EVALSHA a request, N clients).
 load_script() {
-  cat "$root/service/internal/lua/prelude.lua" - "$root/service/internal/lua/$1.lua" \
+  cat "$root/service/store/lua/prelude.lua" - "$root/service/store/lua/$1.lua" \
     <<<"" | redis-cli -s "$sock" -x script load | tr -d '\r'
 }
 list_sha="$(load_script list_comments)"

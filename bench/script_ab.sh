@@ -33,10 +33,13 @@ for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
 "$build/bench/comment-seed" --redis="unix://$sock" --article=small \
   --count=1000 --threads=2 >/dev/null
 
-lua="$root/service/internal/lua"
+lua="$root/service/store/lua"
 mkdir -p "$work/base"
 for s in prelude post_comment like_comment list_comments; do
-  git -C "$root" show "$base:service/internal/lua/$s.lua" >"$work/base/$s.lua"
+  # The scripts lived in service/internal/lua before the store had a folder.
+  git -C "$root" show "$base:service/store/lua/$s.lua" >"$work/base/$s.lua" \
+    2>/dev/null ||
+    git -C "$root" show "$base:service/internal/lua/$s.lua" >"$work/base/$s.lua"
 done
 load() {  # load DIR SCRIPT: its SHA once loaded with its prelude
   cat "$1/prelude.lua" - "$1/$2.lua" <<<"" |

@@ -20,8 +20,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "service/internal/comment_store.h"
-#include "service/internal/redis_client.h"
+#include "redis/redis_client.h"
+#include "service/store/comment_store.h"
 
 ABSL_FLAG(std::string, redis, "redis://127.0.0.1:6379", "Redis to fill");
 ABSL_FLAG(std::string, article, "seeded", "Article id to fill");

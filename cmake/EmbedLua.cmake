@@ -1,14 +1,24 @@
-# Run as `cmake -DOUT=file.cc -DPRELUDE=prelude.lua -DSCRIPTS=a.lua,b.lua
-# -P EmbedLua.cmake`: writes a C++ source defining, for each script x_y.lua,
-# `extern const char kXYLua[]` holding the prelude followed by the script.
-set(content "// Generated from service/internal/lua by cmake/EmbedLua.cmake.\n")
-string(APPEND content "namespace comments {\n")
+# Run as `cmake -DOUT_H=x.h -DOUT_CC=x.cc -DINCLUDE=path/of/x.h
+# -DPRELUDE=prelude.lua -DSCRIPTS=a_b.lua,c_d.lua -P EmbedLua.cmake`.
+#
+# The folder of .lua files is the one list of the service's scripts: for each
+# script a_b.lua this writes the declaration `const LuaScript& ABScript();`
+# into OUT_H and its definition into OUT_CC, the script's source being the
+# prelude followed by the script. A new script needs only its file.
+set(header "// Generated from service/store/lua by cmake/EmbedLua.cmake.\n")
+string(APPEND header "#ifndef COMMENTS_GENERATED_LUA_SCRIPTS_H_\n")
+string(APPEND header "#define COMMENTS_GENERATED_LUA_SCRIPTS_H_\n\n")
+string(APPEND header "#include \"redis/lua_script.h\"\n\nnamespace comments {\n\n")
+set(source "// Generated from service/store/lua by cmake/EmbedLua.cmake.\n")
+string(APPEND source "#include \"${INCLUDE}\"\n\nnamespace comments {\nnamespace {\n")
+set(accessors "")
 file(READ "${PRELUDE}" prelude)
 string(REPLACE "," ";" SCRIPTS "${SCRIPTS}")
+list(SORT SCRIPTS)
 foreach(script IN LISTS SCRIPTS)
   get_filename_component(stem "${script}" NAME_WE)
   string(REPLACE "_" ";" words "${stem}")
-  set(name "k")
+  set(name "")
   foreach(word IN LISTS words)
     string(SUBSTRING "${word}" 0 1 head)
     string(SUBSTRING "${word}" 1 -1 tail)
@@ -16,9 +26,21 @@ foreach(script IN LISTS SCRIPTS)
     string(APPEND name "${head}${tail}")
   endforeach()
   file(READ "${script}" body)
-  string(APPEND content "extern const char ${name}Lua[];\n")
-  string(APPEND content "const char ${name}Lua[] = R\"lua(${prelude}\n${body})lua\";\n")
+  string(APPEND header "// service/store/lua/${stem}.lua\n")
+  string(APPEND header "const LuaScript& ${name}Script();\n")
+  string(APPEND source "const char k${name}Lua[] = R\"lua(${prelude}\n${body})lua\";\n")
+  string(APPEND accessors "const LuaScript& ${name}Script() {\n"
+                          "  static const LuaScript script(k${name}Lua);\n"
+                          "  return script;\n}\n")
 endforeach()
-string(APPEND content "}  // namespace comments\n")
-file(WRITE "${OUT}.tmp" "${content}")
-file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
+string(APPEND header "\n}  // namespace comments\n\n#endif  // COMMENTS_GENERATED_LUA_SCRIPTS_H_\n")
+string(APPEND source "}  // namespace\n\n${accessors}\n}  // namespace comments\n")
+foreach(kind H CC)
+  if(kind STREQUAL "H")
+    set(text "${header}")
+  else()
+    set(text "${source}")
+  endif()
+  file(WRITE "${OUT_${kind}}.tmp" "${text}")
+  file(COPY_FILE "${OUT_${kind}}.tmp" "${OUT_${kind}}" ONLY_IF_DIFFERENT)
+endforeach()

@@ -15,15 +15,15 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "moderation/moderation.h"
-#include "service/internal/comment_service_impl.h"
-#include "service/internal/comment_store.h"
-#include "service/internal/keyword_sync.h"
-#include "service/internal/moderation_convert.h"
-#include "service/internal/moderation_service_impl.h"
-#include "service/internal/moderation_store.h"
-#include "service/internal/moderator_auth.h"
-#include "service/internal/page_token.h"
-#include "service/internal/redis_client.h"
+#include "redis/redis_client.h"
+#include "service/rpc/comment_service_impl.h"
+#include "service/rpc/moderation_service_impl.h"
+#include "service/rpc/moderator_auth.h"
+#include "service/rpc/page_token.h"
+#include "service/store/comment_store.h"
+#include "service/store/keyword_sync.h"
+#include "service/store/moderation_convert.h"
+#include "service/store/moderation_store.h"
 
 namespace comments {
 namespace {
@@ -135,9 +135,9 @@ absl::StatusOr<RedisClientOptions> RedisOptionsFrom(const ServerOptions& o) {
     absl::string_view line = *text;
     line = line.substr(0, line.find_first_of("\r\n"));
     if (line.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "redis_password_file ", o.redis_password_path,
-          " has no password on its first line"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("redis_password_file ", o.redis_password_path,
+                       " has no password on its first line"));
     }
     redis.password = std::string(line);
   } else if (!o.redis_username.empty()) {

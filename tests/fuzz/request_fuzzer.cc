@@ -9,8 +9,8 @@
 #include <string>
 
 #include "absl/strings/numbers.h"
-#include "service/internal/page_token.h"
-#include "service/internal/validation.h"
+#include "service/rpc/page_token.h"
+#include "service/rpc/validation.h"
 
 namespace {
 

@@ -13,8 +13,8 @@
 #include "absl/time/clock.h"
 #include "client/client.h"
 #include "gtest/gtest.h"
-#include "service/internal/keyspace.h"
-#include "service/internal/redis_cluster.h"
+#include "redis/internal/redis_cluster.h"
+#include "service/store/keyspace.h"
 #include "tests/support/comment_server.h"
 #include "tests/support/redis_cluster.h"
 

@@ -8,12 +8,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <map>
-#include <atomic>
 #include <set>
 #include <string>
 #include <thread>
@@ -25,7 +25,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "service/internal/redis_client.h"
+#include "redis/redis_client.h"
 #include "tests/support/redis_server.h"
 
 namespace comments {
@@ -291,9 +291,9 @@ TEST_F(CommentServerTest, ViewerSeesWhatTheyLike) {
                                                 {c2.comment_id(), true}};
   for (Order order : {v1::ORDER_NEWEST, v1::ORDER_HOT, v1::ORDER_OLDEST}) {
     EXPECT_EQ(liked(order, "fan"), fan_view) << order;
-    EXPECT_EQ(liked(order, ""), (std::map<std::string, bool>{
-                                    {c1.comment_id(), false},
-                                    {c2.comment_id(), false}}))
+    EXPECT_EQ(liked(order, ""),
+              (std::map<std::string, bool>{{c1.comment_id(), false},
+                                           {c2.comment_id(), false}}))
         << order;
   }
   EXPECT_EQ(liked(v1::ORDER_NEWEST, "fan", c1.comment_id()),
@@ -709,12 +709,13 @@ TEST(CommentServerRedisAuthTest, AuthenticatesFromThePasswordFile) {
 
   testing::CommentServerProcess with_password;
   ASSERT_TRUE(with_password.Start(
-      redis.url(), {"--redis_password_file=" + right, "--redis_connections=1"}));
+      redis.url(),
+      {"--redis_password_file=" + right, "--redis_connections=1"}));
   Client ok({.target = with_password.target()});
   EXPECT_TRUE(ok.PostComment(req).ok());
   testing::CommentServerProcess as_user;
-  ASSERT_TRUE(as_user.Start(redis.url(), {"--redis_password_file=" + acl,
-                                          "--redis_user=portal"}));
+  ASSERT_TRUE(as_user.Start(
+      redis.url(), {"--redis_password_file=" + acl, "--redis_user=portal"}));
   EXPECT_TRUE(Client({.target = as_user.target()}).PostComment(req).ok());
   EXPECT_EQ(ok.GetArticleStats("auth")->comment_count(), 2);
 
@@ -853,8 +854,8 @@ TEST(CommentServerLifecycleTest, ReflectionListsTheServices) {
   ASSERT_TRUE(redis.Start());
   testing::CommentServerProcess server;
   ASSERT_TRUE(server.Start(redis.url()));
-  auto channel = grpc::CreateChannel(server.target(),
-                                     grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(server.target(), grpc::InsecureChannelCredentials());
   auto reflection =
       grpc::reflection::v1alpha::ServerReflection::NewStub(channel);
   grpc::ClientContext context;

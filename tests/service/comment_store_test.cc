@@ -1,12 +1,12 @@
 // The store against a real redis-server: the Lua scripts, the parent-chain
 // protocol, and the invariants between record, indexes and counts.
-#include "service/internal/comment_store.h"
+#include "service/store/comment_store.h"
 
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "service/internal/keyspace.h"
+#include "service/store/keyspace.h"
 #include "tests/support/redis_server.h"
 
 namespace comments {

@@ -11,8 +11,8 @@
 #include "client/client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "service/internal/keyspace.h"
-#include "service/internal/redis_client.h"
+#include "redis/redis_client.h"
+#include "service/store/keyspace.h"
 #include "tests/support/comment_server.h"
 #include "tests/support/redis_server.h"
 
@@ -772,18 +772,20 @@ TEST(ModerationReplicasTest, ExceptionWordsExcuseTheKeywordInside) {
 TEST(ModerationReplicasTest, LexiconSeedsARedisThatComesUpLater) {
   testing::RedisServer redis;  // Not started yet.
   testing::CommentServerProcess server;
-  ASSERT_TRUE(server.Start(redis.url(), {"--lexicon=" + std::string(TEST_LEXICON),
-                                         "--keyword_poll_interval=100ms"}));
+  ASSERT_TRUE(
+      server.Start(redis.url(), {"--lexicon=" + std::string(TEST_LEXICON),
+                                 "--keyword_poll_interval=100ms"}));
   ASSERT_TRUE(redis.Start());
   RedisClient direct({RedisEndpoint::Parse(redis.url()).value()});
   int64_t words = 0;
   for (int i = 0; i < 100 && words == 0; ++i) {
     absl::SleepFor(absl::Milliseconds(50));
-    absl::StatusOr<RedisReply> n = direct.Command(
-        {"HLEN", std::string(global_keys::kKeywords)}, absl::Now() + absl::Seconds(1));
+    absl::StatusOr<RedisReply> n =
+        direct.Command({"HLEN", std::string(global_keys::kKeywords)},
+                       absl::Now() + absl::Seconds(1));
     if (n.ok()) words = n->integer;
   }
-  EXPECT_EQ(words, 4);  // tests/data/test_lexicon.tsv
+  EXPECT_EQ(words, 4);                      // tests/data/test_lexicon.tsv
   absl::SleepFor(absl::Milliseconds(300));  // Several polls after the seed.
 
   Client client({.target = server.target()});

@@ -1,4 +1,4 @@
-#include "service/internal/page_token.h"
+#include "service/rpc/page_token.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "service/internal/validation.h"
+#include "service/rpc/validation.h"
 
 #include <string>
 

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "service/internal/redis_client.h"
+#include "redis/redis_client.h"
 
 namespace comments::testing {
 

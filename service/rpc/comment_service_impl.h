@@ -1,0 +1,129 @@
+#ifndef COMMENTS_SERVICE_RPC_COMMENT_SERVICE_IMPL_H_
+#define COMMENTS_SERVICE_RPC_COMMENT_SERVICE_IMPL_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "comments/v1/comments.grpc.pb.h"
+#include "moderation/moderation.h"
+#include "service/rpc/arena_allocator.h"
+#include "service/rpc/page_token.h"
+#include "service/store/ban_list.h"
+#include "service/store/comment_store.h"
+#include "service/store/moderation_store.h"
+
+namespace comments {
+
+struct CommentServiceOptions {
+  // Longest body accepted, in code points after trimming.
+  int max_body_chars = 2000;
+  // Page size when a request names none, and the most a page holds.
+  int default_page_size = 20;
+  int max_page_size = 100;
+  // Most articles in one BatchGetArticleStats call.
+  int max_batch_articles = 100;
+  // Store work of one call gives up after this, or the client's deadline if
+  // sooner.
+  absl::Duration store_timeout = absl::Seconds(2);
+  // Policy of articles that have none: "post" or "pre".
+  std::string default_policy = "post";
+  // Distinct reports that put a comment in the reported queue.
+  int report_threshold = 3;
+};
+
+// comments.v1.CommentService: validates each request, asks the store, and
+// shapes the answer. The RPC contract is documented in comments.proto.
+//
+// Callback API: a handler validates on gRPC's thread, starts its store work
+// and returns; the call finishes from the store's callback on a Redis I/O
+// thread. No thread waits on Redis, so a few threads serve any number of
+// calls in flight.
+//
+// Thread-safe: handlers share only the stores.
+class CommentServiceImpl final : public v1::CommentService::CallbackService {
+ public:
+  // REQUIRES: the pointers outlive the service.
+  CommentServiceImpl(CommentServiceOptions options, CommentStore* store,
+                     ModerationStore* moderation_store, const BanList* bans,
+                     const moderation::LexiconHolder* lexicon,
+                     const PageTokenCodec* tokens);
+
+  grpc::ServerUnaryReactor* PostComment(
+      grpc::CallbackServerContext* context,
+      const v1::PostCommentRequest* request,
+      v1::PostCommentResponse* response) override;
+  grpc::ServerUnaryReactor* GetComment(grpc::CallbackServerContext* context,
+                                       const v1::GetCommentRequest* request,
+                                       v1::Comment* response) override;
+  grpc::ServerUnaryReactor* ListComments(
+      grpc::CallbackServerContext* context,
+      const v1::ListCommentsRequest* request,
+      v1::ListCommentsResponse* response) override;
+  grpc::ServerUnaryReactor* LikeComment(
+      grpc::CallbackServerContext* context,
+      const v1::LikeCommentRequest* request,
+      v1::LikeCommentResponse* response) override;
+  grpc::ServerUnaryReactor* UnlikeComment(
+      grpc::CallbackServerContext* context,
+      const v1::UnlikeCommentRequest* request,
+      v1::LikeCommentResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteComment(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteCommentRequest* request,
+      v1::DeleteCommentResponse* response) override;
+  grpc::ServerUnaryReactor* GetArticleStats(
+      grpc::CallbackServerContext* context,
+      const v1::GetArticleStatsRequest* request,
+      v1::ArticleStats* response) override;
+  grpc::ServerUnaryReactor* BatchGetArticleStats(
+      grpc::CallbackServerContext* context,
+      const v1::BatchGetArticleStatsRequest* request,
+      v1::BatchGetArticleStatsResponse* response) override;
+  grpc::ServerUnaryReactor* ReportComment(
+      grpc::CallbackServerContext* context,
+      const v1::ReportCommentRequest* request,
+      v1::ReportCommentResponse* response) override;
+
+ private:
+  // Each RPC's work. `request` and `response` belong to gRPC and live until
+  // `done` runs, which finishes the call.
+  void Post(const v1::PostCommentRequest& request, absl::Time deadline,
+            v1::PostCommentResponse* response, StatusCallback done);
+  void Get(const v1::GetCommentRequest& request, absl::Time deadline,
+           v1::Comment* response, StatusCallback done);
+  void List(const v1::ListCommentsRequest& request, absl::Time deadline,
+            v1::ListCommentsResponse* response, StatusCallback done);
+  // Like and Unlike: the same call with the direction as a flag.
+  void Like(const std::string& article_id, const std::string& comment_id,
+            const std::string& user_id, bool like, absl::Time deadline,
+            v1::LikeCommentResponse* response, StatusCallback done);
+  void Delete(const v1::DeleteCommentRequest& request, absl::Time deadline,
+              StatusCallback done);
+  void BatchStats(const v1::BatchGetArticleStatsRequest& request,
+                  absl::Time deadline,
+                  v1::BatchGetArticleStatsResponse* response,
+                  StatusCallback done);
+  void Report(const v1::ReportCommentRequest& request, absl::Time deadline,
+              v1::ReportCommentResponse* response, StatusCallback done);
+
+  // Runs `work(deadline, done)` for a call and returns the reactor that
+  // `done` finishes.
+  template <typename Work>
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                  Work&& work);
+
+  const CommentServiceOptions options_;
+  // A page of comments is decoded straight into its response, on an arena.
+  ArenaMessageAllocator<v1::ListCommentsRequest, v1::ListCommentsResponse>
+      list_allocator_;
+  CommentStore* const store_;
+  ModerationStore* const moderation_store_;
+  const BanList* const bans_;
+  const moderation::LexiconHolder* const lexicon_;
+  const PageTokenCodec* const tokens_;
+};
+
+}  // namespace comments
+
+#endif  // COMMENTS_SERVICE_RPC_COMMENT_SERVICE_IMPL_H_

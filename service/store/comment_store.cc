@@ -1,0 +1,797 @@
+#include "service/store/comment_store.h"
+
+#include <msgpack.h>
+
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "service/store/keyspace.h"
+
+namespace comments {
+namespace {
+
+// A wrong parent guess is corrected after one retry; two allow for the
+// parent and grandparent both being guessed wrong.
+constexpr int kChainAttempts = 3;
+
+// What a script's error reply means.
+struct ScriptError {
+  absl::Status status;  // The error to return, unless `chain`.
+  bool chain = false;   // The caller guessed a parent wrong.
+  std::string parent;
+  std::string grandparent;
+};
+
+ScriptError DecodeScriptError(const absl::Status& status) {
+  ScriptError out{status};
+  if (!absl::IsInternal(status)) return out;
+  absl::string_view message = status.message();
+  if (absl::ConsumePrefix(&message, "NOTFOUND ")) {
+    out.status = absl::NotFoundError(
+        absl::StrCat(message, " names no visible comment of this article"));
+  } else if (absl::ConsumePrefix(&message, "DENIED ")) {
+    out.status = absl::PermissionDeniedError(message);
+  } else if (absl::ConsumePrefix(&message, "CLOSED ")) {
+    out.status = absl::FailedPreconditionError(message);
+  } else if (absl::ConsumePrefix(&message, "RATE ")) {
+    std::pair<std::string, std::string> numbers =
+        absl::StrSplit(message, absl::MaxSplits(' ', 1));
+    int64_t wait_ms = 0;
+    if (!absl::SimpleAtoi(numbers.second, &wait_ms) || wait_ms < 0) wait_ms = 0;
+    out.status = absl::ResourceExhaustedError(
+        absl::StrCat("author_id has posted ", numbers.first,
+                     " comments to this article, its limit for now; retry in ",
+                     (wait_ms + 999) / 1000, " s"));
+  } else if (absl::ConsumePrefix(&message, "DUPLICATE ")) {
+    out.status = absl::AlreadyExistsError(absl::StrCat(
+        "author_id posted the same body under the same parent moments ago, "
+        "as comment_id ",
+        message));
+  } else if (absl::ConsumePrefix(&message, "NOTQUEUED ")) {
+    out.status = absl::FailedPreconditionError(
+        absl::StrCat(message, " is not in the moderation queue"));
+  } else if (absl::ConsumePrefix(&message, "CHAIN|")) {
+    std::pair<std::string, std::string> ids =
+        absl::StrSplit(message, absl::MaxSplits('|', 1));
+    out.chain = true;
+    out.parent = std::move(ids.first);
+    out.grandparent = std::move(ids.second);
+  }
+  return out;
+}
+
+absl::Status Malformed(absl::string_view what) {
+  return absl::InternalError(
+      absl::StrCat("comment store: unexpected reply shape for ", what));
+}
+
+bool IsInt(const RedisReply& r) { return r.type == RedisReply::Type::kInteger; }
+bool IsStr(const RedisReply& r) { return r.type == RedisReply::Type::kString; }
+
+// Decodes records as the scripts store them: a MessagePack array of fields
+// in the order of lua/prelude.lua (status, likes, replies, create time in
+// microseconds, parent, author id, author name, body, detail, reports,
+// reports seen, when featured).
+// One decoder reuses one MessagePack zone, so a page of records costs one
+// zone, not one per record.
+class RecordDecoder {
+ public:
+  RecordDecoder() { msgpack_zone_init(&zone_, kZoneChunkBytes); }
+  ~RecordDecoder() { msgpack_zone_destroy(&zone_); }
+  RecordDecoder(const RecordDecoder&) = delete;
+  RecordDecoder& operator=(const RecordDecoder&) = delete;
+
+  // Fills `c`, and `detail` and `reports` unless null. On error `c` may be
+  // partly filled.
+  absl::Status Decode(const std::string& article_id, std::string comment_id,
+                      const std::string& packed, v1::Comment* c,
+                      std::string* detail, int64_t* reports) {
+    msgpack_zone_clear(&zone_);
+    msgpack_object root;
+    size_t offset = 0;
+    if (msgpack_unpack(packed.data(), packed.size(), &offset, &zone_, &root) !=
+            MSGPACK_UNPACK_SUCCESS ||
+        root.type != MSGPACK_OBJECT_ARRAY || root.via.array.size < 8) {
+      return Malformed("a comment record");
+    }
+    const msgpack_object* f = root.via.array.ptr;
+    const uint32_t n = root.via.array.size;
+    // cmsgpack writes whole Lua numbers as integers; a float is accepted.
+    const auto integer = [&](uint32_t i, int64_t* v) {
+      if (i >= n) return (*v = 0, true);
+      switch (f[i].type) {
+        case MSGPACK_OBJECT_POSITIVE_INTEGER:
+          *v = static_cast<int64_t>(f[i].via.u64);
+          return true;
+        case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+          *v = f[i].via.i64;
+          return true;
+        case MSGPACK_OBJECT_FLOAT32:
+        case MSGPACK_OBJECT_FLOAT64:
+          *v = static_cast<int64_t>(f[i].via.f64);
+          return true;
+        default:
+          return false;
+      }
+    };
+    const auto text = [&](uint32_t i, std::string* v) {
+      if (i >= n || f[i].type == MSGPACK_OBJECT_NIL) return true;
+      if (f[i].type != MSGPACK_OBJECT_STR) return false;
+      if (v != nullptr) v->assign(f[i].via.str.ptr, f[i].via.str.size);
+      return true;
+    };
+    int64_t status = 0, likes = 0, replies = 0, micros = 0, report_count = 0,
+            featured_us = 0;
+    if (!integer(0, &status) || !integer(1, &likes) || !integer(2, &replies) ||
+        !integer(3, &micros) || !text(4, c->mutable_parent_id()) ||
+        !text(5, c->mutable_author_id()) ||
+        !text(6, c->mutable_author_name()) || !text(7, c->mutable_body()) ||
+        !text(8, detail) || !integer(9, &report_count) ||
+        !integer(11, &featured_us)) {
+      return Malformed("a comment record");
+    }
+    c->set_featured(featured_us != 0);
+    c->set_comment_id(std::move(comment_id));
+    c->set_article_id(article_id);
+    c->set_status(static_cast<v1::CommentStatus>(status));
+    c->set_like_count(likes);
+    c->set_reply_count(replies);
+    c->mutable_create_time()->set_seconds(micros / 1000000);
+    c->mutable_create_time()->set_nanos(static_cast<int32_t>(micros % 1000000) *
+                                        1000);
+    if (reports != nullptr) *reports = report_count;
+    return absl::OkStatus();
+  }
+
+ private:
+  // A record is a few hundred bytes; its objects take less than that.
+  static constexpr size_t kZoneChunkBytes = 2048;
+
+  msgpack_zone zone_;
+};
+
+absl::StatusOr<StoredComment> DecodeRecord(const std::string& article_id,
+                                           std::string comment_id,
+                                           const std::string& packed) {
+  RecordDecoder decoder;
+  StoredComment stored;
+  absl::Status s =
+      decoder.Decode(article_id, std::move(comment_id), packed, &stored.comment,
+                     &stored.detail, &stored.report_count);
+  if (!s.ok()) return s;
+  return stored;
+}
+
+// Queue listings show when each comment was queued (its score); a comment
+// list needs only its cursor's.
+bool WantsAllScores(const ListQuery& query) {
+  return query.index != ListQuery::Index::kComments;
+}
+
+// Reads the replies of Stats: (HGET n, HLEN participants) per article.
+absl::StatusOr<std::vector<v1::ArticleStats>> DecodeStats(
+    const std::vector<std::string>& article_ids, const RedisReplies& replies) {
+  if (absl::Status s = FirstError(replies); !s.ok()) return s;
+  std::vector<v1::ArticleStats> out;
+  out.reserve(article_ids.size());
+  for (size_t i = 0; i < article_ids.size(); ++i) {
+    const RedisReply& count = replies[2 * i];
+    const RedisReply& participants = replies[2 * i + 1];
+    int64_t n = 0;
+    if (!count.is_nil() && !(IsStr(count) && absl::SimpleAtoi(count.str, &n))) {
+      return Malformed("a comment count");
+    }
+    if (!IsInt(participants)) return Malformed("a participant count");
+    v1::ArticleStats stats;
+    stats.set_article_id(article_ids[i]);
+    stats.set_comment_count(n);
+    stats.set_participant_count(participants.integer);
+    out.push_back(std::move(stats));
+  }
+  return out;
+}
+
+}  // namespace
+
+CommentStore::CommentStore(RedisClient* redis, CommentStoreOptions options)
+    : redis_(redis),
+      options_(std::move(options)),
+      parents_(options_.parent_cache_entries) {}
+
+std::string CommentStore::ParentGuess(const std::string& article_id,
+                                      const std::string& comment_id) const {
+  if (comment_id.empty()) return "";
+  // Most comments are top-level: guess that when nothing is remembered.
+  return parents_.Find(article_id, comment_id).value_or("");
+}
+
+std::vector<std::string> CommentStore::HotArgs() const {
+  return {absl::StrCat(absl::ToDoubleSeconds(options_.hot_half_life)),
+          absl::StrCat(options_.hot_reply_weight)};
+}
+
+struct CommentStore::ChainState {
+  const LuaScript* script;
+  std::string article_id;
+  std::string subject;
+  ChainCall build;
+  absl::Time deadline;
+  Callback<RedisReply> done;
+  int attempts = 0;
+};
+
+void CommentStore::RunWithChain(const LuaScript& script,
+                                const std::string& article_id,
+                                const std::string& subject, ChainCall build,
+                                absl::Time deadline,
+                                Callback<RedisReply> done) {
+  const std::string parent = ParentGuess(article_id, subject);
+  const std::string grandparent = ParentGuess(article_id, parent);
+  ChainStep(std::make_unique<ChainState>(ChainState{&script, article_id,
+                                                    subject, std::move(build),
+                                                    deadline, std::move(done)}),
+            parent, grandparent);
+}
+
+void CommentStore::ChainStep(std::unique_ptr<ChainState> state,
+                             const std::string& parent,
+                             const std::string& grandparent) {
+  // Built before the send: the callback may run at once and free `state`.
+  LuaScript::Call call = state->build(parent, grandparent);
+  const LuaScript& script = *state->script;
+  const absl::Time deadline = state->deadline;
+  script.Send(
+      *redis_, std::move(call), deadline,
+      [this,
+       state = std::move(state)](absl::StatusOr<RedisReply> reply) mutable {
+        if (reply.ok()) return std::move(state->done)(std::move(reply));
+        ScriptError error = DecodeScriptError(reply.status());
+        if (!error.chain) return std::move(state->done)(error.status);
+        parents_.Remember(state->article_id, state->subject, error.parent);
+        if (!error.parent.empty() && !error.grandparent.empty()) {
+          parents_.Remember(state->article_id, error.parent, error.grandparent);
+        }
+        if (++state->attempts >= kChainAttempts) {
+          return std::move(state->done)(absl::InternalError(
+              "comment store: parent chain did not settle"));
+        }
+        ChainStep(std::move(state), error.parent, error.grandparent);
+      });
+}
+
+LuaScript::Call CommentStore::PostCall(const NewComment& comment,
+                                       const std::string& grandparent) const {
+  const Keyspace keys(comment.article_id);
+  const std::vector<std::string> hot = HotArgs();
+  return {
+      {keys.Comments(), keys.Stats(), keys.Participants(),
+       keys.NewestIndex(comment.parent_id), keys.HotIndex(comment.parent_id),
+       keys.Idempotency(comment.author_id, comment.idempotency_key),
+       keys.HotIndex(grandparent), keys.PendingQueue(),
+       keys.PostCount(comment.author_id), keys.LastPost(comment.author_id)},
+      {comment.parent_id, grandparent, comment.author_id, comment.author_name,
+       comment.body, comment.idempotency_key,
+       absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)), hot[0],
+       hot[1], comment.verdict, comment.default_policy, comment.detail,
+       absl::StrCat(options_.post_limit),
+       absl::StrCat(absl::ToInt64Milliseconds(options_.post_limit_window)),
+       absl::StrCat(absl::ToInt64Milliseconds(options_.duplicate_window))}};
+}
+
+absl::StatusOr<PostResult> CommentStore::DecodePost(const NewComment& comment,
+                                                    RedisReply& reply) {
+  if (reply.type != RedisReply::Type::kArray || reply.elements.size() != 4 ||
+      !IsInt(reply.elements[0]) || !IsStr(reply.elements[1]) ||
+      !IsStr(reply.elements[2]) || !IsStr(reply.elements[3])) {
+    return Malformed("PostComment");
+  }
+  absl::StatusOr<StoredComment> stored =
+      DecodeRecord(comment.article_id, std::move(reply.elements[2].str),
+                   reply.elements[3].str);
+  if (!stored.ok()) return stored.status();
+  parents_.Remember(comment.article_id, stored->comment.comment_id(),
+                    stored->comment.parent_id());
+  PostResult result;
+  result.created = reply.elements[0].integer == 1;
+  result.policy = std::move(reply.elements[1].str);
+  result.stored = *std::move(stored);
+  return result;
+}
+
+void CommentStore::Post(NewComment comment, absl::Time deadline,
+                        Callback<PostResult> done) {
+  auto shared = std::make_shared<const NewComment>(std::move(comment));
+  // The chain that matters is the parent's: its rank changes.
+  RunWithChain(
+      PostCommentScript(), shared->article_id, shared->parent_id,
+      [this, shared](const std::string& grandparent, const std::string&) {
+        return PostCall(*shared, grandparent);
+      },
+      deadline,
+      [this, shared,
+       done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
+        if (!reply.ok()) return std::move(done)(reply.status());
+        std::move(done)(DecodePost(*shared, *reply));
+      });
+}
+
+absl::StatusOr<PostResult> CommentStore::Post(const NewComment& comment,
+                                              absl::Time deadline) {
+  return Await<PostResult>([&](Callback<PostResult> done) {
+    Post(comment, deadline, std::move(done));
+  });
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> CommentStore::PostMany(
+    const std::vector<NewComment>& comments, absl::Time deadline) {
+  std::vector<LuaScript::Call> calls;
+  calls.reserve(comments.size());
+  for (const NewComment& c : comments) {
+    calls.push_back(PostCall(c, ParentGuess(c.article_id, c.parent_id)));
+  }
+  absl::StatusOr<std::vector<absl::StatusOr<RedisReply>>> replies =
+      PostCommentScript().RunMany(*redis_, calls, deadline);
+  if (!replies.ok()) return replies.status();
+  std::vector<absl::StatusOr<PostResult>> out;
+  out.reserve(comments.size());
+  for (size_t i = 0; i < comments.size(); ++i) {
+    absl::StatusOr<RedisReply>& reply = (*replies)[i];
+    if (reply.ok()) {
+      out.push_back(DecodePost(comments[i], *reply));
+      continue;
+    }
+    ScriptError error = DecodeScriptError(reply.status());
+    out.push_back(error.chain ? Post(comments[i], deadline)
+                              : absl::StatusOr<PostResult>(error.status));
+  }
+  return out;
+}
+
+namespace {
+
+// Reads an HGET of a comment record.
+absl::StatusOr<StoredComment> DecodeGot(
+    const CommentRef& ref, const absl::StatusOr<RedisReply>& reply) {
+  if (!reply.ok()) return reply.status();
+  if (reply->is_error()) return reply->error_status();
+  if (reply->is_nil()) {
+    return absl::NotFoundError(absl::StrCat(
+        "comment_id ", ref.comment_id, " names no comment of this article"));
+  }
+  if (!IsStr(*reply)) return Malformed("a comment record");
+  return DecodeRecord(ref.article_id, ref.comment_id, reply->str);
+}
+
+}  // namespace
+
+void CommentStore::Get(CommentRef ref, absl::Time deadline,
+                       Callback<StoredComment> done) {
+  // Built first: the callback below takes `ref` over.
+  RedisArgv hget = {"HGET", Keyspace(ref.article_id).Comments(),
+                    ref.comment_id};
+  redis_->Send(hget, deadline,
+               [ref = std::move(ref), done = std::move(done)](
+                   absl::StatusOr<RedisReply> reply) mutable {
+                 std::move(done)(DecodeGot(ref, reply));
+               });
+}
+
+void CommentStore::GetFor(CommentRef ref, std::string viewer_id,
+                          absl::Time deadline, Callback<StoredComment> done) {
+  if (viewer_id.empty()) return Get(std::move(ref), deadline, std::move(done));
+  const Keyspace keys(ref.article_id);
+  RedisBatch batch;
+  batch.Begin(3).Arg("HGET").Arg(keys.Comments()).Arg(ref.comment_id);
+  batch.Begin(3)
+      .Arg("SISMEMBER")
+      .Arg(keys.LikedBy(viewer_id))
+      .Arg(ref.comment_id);
+  redis_->Send(
+      std::move(batch), deadline,
+      [ref = std::move(ref),
+       done = std::move(done)](absl::StatusOr<RedisReplies> replies) mutable {
+        if (!replies.ok()) return std::move(done)(replies.status());
+        if (replies->size() != 2) {
+          return std::move(done)(Malformed("GetComment"));
+        }
+        absl::StatusOr<StoredComment> got = DecodeGot(ref, (*replies)[0]);
+        if (!got.ok()) return std::move(done)(got.status());
+        // A like outlives its comment's unpublishing in the user's set.
+        const RedisReply& liked = (*replies)[1];
+        got->comment.set_viewer_liked(got->comment.status() ==
+                                          v1::COMMENT_STATUS_PUBLISHED &&
+                                      IsInt(liked) && liked.integer == 1);
+        std::move(done)(std::move(got));
+      });
+}
+
+absl::StatusOr<v1::Comment> CommentStore::Get(const std::string& article_id,
+                                              const std::string& comment_id,
+                                              absl::Time deadline) {
+  absl::StatusOr<StoredComment> got =
+      Await<StoredComment>([&](Callback<StoredComment> done) {
+        Get(CommentRef{article_id, comment_id}, deadline, std::move(done));
+      });
+  if (!got.ok()) return got.status();
+  return std::move(got->comment);
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<StoredComment>>>
+CommentStore::GetMany(const std::vector<CommentRef>& refs,
+                      absl::Time deadline) {
+  std::vector<RedisArgv> commands;
+  commands.reserve(refs.size());
+  for (const CommentRef& ref : refs) {
+    commands.push_back(
+        {"HGET", Keyspace(ref.article_id).Comments(), ref.comment_id});
+  }
+  absl::StatusOr<RedisReplies> replies = redis_->Pipeline(commands, deadline);
+  if (!replies.ok()) return replies.status();
+  std::vector<absl::StatusOr<StoredComment>> out;
+  out.reserve(refs.size());
+  for (size_t i = 0; i < refs.size(); ++i) {
+    RedisReply& reply = (*replies)[i];
+    out.push_back(DecodeGot(refs[i], std::move(reply)));
+  }
+  return out;
+}
+
+void CommentStore::List(ListQuery query, absl::Time deadline,
+                        Callback<ListPage> done) {
+  const Keyspace keys(query.article_id);
+  std::string index;
+  bool ascending = true;
+  bool bitmap = false;
+  switch (query.index) {
+    case ListQuery::Index::kPendingQueue:
+      index = keys.PendingQueue();
+      break;
+    case ListQuery::Index::kReportedQueue:
+      index = keys.ReportedQueue();
+      break;
+    case ListQuery::Index::kComments:
+      if (query.order == v1::ORDER_FEATURED) {
+        index = keys.Featured();
+        ascending = false;
+        break;
+      }
+      index = query.order == v1::ORDER_HOT ? keys.HotIndex(query.parent_id)
+                                           : keys.NewestIndex(query.parent_id);
+      ascending = query.order == v1::ORDER_OLDEST;
+      bitmap = query.order != v1::ORDER_HOT && query.parent_id.empty();
+      break;
+  }
+  // One more than asked tells whether a next page exists.
+  LuaScript::Call call{
+      {keys.Comments(), std::move(index)},
+      {ascending ? "asc" : "desc", query.after ? query.after->score : "",
+       query.after ? query.after->comment_id : "",
+       absl::StrCat(query.limit + 1), query.parent_id,
+       WantsAllScores(query) ? "all" : "last", bitmap ? "bitmap" : "zset"}};
+  if (!query.viewer_id.empty()) {
+    call.keys.push_back(keys.LikedBy(query.viewer_id));
+  }
+  ListCommentsScript().Send(
+      *redis_, std::move(call), deadline,
+      [this, query = std::move(query),
+       done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
+        std::move(done)(DecodePage(query, reply));
+      });
+}
+
+absl::StatusOr<ListPage> CommentStore::DecodePage(
+    const ListQuery& query, absl::StatusOr<RedisReply>& reply) {
+  if (!reply.ok()) return DecodeScriptError(reply.status()).status;
+  const size_t parts = query.viewer_id.empty() ? 3 : 4;
+  if (reply->type != RedisReply::Type::kArray || reply->elements.size() < 3 ||
+      reply->elements.size() > parts) {
+    return Malformed("ListComments");
+  }
+  std::vector<RedisReply>& ids = reply->elements[0].elements;
+  std::vector<RedisReply>& records = reply->elements[1].elements;
+  std::vector<RedisReply>& scores = reply->elements[2].elements;
+  const std::vector<RedisReply>* liked =
+      reply->elements.size() == 4 ? &reply->elements[3].elements : nullptr;
+  const bool all_scores = WantsAllScores(query);
+  if (records.size() != ids.size() ||
+      (all_scores && scores.size() != ids.size()) ||
+      (liked != nullptr && liked->size() != ids.size())) {
+    return Malformed("ListComments");
+  }
+  ListPage page;
+  const size_t found = ids.size();
+  const size_t keep = std::min(found, static_cast<size_t>(query.limit));
+  if (found > keep) {
+    // The next page starts after the last kept entry, whose score is the
+    // only one sent unless all were asked for.
+    const RedisReply* score = all_scores
+                                  ? &scores[keep - 1]
+                                  : (scores.empty() ? nullptr : &scores[0]);
+    if (score == nullptr || !IsStr(*score) || !IsStr(ids[keep - 1])) {
+      return Malformed("a list cursor");
+    }
+    page.next = IndexPosition{score->str, ids[keep - 1].str};
+  }
+  RecordDecoder decoder;
+  if (query.into != nullptr) {
+    query.into->Reserve(query.into->size() + static_cast<int>(keep));
+  } else {
+    page.comments.reserve(keep);
+  }
+  for (size_t i = 0; i < keep; ++i) {
+    if (!IsStr(ids[i])) return Malformed("a list entry");
+    if (records[i].is_nil()) continue;  // Deleted meanwhile: not shown.
+    if (!IsStr(records[i])) return Malformed("a list entry");
+    v1::Comment* c;
+    std::string* detail = nullptr;
+    int64_t* reports = nullptr;
+    if (query.into != nullptr) {
+      c = query.into->Add();
+    } else {
+      StoredComment& stored = page.comments.emplace_back();
+      c = &stored.comment;
+      detail = &stored.detail;
+      reports = &stored.report_count;
+    }
+    if (absl::Status s = decoder.Decode(query.article_id, std::move(ids[i].str),
+                                        records[i].str, c, detail, reports);
+        !s.ok()) {
+      return s;
+    }
+    parents_.Remember(query.article_id, c->comment_id(), c->parent_id());
+    if (liked != nullptr) {
+      c->set_viewer_liked(IsInt((*liked)[i]) && (*liked)[i].integer == 1);
+    }
+    if (all_scores) {
+      if (!IsStr(scores[i])) return Malformed("a list score");
+      page.scores.push_back(std::move(scores[i].str));
+    }
+  }
+  return page;
+}
+
+absl::StatusOr<ListPage> CommentStore::List(const ListQuery& query,
+                                            absl::Time deadline) {
+  return Await<ListPage>(
+      [&](Callback<ListPage> done) { List(query, deadline, std::move(done)); });
+}
+
+void CommentStore::SetLike(CommentRef ref, std::string user_id, bool like,
+                           absl::Time deadline, Callback<LikeState> done) {
+  RunWithChain(
+      LikeCommentScript(), ref.article_id, ref.comment_id,
+      [this, ref, user_id = std::move(user_id), like](const std::string& parent,
+                                                      const std::string&) {
+        const Keyspace keys(ref.article_id);
+        std::vector<std::string> hot = HotArgs();
+        return LuaScript::Call{
+            {keys.Comments(), keys.Likers(ref.comment_id),
+             keys.HotIndex(parent), keys.Participants(), keys.LikedBy(user_id)},
+            {ref.comment_id, parent, user_id, like ? "1" : "0",
+             std::move(hot[0]), std::move(hot[1])}};
+      },
+      deadline,
+      [done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
+        if (!reply.ok()) return std::move(done)(reply.status());
+        if (reply->type != RedisReply::Type::kArray ||
+            reply->elements.size() != 2 || !IsInt(reply->elements[0]) ||
+            !IsInt(reply->elements[1])) {
+          return std::move(done)(Malformed("LikeComment"));
+        }
+        std::move(done)(LikeState{reply->elements[0].integer,
+                                  reply->elements[1].integer == 1});
+      });
+}
+
+absl::StatusOr<LikeState> CommentStore::SetLike(const std::string& article_id,
+                                                const std::string& comment_id,
+                                                const std::string& user_id,
+                                                bool like,
+                                                absl::Time deadline) {
+  return Await<LikeState>([&](Callback<LikeState> done) {
+    SetLike(CommentRef{article_id, comment_id}, user_id, like, deadline,
+            std::move(done));
+  });
+}
+
+void CommentStore::Delete(CommentRef ref, std::string user_id,
+                          absl::Time deadline, Callback<std::string> done) {
+  RunWithChain(
+      DeleteCommentScript(), ref.article_id, ref.comment_id,
+      [this, ref, user_id = std::move(user_id)](
+          const std::string& parent, const std::string& grandparent) {
+        const Keyspace keys(ref.article_id);
+        std::vector<std::string> hot = HotArgs();
+        return LuaScript::Call{
+            {keys.Comments(), keys.Stats(), keys.Participants(),
+             keys.NewestIndex(parent), keys.HotIndex(parent),
+             keys.HotIndex(grandparent), keys.Likers(ref.comment_id),
+             keys.PendingQueue(), keys.ReportedQueue(), keys.Featured()},
+            {ref.comment_id, parent, grandparent, user_id, std::move(hot[0]),
+             std::move(hot[1])}};
+      },
+      deadline,
+      [done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
+        if (!reply.ok()) return std::move(done)(reply.status());
+        if (!IsStr(*reply)) return std::move(done)(Malformed("DeleteComment"));
+        std::move(done)(std::move(reply->str));
+      });
+}
+
+absl::StatusOr<std::string> CommentStore::Delete(const std::string& article_id,
+                                                 const std::string& comment_id,
+                                                 const std::string& user_id,
+                                                 absl::Time deadline) {
+  return Await<std::string>([&](Callback<std::string> done) {
+    Delete(CommentRef{article_id, comment_id}, user_id, deadline,
+           std::move(done));
+  });
+}
+
+LuaScript::Call CommentStore::DecideCall(const CommentRef& ref, bool approve,
+                                         const std::string& queue,
+                                         const std::string& parent,
+                                         const std::string& grandparent) const {
+  const Keyspace keys(ref.article_id);
+  const std::vector<std::string> hot = HotArgs();
+  return {{keys.Comments(), keys.Stats(), keys.Participants(),
+           keys.NewestIndex(parent), keys.HotIndex(parent),
+           keys.HotIndex(grandparent), keys.Likers(ref.comment_id),
+           keys.PendingQueue(), keys.ReportedQueue(), keys.Featured()},
+          {ref.comment_id, parent, grandparent, approve ? "approve" : "reject",
+           queue, hot[0], hot[1]}};
+}
+
+absl::StatusOr<Decided> CommentStore::DecodeDecided(
+    const absl::StatusOr<RedisReply>& reply) const {
+  if (!reply.ok()) return DecodeScriptError(reply.status()).status;
+  if (reply->type != RedisReply::Type::kArray || reply->elements.size() != 2 ||
+      !IsInt(reply->elements[0]) || !IsStr(reply->elements[1])) {
+    return Malformed("a decision");
+  }
+  return Decided{static_cast<v1::CommentStatus>(reply->elements[0].integer),
+                 reply->elements[1].str};
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<Decided>>> CommentStore::Decide(
+    const std::vector<CommentRef>& refs, bool approve, const std::string& queue,
+    absl::Time deadline) {
+  std::vector<LuaScript::Call> calls;
+  calls.reserve(refs.size());
+  for (const CommentRef& ref : refs) {
+    const std::string parent = ParentGuess(ref.article_id, ref.comment_id);
+    calls.push_back(DecideCall(ref, approve, queue, parent,
+                               ParentGuess(ref.article_id, parent)));
+  }
+  absl::StatusOr<std::vector<absl::StatusOr<RedisReply>>> replies =
+      DecideCommentScript().RunMany(*redis_, calls, deadline);
+  if (!replies.ok()) return replies.status();
+  std::vector<absl::StatusOr<Decided>> out;
+  out.reserve(refs.size());
+  for (size_t i = 0; i < refs.size(); ++i) {
+    absl::StatusOr<RedisReply>& reply = (*replies)[i];
+    if (!reply.ok() && DecodeScriptError(reply.status()).chain) {
+      // The guess was wrong: this one again, alone, with the truth.
+      const CommentRef& ref = refs[i];
+      reply = Await<RedisReply>([&](Callback<RedisReply> done) {
+        RunWithChain(
+            DecideCommentScript(), ref.article_id, ref.comment_id,
+            [&](const std::string& parent, const std::string& grandparent) {
+              return DecideCall(ref, approve, queue, parent, grandparent);
+            },
+            deadline, std::move(done));
+      });
+    }
+    out.push_back(DecodeDecided(reply));
+  }
+  return out;
+}
+
+void CommentStore::Report(CommentRef ref, std::string user_id,
+                          std::string reason, int threshold,
+                          absl::Time deadline, Callback<ReportResult> done) {
+  const Keyspace keys(ref.article_id);
+  LuaScript::Call call{
+      {keys.Comments(), keys.Reports(ref.comment_id), keys.ReportedQueue()},
+      {ref.comment_id, std::move(user_id), std::move(reason),
+       absl::StrCat(threshold)}};
+  ReportCommentScript().Send(
+      *redis_, std::move(call), deadline,
+      [done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
+        if (!reply.ok()) {
+          return std::move(done)(DecodeScriptError(reply.status()).status);
+        }
+        if (reply->type != RedisReply::Type::kArray ||
+            reply->elements.size() != 3 || !IsInt(reply->elements[0]) ||
+            !IsInt(reply->elements[1]) || !IsInt(reply->elements[2])) {
+          return std::move(done)(Malformed("ReportComment"));
+        }
+        std::move(done)(ReportResult{reply->elements[0].integer,
+                                     reply->elements[1].integer == 1,
+                                     reply->elements[2].integer});
+      });
+}
+
+absl::StatusOr<v1::Comment> CommentStore::SetFeatured(const CommentRef& ref,
+                                                      bool featured,
+                                                      absl::Time deadline) {
+  const Keyspace keys(ref.article_id);
+  absl::StatusOr<RedisReply> reply = FeatureCommentScript().Run(
+      *redis_, {keys.Comments(), keys.Featured()},
+      {ref.comment_id, featured ? "1" : "0"}, deadline);
+  if (!reply.ok()) return DecodeScriptError(reply.status()).status;
+  absl::StatusOr<StoredComment> stored = DecodeGot(ref, *std::move(reply));
+  if (!stored.ok()) return stored.status();
+  return std::move(stored->comment);
+}
+
+absl::StatusOr<std::vector<std::vector<std::string>>>
+CommentStore::ReportReasons(const std::vector<CommentRef>& refs, size_t limit,
+                            absl::Time deadline) {
+  std::vector<RedisArgv> commands;
+  commands.reserve(refs.size());
+  for (const CommentRef& ref : refs) {
+    commands.push_back(
+        {"HVALS", Keyspace(ref.article_id).Reports(ref.comment_id)});
+  }
+  absl::StatusOr<std::vector<RedisReply>> replies =
+      redis_->Pipeline(commands, deadline);
+  if (!replies.ok()) return replies.status();
+  if (absl::Status s = FirstError(*replies); !s.ok()) return s;
+  std::vector<std::vector<std::string>> out(refs.size());
+  for (size_t i = 0; i < refs.size(); ++i) {
+    for (const RedisReply& reason : (*replies)[i].elements) {
+      if (out[i].size() >= limit) break;
+      if (IsStr(reason) && !reason.str.empty()) out[i].push_back(reason.str);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> CommentStore::GetPolicy(
+    const std::string& article_id, absl::Time deadline) {
+  absl::StatusOr<RedisReply> reply = redis_->Command(
+      {"HGET", Keyspace(article_id).Stats(), "policy"}, deadline);
+  if (!reply.ok()) return reply.status();
+  return reply->is_nil() ? "" : reply->str;
+}
+
+absl::Status CommentStore::SetPolicy(const std::string& article_id,
+                                     const std::string& policy,
+                                     absl::Time deadline) {
+  return redis_
+      ->Command({"HSET", Keyspace(article_id).Stats(), "policy", policy},
+                deadline)
+      .status();
+}
+
+void CommentStore::Stats(std::vector<std::string> article_ids,
+                         absl::Time deadline,
+                         Callback<std::vector<v1::ArticleStats>> done) {
+  RedisBatch batch;
+  for (const std::string& id : article_ids) {
+    const Keyspace keys(id);
+    batch.Add({"HGET", keys.Stats(), "n"});
+    batch.Add({"HLEN", keys.Participants()});
+  }
+  redis_->Send(std::move(batch), deadline,
+               [ids = std::move(article_ids), done = std::move(done)](
+                   absl::StatusOr<RedisReplies> replies) mutable {
+                 if (!replies.ok()) return std::move(done)(replies.status());
+                 std::move(done)(DecodeStats(ids, *replies));
+               });
+}
+
+absl::StatusOr<std::vector<v1::ArticleStats>> CommentStore::Stats(
+    const std::vector<std::string>& article_ids, absl::Time deadline) {
+  return Await<std::vector<v1::ArticleStats>>(
+      [&](Callback<std::vector<v1::ArticleStats>> done) {
+        Stats(article_ids, deadline, std::move(done));
+      });
+}
+
+}  // namespace comments

@@ -1,0 +1,59 @@
+#include "service/store/keyword_sync.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "service/store/moderation_convert.h"
+
+namespace comments {
+
+KeywordSync::KeywordSync(ModerationStore* store,
+                         moderation::LexiconHolder* holder,
+                         moderation::EngineOptions engine_options,
+                         absl::Duration poll_interval)
+    : store_(store),
+      holder_(holder),
+      engine_options_(std::move(engine_options)),
+      poller_(poll_interval, "keyword reload", [this] { return SyncNow(); }) {}
+
+void KeywordSync::SetSeed(std::vector<v1::Keyword> seed) {
+  absl::MutexLock lock(&sync_mu_);
+  seed_ = std::move(seed);
+}
+
+absl::Status KeywordSync::SyncNow() {
+  absl::MutexLock lock(&sync_mu_);
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  if (!seed_.empty()) {
+    absl::Status seeded =
+        store_->UpdateKeywords(seed_, {}, /*seed=*/true, deadline).status();
+    if (!seeded.ok()) return seeded;
+    seed_.clear();
+  }
+  absl::StatusOr<int64_t> version = store_->KeywordVersion(deadline);
+  if (!version.ok()) return version.status();
+  if (*version == loaded_version_) return absl::OkStatus();
+  absl::StatusOr<std::vector<v1::Keyword>> keywords =
+      store_->AllKeywords(deadline);
+  if (!keywords.ok()) return keywords.status();
+  std::vector<moderation::LexiconEntry> entries;
+  entries.reserve(keywords->size());
+  for (const v1::Keyword& k : *keywords) entries.push_back(ToLexiconEntry(k));
+  absl::StatusOr<std::shared_ptr<const moderation::Lexicon>> lexicon =
+      moderation::Lexicon::Compile(entries, engine_options_);
+  if (!lexicon.ok()) {
+    // One bad word must not stop every later update: leave it out.
+    std::vector<moderation::LexiconEntry> good;
+    for (const moderation::LexiconEntry& e : entries) {
+      if (moderation::ValidateLexiconEntry(e).ok()) good.push_back(e);
+    }
+    lexicon = moderation::Lexicon::Compile(good, engine_options_);
+    if (!lexicon.ok()) return lexicon.status();
+  }
+  holder_->Set(*std::move(lexicon));
+  loaded_version_ = *version;
+  return absl::OkStatus();
+}
+
+}  // namespace comments
