@@ -55,8 +55,9 @@ absl::Status Validate(const ServerOptions& o) {
   if (o.page_token_secret.empty()) {
     return absl::InvalidArgumentError("page_token_secret is empty");
   }
-  if (o.max_threads < 2) {
-    return absl::InvalidArgumentError("max_threads must be at least 2");
+  if (o.moderation_threads < 1 || o.moderation_threads > 256) {
+    return absl::InvalidArgumentError(
+        "moderation_threads must be 1 to 256");
   }
   if (o.default_policy != "post" && o.default_policy != "pre") {
     return absl::InvalidArgumentError("default_policy must be post or pre");
@@ -194,8 +195,11 @@ class ServerImpl final : public CommentServer {
                                   .default_policy = options.default_policy,
                                   .report_threshold = options.report_threshold},
             &store_, &moderation_store_, &bans_, &lexicon_, &tokens_),
-        moderation_service_(ModerationServiceOptions{options.store_timeout,
-                                                     options.default_policy},
+        moderation_service_(
+            ModerationServiceOptions{
+                .store_timeout = options.store_timeout,
+                .default_policy = options.default_policy,
+                .threads = options.moderation_threads},
                             &auth_, &store_, &moderation_store_, &keyword_sync_,
                             &bans_, &tokens_) {}
 
@@ -211,9 +215,6 @@ class ServerImpl final : public CommentServer {
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
-    grpc::ResourceQuota quota("comment-server");
-    quota.SetMaxThreads(options_.max_threads);
-    builder.SetResourceQuota(quota);
     builder.AddListeningPort(options_.listen, credentials, &port_);
     builder.AddChannelArgument(
         GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,

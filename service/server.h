@@ -46,8 +46,10 @@ struct ServerOptions {
   // Key that signs page tokens. Replicas behind one load balancer must
   // share it. Must not be empty.
   std::string page_token_secret;
-  // Threads serving calls; each may block on Redis for one call.
-  int max_threads = 1024;
+  // Threads that run moderators' calls (ModerationService), each waiting on
+  // the store for one call at a time; more calls wait their turn. Readers'
+  // calls (CommentService) hold no thread while they wait on Redis.
+  int moderation_threads = 4;
 
   // Moderation (docs/moderation.md).
   // Policy of articles that have none: "post" or "pre".

@@ -37,9 +37,9 @@ ABSL_FLAG(absl::Duration, store_timeout, absl::Seconds(2),
 ABSL_FLAG(std::string, page_token_secret, "",
           "Key signing page tokens; replicas must share it. Defaults to a "
           "fixed development key, with a warning");
-ABSL_FLAG(int, max_threads, 1024,
-          "Threads serving calls; each may wait on Redis, so it bounds the "
-          "calls in flight (more are refused with RESOURCE_EXHAUSTED)");
+ABSL_FLAG(int, moderation_threads, 4,
+          "Threads running moderators' calls, each waiting on Redis for one "
+          "call at a time (readers' calls hold no thread while they wait)");
 ABSL_FLAG(std::string, default_policy, "post",
           "Moderation of articles without a policy: post (publish, hold what "
           "the lexicon flags) or pre (hold everything)");
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
   options.hot_half_life = absl::GetFlag(FLAGS_hot_half_life);
   options.hot_reply_weight = absl::GetFlag(FLAGS_hot_reply_weight);
   options.store_timeout = absl::GetFlag(FLAGS_store_timeout);
-  options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  options.moderation_threads = absl::GetFlag(FLAGS_moderation_threads);
   options.page_token_secret = absl::GetFlag(FLAGS_page_token_secret);
   options.default_policy = absl::GetFlag(FLAGS_default_policy);
   options.report_threshold = absl::GetFlag(FLAGS_report_threshold);

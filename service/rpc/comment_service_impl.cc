@@ -35,7 +35,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::Serve(
   return reactor;
 }
 
-void CommentServiceImpl::Post(const v1::PostCommentRequest& request,
+void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
                               absl::Time deadline,
                               v1::PostCommentResponse* response,
                               StatusCallback done) {
@@ -115,7 +115,7 @@ void CommentServiceImpl::Post(const v1::PostCommentRequest& request,
                               std::move(post_unless_banned));
 }
 
-void CommentServiceImpl::Report(const v1::ReportCommentRequest& request,
+void CommentServiceImpl::DoReport(const v1::ReportCommentRequest& request,
                                 absl::Time deadline,
                                 v1::ReportCommentResponse* response,
                                 StatusCallback done) {
@@ -144,7 +144,7 @@ void CommentServiceImpl::Report(const v1::ReportCommentRequest& request,
                  });
 }
 
-void CommentServiceImpl::List(const v1::ListCommentsRequest& request,
+void CommentServiceImpl::DoList(const v1::ListCommentsRequest& request,
                               absl::Time deadline,
                               v1::ListCommentsResponse* response,
                               StatusCallback done) {
@@ -218,7 +218,7 @@ void CommentServiceImpl::List(const v1::ListCommentsRequest& request,
                });
 }
 
-void CommentServiceImpl::Like(const std::string& article_id,
+void CommentServiceImpl::DoLike(const std::string& article_id,
                               const std::string& comment_id,
                               const std::string& user_id, bool like,
                               absl::Time deadline,
@@ -240,7 +240,7 @@ void CommentServiceImpl::Like(const std::string& article_id,
                   });
 }
 
-void CommentServiceImpl::Get(const v1::GetCommentRequest& request,
+void CommentServiceImpl::DoGet(const v1::GetCommentRequest& request,
                              absl::Time deadline, v1::Comment* response,
                              StatusCallback done) {
   absl::Status s =
@@ -270,7 +270,7 @@ void CommentServiceImpl::Get(const v1::GetCommentRequest& request,
       });
 }
 
-void CommentServiceImpl::Delete(const v1::DeleteCommentRequest& request,
+void CommentServiceImpl::DoDelete(const v1::DeleteCommentRequest& request,
                                 absl::Time deadline, StatusCallback done) {
   absl::Status s =
       ValidateCommentRef(request.article_id(), request.comment_id());
@@ -289,7 +289,24 @@ void CommentServiceImpl::Delete(const v1::DeleteCommentRequest& request,
       });
 }
 
-void CommentServiceImpl::BatchStats(
+void CommentServiceImpl::DoStats(const v1::GetArticleStatsRequest& request,
+                                 absl::Time deadline,
+                                 v1::ArticleStats* response,
+                                 StatusCallback done) {
+  if (absl::Status s = ValidateArticleId(request.article_id()); !s.ok()) {
+    return std::move(done)(s);
+  }
+  store_->Stats(
+      {request.article_id()}, deadline,
+      [response, done = std::move(done)](
+          absl::StatusOr<std::vector<v1::ArticleStats>> stats) mutable {
+        if (!stats.ok()) return std::move(done)(stats.status());
+        *response = std::move(stats->front());
+        std::move(done)(absl::OkStatus());
+      });
+}
+
+void CommentServiceImpl::DoBatchStats(
     const v1::BatchGetArticleStatsRequest& request, absl::Time deadline,
     v1::BatchGetArticleStatsResponse* response, StatusCallback done) {
   const int n = request.article_ids_size();
@@ -323,13 +340,13 @@ void CommentServiceImpl::BatchStats(
       });
 }
 
-// The handlers: each hands its call to the work above.
+// The handlers: each hands its call to its Do* method.
 
 grpc::ServerUnaryReactor* CommentServiceImpl::PostComment(
     grpc::CallbackServerContext* context, const v1::PostCommentRequest* request,
     v1::PostCommentResponse* response) {
   return Serve(context, [&](absl::Time deadline, StatusCallback done) {
-    Post(*request, deadline, response, std::move(done));
+    DoPost(*request, deadline, response, std::move(done));
   });
 }
 
@@ -337,7 +354,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::GetComment(
     grpc::CallbackServerContext* context, const v1::GetCommentRequest* request,
     v1::Comment* response) {
   return Serve(context, [&](absl::Time deadline, StatusCallback done) {
-    Get(*request, deadline, response, std::move(done));
+    DoGet(*request, deadline, response, std::move(done));
   });
 }
 
@@ -346,7 +363,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::ListComments(
     const v1::ListCommentsRequest* request,
     v1::ListCommentsResponse* response) {
   return Serve(context, [&](absl::Time deadline, StatusCallback done) {
-    List(*request, deadline, response, std::move(done));
+    DoList(*request, deadline, response, std::move(done));
   });
 }
 
@@ -354,7 +371,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::LikeComment(
     grpc::CallbackServerContext* context, const v1::LikeCommentRequest* request,
     v1::LikeCommentResponse* response) {
   return Serve(context, [&](absl::Time deadline, StatusCallback done) {
-    Like(request->article_id(), request->comment_id(), request->user_id(),
+    DoLike(request->article_id(), request->comment_id(), request->user_id(),
          /*like=*/true, deadline, response, std::move(done));
   });
 }
@@ -364,7 +381,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::UnlikeComment(
     const v1::UnlikeCommentRequest* request,
     v1::LikeCommentResponse* response) {
   return Serve(context, [&](absl::Time deadline, StatusCallback done) {
-    Like(request->article_id(), request->comment_id(), request->user_id(),
+    DoLike(request->article_id(), request->comment_id(), request->user_id(),
          /*like=*/false, deadline, response, std::move(done));
   });
 }
@@ -373,7 +390,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::DeleteComment(
     grpc::CallbackServerContext* context,
     const v1::DeleteCommentRequest* request, v1::DeleteCommentResponse*) {
   return Serve(context, [&](absl::Time deadline, StatusCallback done) {
-    Delete(*request, deadline, std::move(done));
+    DoDelete(*request, deadline, std::move(done));
   });
 }
 
@@ -381,17 +398,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::GetArticleStats(
     grpc::CallbackServerContext* context,
     const v1::GetArticleStatsRequest* request, v1::ArticleStats* response) {
   return Serve(context, [&](absl::Time deadline, StatusCallback done) {
-    if (absl::Status s = ValidateArticleId(request->article_id()); !s.ok()) {
-      return std::move(done)(s);
-    }
-    store_->Stats(
-        {request->article_id()}, deadline,
-        [response, done = std::move(done)](
-            absl::StatusOr<std::vector<v1::ArticleStats>> stats) mutable {
-          if (!stats.ok()) return std::move(done)(stats.status());
-          *response = std::move(stats->front());
-          std::move(done)(absl::OkStatus());
-        });
+    DoStats(*request, deadline, response, std::move(done));
   });
 }
 
@@ -400,7 +407,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::BatchGetArticleStats(
     const v1::BatchGetArticleStatsRequest* request,
     v1::BatchGetArticleStatsResponse* response) {
   return Serve(context, [&](absl::Time deadline, StatusCallback done) {
-    BatchStats(*request, deadline, response, std::move(done));
+    DoBatchStats(*request, deadline, response, std::move(done));
   });
 }
 
@@ -409,7 +416,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::ReportComment(
     const v1::ReportCommentRequest* request,
     v1::ReportCommentResponse* response) {
   return Serve(context, [&](absl::Time deadline, StatusCallback done) {
-    Report(*request, deadline, response, std::move(done));
+    DoReport(*request, deadline, response, std::move(done));
   });
 }
 

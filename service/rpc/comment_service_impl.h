@@ -88,23 +88,25 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
  private:
   // Each RPC's work. `request` and `response` belong to gRPC and live until
   // `done` runs, which finishes the call.
-  void Post(const v1::PostCommentRequest& request, absl::Time deadline,
+  void DoPost(const v1::PostCommentRequest& request, absl::Time deadline,
             v1::PostCommentResponse* response, StatusCallback done);
-  void Get(const v1::GetCommentRequest& request, absl::Time deadline,
+  void DoGet(const v1::GetCommentRequest& request, absl::Time deadline,
            v1::Comment* response, StatusCallback done);
-  void List(const v1::ListCommentsRequest& request, absl::Time deadline,
+  void DoList(const v1::ListCommentsRequest& request, absl::Time deadline,
             v1::ListCommentsResponse* response, StatusCallback done);
   // Like and Unlike: the same call with the direction as a flag.
-  void Like(const std::string& article_id, const std::string& comment_id,
+  void DoLike(const std::string& article_id, const std::string& comment_id,
             const std::string& user_id, bool like, absl::Time deadline,
             v1::LikeCommentResponse* response, StatusCallback done);
-  void Delete(const v1::DeleteCommentRequest& request, absl::Time deadline,
+  void DoDelete(const v1::DeleteCommentRequest& request, absl::Time deadline,
               StatusCallback done);
-  void BatchStats(const v1::BatchGetArticleStatsRequest& request,
+  void DoStats(const v1::GetArticleStatsRequest& request, absl::Time deadline,
+               v1::ArticleStats* response, StatusCallback done);
+  void DoBatchStats(const v1::BatchGetArticleStatsRequest& request,
                   absl::Time deadline,
                   v1::BatchGetArticleStatsResponse* response,
                   StatusCallback done);
-  void Report(const v1::ReportCommentRequest& request, absl::Time deadline,
+  void DoReport(const v1::ReportCommentRequest& request, absl::Time deadline,
               v1::ReportCommentResponse* response, StatusCallback done);
 
   // Runs `work(deadline, done)` for a call and returns the reactor that

@@ -99,10 +99,11 @@ ModerationServiceImpl::ModerationServiceImpl(
       store_(store),
       keyword_sync_(keyword_sync),
       bans_(bans),
-      tokens_(tokens) {}
+      tokens_(tokens),
+      workers_(options_.threads) {}
 
 absl::Time ModerationServiceImpl::Deadline(
-    const grpc::ServerContext& context) const {
+    const grpc::ServerContextBase& context) const {
   return StoreDeadline(context, options_.store_timeout);
 }
 
@@ -365,7 +366,7 @@ absl::Status ModerationServiceImpl::DoModerate(
 
 absl::Status ModerationServiceImpl::DoClear(
     const std::string& moderator, const v1::ClearQueueRequest& request,
-    const grpc::ServerContext& context, v1::ClearQueueResponse& response) {
+    const grpc::ServerContextBase& context, v1::ClearQueueResponse& response) {
   if (absl::Status s = ValidateQueue(request.queue()); !s.ok()) return s;
   if (absl::Status s = ValidateDecision(request.decision()); !s.ok()) return s;
   const std::string& article = request.article_id();
@@ -571,118 +572,102 @@ absl::Status ModerationServiceImpl::DoListAudit(
   return absl::OkStatus();
 }
 
-// ---- RPC entry points: authenticate, then the logic above -----------------
+// ---- The rest of the calls' logic -------------------------------------------
 
-#define COMMENTS_AUTHENTICATE(context)                                   \
-  absl::StatusOr<std::string> moderator = auth_->Authenticate(*context); \
-  if (!moderator.ok()) return ToGrpcStatus(moderator.status())
-
-grpc::Status ModerationServiceImpl::ListQueue(
-    grpc::ServerContext* context, const v1::ListQueueRequest* request,
-    v1::ListQueueResponse* response) {
-  COMMENTS_AUTHENTICATE(context);
-  return ToGrpcStatus(DoListQueue(*request, Deadline(*context), *response));
-}
-
-grpc::Status ModerationServiceImpl::InspectComment(
-    grpc::ServerContext* context, const v1::InspectCommentRequest* request,
-    v1::QueueItem* response) {
-  COMMENTS_AUTHENTICATE(context);
-  absl::Status s = ValidateArticleId(request->article_id());
-  if (s.ok()) s = ValidateCommentIdPresent(request->comment_id(), "comment_id");
-  if (!s.ok()) return ToGrpcStatus(s);
-  const absl::Time deadline = Deadline(*context);
+absl::Status ModerationServiceImpl::DoInspect(
+    const v1::InspectCommentRequest& request, absl::Time deadline,
+    v1::QueueItem& response) {
+  absl::Status s = ValidateArticleId(request.article_id());
+  if (s.ok()) s = ValidateCommentIdPresent(request.comment_id(), "comment_id");
+  if (!s.ok()) return s;
+  const CommentRef ref{request.article_id(), request.comment_id()};
   absl::StatusOr<std::vector<absl::StatusOr<StoredComment>>> got =
-      comments_->GetMany({{request->article_id(), request->comment_id()}},
-                         deadline);
-  if (!got.ok()) return ToGrpcStatus(got.status());
-  if (!got->front().ok()) return ToGrpcStatus(got->front().status());
-  absl::StatusOr<v1::Queue> queue =
-      store_->QueueOf({request->article_id(), request->comment_id()}, deadline);
-  if (!queue.ok()) return ToGrpcStatus(queue.status());
+      comments_->GetMany({ref}, deadline);
+  if (!got.ok()) return got.status();
+  if (!got->front().ok()) return got->front().status();
+  absl::StatusOr<v1::Queue> queue = store_->QueueOf(ref, deadline);
+  if (!queue.ok()) return queue.status();
   // Filled as a reported-queue item so that its report reasons come along
   // whatever queue it is in; the queue fields are set right after.
   v1::ListQueueResponse one;
   if (absl::Status fill = FillItems(
           v1::QUEUE_REPORTED, {*std::move(got->front())}, {"0"}, deadline, one);
       !fill.ok()) {
-    return ToGrpcStatus(fill);
+    return fill;
   }
-  *response = std::move(*one.mutable_items(0));
-  response->set_queue(*queue);
-  response->clear_enqueue_time();
-  response->set_pre_moderation(false);
-  return grpc::Status::OK;
+  response = std::move(*one.mutable_items(0));
+  response.set_queue(*queue);
+  response.clear_enqueue_time();
+  response.set_pre_moderation(false);
+  return absl::OkStatus();
 }
 
-grpc::Status ModerationServiceImpl::ModerateComments(
-    grpc::ServerContext* context, const v1::ModerateCommentsRequest* request,
-    v1::ModerateCommentsResponse* response) {
-  COMMENTS_AUTHENTICATE(context);
-  return ToGrpcStatus(
-      DoModerate(*moderator, *request, Deadline(*context), *response));
-}
-
-grpc::Status ModerationServiceImpl::ClearQueue(
-    grpc::ServerContext* context, const v1::ClearQueueRequest* request,
-    v1::ClearQueueResponse* response) {
-  COMMENTS_AUTHENTICATE(context);
-  return ToGrpcStatus(DoClear(*moderator, *request, *context, *response));
-}
-
-grpc::Status ModerationServiceImpl::SetArticlePolicy(
-    grpc::ServerContext* context, const v1::SetArticlePolicyRequest* request,
-    v1::ArticlePolicy* response) {
-  COMMENTS_AUTHENTICATE(context);
-  absl::Status s = ValidateArticleId(request->article_id());
-  if (s.ok() && (request->policy() == v1::POLICY_UNSPECIFIED ||
-                 !v1::Policy_IsValid(request->policy()))) {
-    s = absl::InvalidArgumentError(
+absl::Status ModerationServiceImpl::DoSetPolicy(
+    const std::string& moderator, const v1::SetArticlePolicyRequest& request,
+    absl::Time deadline, v1::ArticlePolicy& response) {
+  if (absl::Status s = ValidateArticleId(request.article_id()); !s.ok()) {
+    return s;
+  }
+  if (request.policy() == v1::POLICY_UNSPECIFIED ||
+      !v1::Policy_IsValid(request.policy())) {
+    return absl::InvalidArgumentError(
         "policy must be POLICY_POST_MODERATION, POLICY_PRE_MODERATION or "
         "POLICY_CLOSED");
   }
-  const absl::Time deadline = Deadline(*context);
-  const std::string word = PolicyWord(request->policy());
-  if (s.ok()) s = comments_->SetPolicy(request->article_id(), word, deadline);
-  if (s.ok()) {
-    s = AuditOne(*moderator, "set_policy", request->article_id(), "",
-                 absl::StrCat("policy=", word), deadline);
+  const std::string word = PolicyWord(request.policy());
+  if (absl::Status s =
+          comments_->SetPolicy(request.article_id(), word, deadline);
+      !s.ok()) {
+    return s;
   }
-  if (!s.ok()) return ToGrpcStatus(s);
-  response->set_article_id(request->article_id());
-  response->set_policy(request->policy());
-  return grpc::Status::OK;
+  if (absl::Status s = AuditOne(moderator, "set_policy", request.article_id(),
+                                "", absl::StrCat("policy=", word), deadline);
+      !s.ok()) {
+    return s;
+  }
+  response.set_article_id(request.article_id());
+  response.set_policy(request.policy());
+  return absl::OkStatus();
 }
 
-grpc::Status ModerationServiceImpl::GetArticlePolicy(
-    grpc::ServerContext* context, const v1::GetArticlePolicyRequest* request,
-    v1::ArticlePolicy* response) {
-  COMMENTS_AUTHENTICATE(context);
-  if (absl::Status s = ValidateArticleId(request->article_id()); !s.ok()) {
-    return ToGrpcStatus(s);
+absl::Status ModerationServiceImpl::DoGetPolicy(
+    const v1::GetArticlePolicyRequest& request, absl::Time deadline,
+    v1::ArticlePolicy& response) {
+  if (absl::Status s = ValidateArticleId(request.article_id()); !s.ok()) {
+    return s;
   }
   absl::StatusOr<std::string> policy =
-      comments_->GetPolicy(request->article_id(), Deadline(*context));
-  if (!policy.ok()) return ToGrpcStatus(policy.status());
-  response->set_article_id(request->article_id());
-  response->set_policy(
+      comments_->GetPolicy(request.article_id(), deadline);
+  if (!policy.ok()) return policy.status();
+  response.set_article_id(request.article_id());
+  response.set_policy(
       PolicyFromWord(policy->empty() ? options_.default_policy : *policy));
-  return grpc::Status::OK;
+  return absl::OkStatus();
 }
 
-grpc::Status ModerationServiceImpl::UpdateKeywords(
-    grpc::ServerContext* context, const v1::UpdateKeywordsRequest* request,
-    v1::UpdateKeywordsResponse* response) {
-  COMMENTS_AUTHENTICATE(context);
-  return ToGrpcStatus(
-      DoUpdateKeywords(*moderator, *request, Deadline(*context), *response));
-}
-
-grpc::Status ModerationServiceImpl::ListKeywords(
-    grpc::ServerContext* context, const v1::ListKeywordsRequest* request,
-    v1::ListKeywordsResponse* response) {
-  COMMENTS_AUTHENTICATE(context);
-  return ToGrpcStatus(DoListKeywords(*request, Deadline(*context), *response));
+absl::Status ModerationServiceImpl::DoFeature(
+    const std::string& moderator, const v1::FeatureCommentRequest& request,
+    absl::Time deadline, v1::Comment& response) {
+  if (absl::Status s =
+          ValidateCommentRef(request.article_id(), request.comment_id());
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::string> reason = NormalizeReason(request.reason());
+  if (!reason.ok()) return reason.status();
+  absl::StatusOr<v1::Comment> comment =
+      comments_->SetFeatured({request.article_id(), request.comment_id()},
+                             request.featured(), deadline);
+  if (!comment.ok()) return comment.status();
+  if (absl::Status s = AuditOne(
+          moderator, request.featured() ? "feature" : "unfeature",
+          absl::StrCat(request.article_id(), "/", request.comment_id()),
+          *reason, "", deadline);
+      !s.ok()) {
+    return s;
+  }
+  response = *std::move(comment);
+  return absl::OkStatus();
 }
 
 absl::Status ModerationServiceImpl::DoBan(const std::string& moderator,
@@ -703,56 +688,142 @@ absl::Status ModerationServiceImpl::DoBan(const std::string& moderator,
                   deadline);
 }
 
-grpc::Status ModerationServiceImpl::FeatureComment(
-    grpc::ServerContext* context, const v1::FeatureCommentRequest* request,
-    v1::Comment* response) {
-  COMMENTS_AUTHENTICATE(context);
+// ---- RPC entry points: authenticate, then a Do* method on a worker --------
+
+grpc::ServerUnaryReactor* ModerationServiceImpl::Serve(
+    grpc::CallbackServerContext* context, Work work) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<std::string> moderator = auth_->Authenticate(*context);
+  if (!moderator.ok()) {
+    reactor->Finish(ToGrpcStatus(moderator.status()));
+    return reactor;
+  }
   const absl::Time deadline = Deadline(*context);
-  absl::Status s =
-      ValidateCommentRef(request->article_id(), request->comment_id());
-  absl::StatusOr<std::string> reason = NormalizeReason(request->reason());
-  if (s.ok()) s = reason.status();
-  absl::StatusOr<v1::Comment> comment;
-  if (s.ok()) {
-    comment =
-        comments_->SetFeatured({request->article_id(), request->comment_id()},
-                               request->featured(), deadline);
-    s = comment.status();
-  }
-  if (s.ok()) {
-    s = AuditOne(
-        *moderator, request->featured() ? "feature" : "unfeature",
-        absl::StrCat(request->article_id(), "/", request->comment_id()),
-        *reason, "", deadline);
-  }
-  if (!s.ok()) return ToGrpcStatus(s);
-  *response = *std::move(comment);
-  return grpc::Status::OK;
+  workers_.Schedule([reactor, deadline, moderator = *std::move(moderator),
+                     work = std::move(work)]() mutable {
+    reactor->Finish(ToGrpcStatus(std::move(work)(moderator, deadline)));
+  });
+  return reactor;
 }
 
-grpc::Status ModerationServiceImpl::BanUser(grpc::ServerContext* context,
-                                            const v1::BanUserRequest* request,
-                                            v1::BanUserResponse* response) {
-  COMMENTS_AUTHENTICATE(context);
-  return ToGrpcStatus(DoBan(*moderator, request->user_id(), request->reason(),
-                            /*ban=*/true, Deadline(*context)));
+// The handlers: each hands its call to its Do* method. A work item runs
+// after the handler has returned, so it captures the call's pointers, which
+// gRPC keeps alive until the call finishes, and never the handler's frame.
+
+grpc::ServerUnaryReactor* ModerationServiceImpl::ListQueue(
+    grpc::CallbackServerContext* context, const v1::ListQueueRequest* request,
+    v1::ListQueueResponse* response) {
+  return Serve(context, [this, request, response](const std::string&,
+                                                  absl::Time deadline) {
+    return DoListQueue(*request, deadline, *response);
+  });
 }
 
-grpc::Status ModerationServiceImpl::UnbanUser(
-    grpc::ServerContext* context, const v1::UnbanUserRequest* request,
-    v1::UnbanUserResponse* response) {
-  COMMENTS_AUTHENTICATE(context);
-  return ToGrpcStatus(DoBan(*moderator, request->user_id(), request->reason(),
-                            /*ban=*/false, Deadline(*context)));
+grpc::ServerUnaryReactor* ModerationServiceImpl::InspectComment(
+    grpc::CallbackServerContext* context,
+    const v1::InspectCommentRequest* request, v1::QueueItem* response) {
+  return Serve(context, [this, request, response](const std::string&,
+                                                  absl::Time deadline) {
+    return DoInspect(*request, deadline, *response);
+  });
 }
 
-grpc::Status ModerationServiceImpl::ListAuditLog(
-    grpc::ServerContext* context, const v1::ListAuditLogRequest* request,
+grpc::ServerUnaryReactor* ModerationServiceImpl::ModerateComments(
+    grpc::CallbackServerContext* context,
+    const v1::ModerateCommentsRequest* request,
+    v1::ModerateCommentsResponse* response) {
+  return Serve(context, [this, request, response](const std::string& moderator,
+                                                  absl::Time deadline) {
+    return DoModerate(moderator, *request, deadline, *response);
+  });
+}
+
+grpc::ServerUnaryReactor* ModerationServiceImpl::ClearQueue(
+    grpc::CallbackServerContext* context, const v1::ClearQueueRequest* request,
+    v1::ClearQueueResponse* response) {
+  // Clearing runs batch after batch, each with its own store deadline, up to
+  // the client's deadline: it takes the context rather than one deadline.
+  return Serve(context, [this, context, request, response](
+                            const std::string& moderator, absl::Time) {
+    return DoClear(moderator, *request, *context, *response);
+  });
+}
+
+grpc::ServerUnaryReactor* ModerationServiceImpl::SetArticlePolicy(
+    grpc::CallbackServerContext* context,
+    const v1::SetArticlePolicyRequest* request, v1::ArticlePolicy* response) {
+  return Serve(context, [this, request, response](const std::string& moderator,
+                                                  absl::Time deadline) {
+    return DoSetPolicy(moderator, *request, deadline, *response);
+  });
+}
+
+grpc::ServerUnaryReactor* ModerationServiceImpl::GetArticlePolicy(
+    grpc::CallbackServerContext* context,
+    const v1::GetArticlePolicyRequest* request, v1::ArticlePolicy* response) {
+  return Serve(context, [this, request, response](const std::string&,
+                                                  absl::Time deadline) {
+    return DoGetPolicy(*request, deadline, *response);
+  });
+}
+
+grpc::ServerUnaryReactor* ModerationServiceImpl::UpdateKeywords(
+    grpc::CallbackServerContext* context,
+    const v1::UpdateKeywordsRequest* request,
+    v1::UpdateKeywordsResponse* response) {
+  return Serve(context, [this, request, response](const std::string& moderator,
+                                                  absl::Time deadline) {
+    return DoUpdateKeywords(moderator, *request, deadline, *response);
+  });
+}
+
+grpc::ServerUnaryReactor* ModerationServiceImpl::ListKeywords(
+    grpc::CallbackServerContext* context,
+    const v1::ListKeywordsRequest* request,
+    v1::ListKeywordsResponse* response) {
+  return Serve(context, [this, request, response](const std::string&,
+                                                  absl::Time deadline) {
+    return DoListKeywords(*request, deadline, *response);
+  });
+}
+
+grpc::ServerUnaryReactor* ModerationServiceImpl::FeatureComment(
+    grpc::CallbackServerContext* context,
+    const v1::FeatureCommentRequest* request, v1::Comment* response) {
+  return Serve(context, [this, request, response](const std::string& moderator,
+                                                  absl::Time deadline) {
+    return DoFeature(moderator, *request, deadline, *response);
+  });
+}
+
+grpc::ServerUnaryReactor* ModerationServiceImpl::BanUser(
+    grpc::CallbackServerContext* context, const v1::BanUserRequest* request,
+    v1::BanUserResponse*) {
+  return Serve(context, [this, request](const std::string& moderator,
+                                        absl::Time deadline) {
+    return DoBan(moderator, request->user_id(), request->reason(),
+                 /*ban=*/true, deadline);
+  });
+}
+
+grpc::ServerUnaryReactor* ModerationServiceImpl::UnbanUser(
+    grpc::CallbackServerContext* context, const v1::UnbanUserRequest* request,
+    v1::UnbanUserResponse*) {
+  return Serve(context, [this, request](const std::string& moderator,
+                                        absl::Time deadline) {
+    return DoBan(moderator, request->user_id(), request->reason(),
+                 /*ban=*/false, deadline);
+  });
+}
+
+grpc::ServerUnaryReactor* ModerationServiceImpl::ListAuditLog(
+    grpc::CallbackServerContext* context,
+    const v1::ListAuditLogRequest* request,
     v1::ListAuditLogResponse* response) {
-  COMMENTS_AUTHENTICATE(context);
-  return ToGrpcStatus(DoListAudit(*request, Deadline(*context), *response));
+  return Serve(context, [this, request, response](const std::string&,
+                                                  absl::Time deadline) {
+    return DoListAudit(*request, deadline, *response);
+  });
 }
-
-#undef COMMENTS_AUTHENTICATE
 
 }  // namespace comments

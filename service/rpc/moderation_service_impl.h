@@ -5,12 +5,14 @@
 
 #include <string>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "comments/v1/moderation.grpc.pb.h"
 #include "moderation/moderation.h"
 #include "service/rpc/moderator_auth.h"
 #include "service/rpc/page_token.h"
+#include "service/rpc/worker_pool.h"
 #include "service/store/ban_list.h"
 #include "service/store/comment_store.h"
 #include "service/store/keyword_sync.h"
@@ -25,13 +27,22 @@ struct ModerationServiceOptions {
   absl::Duration store_timeout = absl::Seconds(2);
   // Policy of articles that have none: "post" or "pre".
   std::string default_policy = "post";
+  // Threads that run the calls' work. >= 1.
+  int threads = 4;
 };
 
 // comments.v1.ModerationService (proto/comments/v1/moderation.proto): every
 // call authenticated, every change audited.
 //
+// Callback API, as CommentServiceImpl: a handler authenticates on gRPC's
+// thread, then hands its Do* method to a small pool of its own threads.
+// A moderator's call chains several store round trips and waits on each
+// (ClearQueue runs for as long as the client allows), which must not hold
+// gRPC's threads; moderators are few, so a few threads serve them.
+//
 // Thread-safe.
-class ModerationServiceImpl final : public v1::ModerationService::Service {
+class ModerationServiceImpl final
+    : public v1::ModerationService::CallbackService {
  public:
   // REQUIRES: the pointers outlive the service. `keyword_sync` and `bans`
   // may be null.
@@ -40,56 +51,71 @@ class ModerationServiceImpl final : public v1::ModerationService::Service {
                         ModerationStore* store, KeywordSync* keyword_sync,
                         BanList* bans, const PageTokenCodec* tokens);
 
-  grpc::Status ListQueue(grpc::ServerContext* context,
-                         const v1::ListQueueRequest* request,
-                         v1::ListQueueResponse* response) override;
-  grpc::Status InspectComment(grpc::ServerContext* context,
-                              const v1::InspectCommentRequest* request,
-                              v1::QueueItem* response) override;
-  grpc::Status ModerateComments(
-      grpc::ServerContext* context, const v1::ModerateCommentsRequest* request,
-      v1::ModerateCommentsResponse* response) override;
-  grpc::Status ClearQueue(grpc::ServerContext* context,
-                          const v1::ClearQueueRequest* request,
-                          v1::ClearQueueResponse* response) override;
-  grpc::Status SetArticlePolicy(grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* ListQueue(grpc::CallbackServerContext* context,
+                                const v1::ListQueueRequest* request,
+                                v1::ListQueueResponse* response) override;
+  grpc::ServerUnaryReactor* InspectComment(grpc::CallbackServerContext* context,
+                                const v1::InspectCommentRequest* request,
+                                v1::QueueItem* response) override;
+  grpc::ServerUnaryReactor* ModerateComments(grpc::CallbackServerContext* context,
+                                const v1::ModerateCommentsRequest* request,
+                                v1::ModerateCommentsResponse* response) override;
+  grpc::ServerUnaryReactor* ClearQueue(grpc::CallbackServerContext* context,
+                                const v1::ClearQueueRequest* request,
+                                v1::ClearQueueResponse* response) override;
+  grpc::ServerUnaryReactor* SetArticlePolicy(grpc::CallbackServerContext* context,
                                 const v1::SetArticlePolicyRequest* request,
                                 v1::ArticlePolicy* response) override;
-  grpc::Status GetArticlePolicy(grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* GetArticlePolicy(grpc::CallbackServerContext* context,
                                 const v1::GetArticlePolicyRequest* request,
                                 v1::ArticlePolicy* response) override;
-  grpc::Status UpdateKeywords(grpc::ServerContext* context,
-                              const v1::UpdateKeywordsRequest* request,
-                              v1::UpdateKeywordsResponse* response) override;
-  grpc::Status ListKeywords(grpc::ServerContext* context,
-                            const v1::ListKeywordsRequest* request,
-                            v1::ListKeywordsResponse* response) override;
-  grpc::Status FeatureComment(grpc::ServerContext* context,
-                              const v1::FeatureCommentRequest* request,
-                              v1::Comment* response) override;
-  grpc::Status BanUser(grpc::ServerContext* context,
-                       const v1::BanUserRequest* request,
-                       v1::BanUserResponse* response) override;
-  grpc::Status UnbanUser(grpc::ServerContext* context,
-                         const v1::UnbanUserRequest* request,
-                         v1::UnbanUserResponse* response) override;
-  grpc::Status ListAuditLog(grpc::ServerContext* context,
-                            const v1::ListAuditLogRequest* request,
-                            v1::ListAuditLogResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateKeywords(grpc::CallbackServerContext* context,
+                                const v1::UpdateKeywordsRequest* request,
+                                v1::UpdateKeywordsResponse* response) override;
+  grpc::ServerUnaryReactor* ListKeywords(grpc::CallbackServerContext* context,
+                                const v1::ListKeywordsRequest* request,
+                                v1::ListKeywordsResponse* response) override;
+  grpc::ServerUnaryReactor* FeatureComment(grpc::CallbackServerContext* context,
+                                const v1::FeatureCommentRequest* request,
+                                v1::Comment* response) override;
+  grpc::ServerUnaryReactor* BanUser(grpc::CallbackServerContext* context,
+                                const v1::BanUserRequest* request,
+                                v1::BanUserResponse* response) override;
+  grpc::ServerUnaryReactor* UnbanUser(grpc::CallbackServerContext* context,
+                                const v1::UnbanUserRequest* request,
+                                v1::UnbanUserResponse* response) override;
+  grpc::ServerUnaryReactor* ListAuditLog(grpc::CallbackServerContext* context,
+                                const v1::ListAuditLogRequest* request,
+                                v1::ListAuditLogResponse* response) override;
 
  private:
-  // Each RPC's logic, after authentication, with the moderator's name.
+  // A call's work, run on a worker with the authenticated moderator's name
+  // and the store deadline; its status finishes the call.
+  using Work = absl::AnyInvocable<absl::Status(const std::string& moderator,
+                                               absl::Time deadline) &&>;
+  // Authenticates the call, then runs `work` on a worker.
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                  Work work);
+
+  // Each RPC's logic, after authentication. They block on the store.
   absl::Status DoListQueue(const v1::ListQueueRequest& request,
                            absl::Time deadline,
                            v1::ListQueueResponse& response);
+  absl::Status DoInspect(const v1::InspectCommentRequest& request,
+                         absl::Time deadline, v1::QueueItem& response);
   absl::Status DoModerate(const std::string& moderator,
                           const v1::ModerateCommentsRequest& request,
                           absl::Time deadline,
                           v1::ModerateCommentsResponse& response);
   absl::Status DoClear(const std::string& moderator,
                        const v1::ClearQueueRequest& request,
-                       const grpc::ServerContext& context,
+                       const grpc::ServerContextBase& context,
                        v1::ClearQueueResponse& response);
+  absl::Status DoSetPolicy(const std::string& moderator,
+                           const v1::SetArticlePolicyRequest& request,
+                           absl::Time deadline, v1::ArticlePolicy& response);
+  absl::Status DoGetPolicy(const v1::GetArticlePolicyRequest& request,
+                           absl::Time deadline, v1::ArticlePolicy& response);
   absl::Status DoUpdateKeywords(const std::string& moderator,
                                 const v1::UpdateKeywordsRequest& request,
                                 absl::Time deadline,
@@ -97,6 +123,9 @@ class ModerationServiceImpl final : public v1::ModerationService::Service {
   absl::Status DoListKeywords(const v1::ListKeywordsRequest& request,
                               absl::Time deadline,
                               v1::ListKeywordsResponse& response);
+  absl::Status DoFeature(const std::string& moderator,
+                         const v1::FeatureCommentRequest& request,
+                         absl::Time deadline, v1::Comment& response);
   // BanUser (ban) and UnbanUser (!ban).
   absl::Status DoBan(const std::string& moderator, const std::string& user_id,
                      const std::string& reason, bool ban, absl::Time deadline);
@@ -117,7 +146,7 @@ class ModerationServiceImpl final : public v1::ModerationService::Service {
   absl::Status AuditOne(const std::string& moderator, const std::string& action,
                         const std::string& target, const std::string& reason,
                         const std::string& details, absl::Time deadline);
-  absl::Time Deadline(const grpc::ServerContext& context) const;
+  absl::Time Deadline(const grpc::ServerContextBase& context) const;
 
   const ModerationServiceOptions options_;
   const ModeratorAuth* const auth_;
@@ -126,6 +155,9 @@ class ModerationServiceImpl final : public v1::ModerationService::Service {
   KeywordSync* const keyword_sync_;
   BanList* const bans_;
   const PageTokenCodec* const tokens_;
+  // Last member: destroyed first, it finishes the work in flight while the
+  // stores above still stand.
+  WorkerPool workers_;
 };
 
 }  // namespace comments

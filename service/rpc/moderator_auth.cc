@@ -70,7 +70,7 @@ absl::StatusOr<ModeratorAuth> ModeratorAuth::Parse(absl::string_view text,
 }
 
 absl::StatusOr<std::string> ModeratorAuth::Authenticate(
-    const grpc::ServerContext& context) const {
+    const grpc::ServerContextBase& context) const {
   const auto& metadata = context.client_metadata();
   const auto it = metadata.find("authorization");
   if (it == metadata.end()) {

@@ -36,7 +36,7 @@ class ModeratorAuth final {
   // UNAUTHENTICATED without such metadata; PERMISSION_DENIED for a token
   // that is not in the file.
   absl::StatusOr<std::string> Authenticate(
-      const grpc::ServerContext& context) const;
+      const grpc::ServerContextBase& context) const;
 
   size_t size() const { return moderators_.size(); }
 
