@@ -14,6 +14,9 @@ pkg_check_modules(MSGPACK REQUIRED IMPORTED_TARGET msgpack)
 # threads cheaply (a response is built on a Redis I/O thread and freed on a
 # gRPC thread); glibc's malloc contended on its arena locks there.
 pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+# cpp-httplib (a compiled library on Debian): the demo portal and the
+# metrics endpoint.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 if(COMMENTS_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)
 endif()

@@ -7,6 +7,9 @@ COMMENTS_PACKAGES=(
   libicu-dev libopencc-dev opencc libvectorscan-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools openssl
+  # The metrics tests lint the exposition with promtool and scrape the real
+  # server with a real Prometheus (tests/metrics, tests/service).
+  prometheus
   # The demo portal (demo/) and its browser test (tests/demo/): the HTTP
   # library, Debian's Chromium (the test never downloads a browser) and CJK
   # fonts so that the page renders in its screenshots.
