@@ -14,6 +14,8 @@ pkg_check_modules(MSGPACK REQUIRED IMPORTED_TARGET msgpack)
 # threads cheaply (a response is built on a Redis I/O thread and freed on a
 # gRPC thread); glibc's malloc contended on its arena locks there.
 pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+# nlohmann-json: comment-moderate's output and the tests that read JSON.
+find_package(nlohmann_json CONFIG REQUIRED)
 # cpp-httplib (a compiled library on Debian): the demo portal and the
 # metrics endpoint.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)

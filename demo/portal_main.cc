@@ -27,6 +27,7 @@
 #include "demo/html.h"
 #include "demo/moderator_page.h"
 #include "demo/portal_server.h"
+#include "metrics/metrics.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:8080", "HOST:PORT to serve HTTP on");
 ABSL_FLAG(std::string, target, "127.0.0.1:50051",
@@ -104,7 +105,8 @@ int main(int argc, char** argv) {
                             options);
 
   httplib::Server http;
-  portal.Register(http);
+  metrics::Registry registry;
+  portal.Register(http, &registry);
   if (port == 0) {
     port = http.bind_to_any_port(host);
   } else if (!http.bind_to_port(host, port)) {

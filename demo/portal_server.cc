@@ -129,24 +129,53 @@ ClientOptions PortalServer::ModeratorOptions(const std::string& token) const {
   return options;
 }
 
-void PortalServer::Register(httplib::Server& http) {
+void PortalServer::Register(httplib::Server& http,
+                            metrics::Registry* registry) {
   using Handler =
       void (PortalServer::*)(const httplib::Request&, httplib::Response&);
-  auto bind = [this](Handler h) {
-    return [this, h](const httplib::Request& req, httplib::Response& res) {
+  metrics::CounterFamily* requests = nullptr;
+  metrics::HistogramFamily* seconds = nullptr;
+  if (registry != nullptr) {
+    requests = &registry->AddCounter(
+        "portal_http_requests_total",
+        "HTTP requests the portal answered, by route and status code.",
+        {"route", "code"});
+    seconds = &registry->AddHistogram(
+        "portal_http_request_duration_seconds",
+        "Time the portal took to answer, by route, in seconds.", {"route"},
+        metrics::LatencyBuckets());
+    http.Get("/metrics",
+             [registry](const httplib::Request&, httplib::Response& res) {
+               res.set_content(registry->Render(),
+                               "text/plain; version=0.0.4; charset=utf-8");
+             });
+  }
+  // Each route counts under its own path: a bounded label set, whatever
+  // URLs clients send.
+  auto bind = [this, requests, seconds](const char* route, Handler h) {
+    metrics::Histogram* latency =
+        seconds == nullptr ? nullptr : &seconds->WithLabels({route});
+    return [this, h, route, requests, latency](const httplib::Request& req,
+                                               httplib::Response& res) {
+      const absl::Time start = absl::Now();
       (this->*h)(req, res);
+      if (latency == nullptr) return;
+      latency->Observe(absl::ToDoubleSeconds(absl::Now() - start));
+      requests->WithLabels({route, absl::StrCat(res.status)}).Increment();
     };
   };
-  http.Get("/", bind(&PortalServer::ShowArticle));
-  http.Get("/comments", bind(&PortalServer::ShowMore));
-  http.Post("/post", bind(&PortalServer::Post));
-  http.Post("/like", bind(&PortalServer::Like));
-  http.Post("/report", bind(&PortalServer::Report));
-  http.Get("/moderate", bind(&PortalServer::ShowQueues));
-  http.Post("/moderate/login", bind(&PortalServer::Login));
-  http.Post("/moderate/logout", bind(&PortalServer::Logout));
-  http.Post("/moderate/decide", bind(&PortalServer::Decide));
-  http.Post("/moderate/clear", bind(&PortalServer::Clear));
+  http.Get("/", bind("/", &PortalServer::ShowArticle));
+  http.Get("/comments", bind("/comments", &PortalServer::ShowMore));
+  http.Post("/post", bind("/post", &PortalServer::Post));
+  http.Post("/like", bind("/like", &PortalServer::Like));
+  http.Post("/report", bind("/report", &PortalServer::Report));
+  http.Get("/moderate", bind("/moderate", &PortalServer::ShowQueues));
+  http.Post("/moderate/login", bind("/moderate/login", &PortalServer::Login));
+  http.Post("/moderate/logout",
+            bind("/moderate/logout", &PortalServer::Logout));
+  http.Post("/moderate/decide",
+            bind("/moderate/decide", &PortalServer::Decide));
+  http.Post("/moderate/clear", bind("/moderate/clear", &PortalServer::Clear));
 }
 
 void PortalServer::ShowArticle(const httplib::Request& req,

@@ -9,6 +9,7 @@
 #include "demo/article_page.h"
 #include "demo/comment_feed.h"
 #include "demo/moderator_page.h"
+#include "metrics/metrics.h"
 
 namespace comments::demo {
 
@@ -24,6 +25,9 @@ namespace comments::demo {
 //   POST /moderate/login       token; /moderate/logout
 //   POST /moderate/decide      article_id, comment_id, decision
 //   POST /moderate/clear       queue, decision
+//   GET  /metrics              Prometheus metrics, when registered with a
+//                              registry: the routes' requests by status
+//                              code and their latency
 //
 // After a form, the page it redirects to says what happened (a one-shot
 // `notice` cookie). Readers are told apart by a random `uid` cookie the portal
@@ -42,8 +46,9 @@ class PortalServer final {
   PortalServer(const PortalServer&) = delete;
   PortalServer& operator=(const PortalServer&) = delete;
 
-  // Adds the routes to `http`.
-  void Register(httplib::Server& http);
+  // Adds the routes to `http`; with a `registry` (which must outlive the
+  // server), counts their traffic in it and serves it at /metrics.
+  void Register(httplib::Server& http, metrics::Registry* registry = nullptr);
 
  private:
   void ShowArticle(const httplib::Request& req, httplib::Response& res);

@@ -14,12 +14,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "metrics/http_exporter.h"
+#include "metrics/metrics.h"
 #include "moderation/moderation.h"
 #include "redis/redis_client.h"
 #include "service/rpc/comment_service_impl.h"
 #include "service/rpc/moderation_service_impl.h"
 #include "service/rpc/moderator_auth.h"
 #include "service/rpc/page_token.h"
+#include "service/rpc/rpc_metrics.h"
 #include "service/store/comment_store.h"
 #include "service/store/keyword_sync.h"
 #include "service/store/moderation_convert.h"
@@ -174,6 +177,7 @@ class ServerImpl final : public CommentServer {
              std::shared_ptr<const moderation::Lexicon> initial_lexicon,
              ModeratorAuth auth)
       : options_(options),
+        rpc_metrics_(registry_),
         redis_(std::move(redis_options)),
         store_(
             &redis_,
@@ -194,14 +198,17 @@ class ServerImpl final : public CommentServer {
                                   .store_timeout = options.store_timeout,
                                   .default_policy = options.default_policy,
                                   .report_threshold = options.report_threshold},
-            &store_, &moderation_store_, &bans_, &lexicon_, &tokens_),
+            &store_, &moderation_store_, &bans_, &lexicon_, &tokens_,
+            &rpc_metrics_),
         moderation_service_(
             ModerationServiceOptions{
                 .store_timeout = options.store_timeout,
                 .default_policy = options.default_policy,
                 .threads = options.moderation_threads},
                             &auth_, &store_, &moderation_store_, &keyword_sync_,
-                            &bans_, &tokens_) {}
+                            &bans_, &tokens_, &rpc_metrics_) {
+    AddServerMetrics();
+  }
 
   ~ServerImpl() override {
     {
@@ -250,6 +257,19 @@ class ServerImpl final : public CommentServer {
   }
 
   int port() const override { return port_; }
+  int metrics_port() const override {
+    return exporter_ == nullptr ? 0 : exporter_->port();
+  }
+
+  // Serves the metrics, when asked to.
+  absl::Status ServeMetrics() {
+    if (options_.metrics_listen.empty()) return absl::OkStatus();
+    absl::StatusOr<std::unique_ptr<metrics::HttpExporter>> exporter =
+        metrics::HttpExporter::Start(&registry_, options_.metrics_listen);
+    if (!exporter.ok()) return exporter.status();
+    exporter_ = *std::move(exporter);
+    return absl::OkStatus();
+  }
 
   void Shutdown(absl::Duration grace) override {
     absl::MutexLock lock(&shutdown_mu_);
@@ -261,6 +281,57 @@ class ServerImpl final : public CommentServer {
   void Wait() override { server_->Wait(); }
 
  private:
+  // The server's own series; the RPC layer's are RpcMetrics'.
+  void AddServerMetrics() {
+    registry_
+        .AddGauge("comments_build_info",
+                  "Always 1; the labels say which build is running.",
+                  {"version"})
+        .WithLabels({COMMENTS_VERSION})
+        .Set(1);
+    metrics::Gauge& version =
+        registry_
+            .AddGauge("comments_lexicon_version",
+                      "Version of the keyword list this replica matches "
+                      "with (-1: none loaded from Redis yet).")
+            .WithLabels({});
+    metrics::Gauge& keywords =
+        registry_
+            .AddGauge("comments_lexicon_keywords",
+                      "Keywords in the list this replica matches with.")
+            .WithLabels({});
+    metrics::Gauge& compile =
+        registry_
+            .AddGauge("comments_lexicon_compile_seconds",
+                      "How long this replica took to compile its keyword "
+                      "list, the last time it changed.")
+            .WithLabels({});
+    metrics::GaugeFamily& depth = registry_.AddGauge(
+        "comments_moderation_queue_depth",
+        "Comments waiting in a moderation queue, across all articles; read "
+        "from Redis at each scrape.",
+        {"queue"});
+    metrics::Gauge& pending = depth.WithLabels({"pending"});
+    metrics::Gauge& reported = depth.WithLabels({"reported"});
+    registry_.AddCollector([this, &version, &keywords, &compile, &pending,
+                            &reported] {
+      const KeywordSync::Loaded loaded = keyword_sync_.loaded();
+      version.Set(static_cast<double>(loaded.version));
+      keywords.Set(static_cast<double>(loaded.keywords));
+      compile.Set(absl::ToDoubleSeconds(loaded.compile_time));
+      // A scrape must answer even while Redis does not: the depths then
+      // keep their last value.
+      const absl::Time deadline = absl::Now() + absl::Milliseconds(500);
+      for (auto [queue, gauge] :
+           {std::pair{v1::QUEUE_PENDING, &pending},
+            std::pair{v1::QUEUE_REPORTED, &reported}}) {
+        absl::StatusOr<int64_t> size =
+            moderation_store_.QueueSize(queue, "", deadline);
+        if (size.ok()) gauge->Set(static_cast<double>(*size));
+      }
+    });
+  }
+
   static void Log(const char* what, const absl::Status& s) {
     std::fprintf(stderr, "comment-server: %s: %s\n", what,
                  s.ToString().c_str());
@@ -287,6 +358,9 @@ class ServerImpl final : public CommentServer {
   }
 
   const ServerOptions options_;
+  // First: every part below may count in it.
+  metrics::Registry registry_;
+  RpcMetrics rpc_metrics_;
   RedisClient redis_;
   CommentStore store_;
   ModerationStore moderation_store_;
@@ -299,6 +373,7 @@ class ServerImpl final : public CommentServer {
   ModerationServiceImpl moderation_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  std::unique_ptr<metrics::HttpExporter> exporter_;
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
   absl::Mutex repair_mu_;
@@ -339,6 +414,7 @@ absl::StatusOr<std::unique_ptr<CommentServer>> CommentServer::Start(
       std::make_unique<ServerImpl>(options, *std::move(redis), *engine,
                                    *std::move(lexicon), std::move(auth));
   if (absl::Status s = server->Listen(*credentials); !s.ok()) return s;
+  if (absl::Status s = server->ServeMetrics(); !s.ok()) return s;
   server->StartBackground(seed);
   return server;
 }

@@ -86,6 +86,11 @@ struct ServerOptions {
   std::string tls_cert_path;
   std::string tls_key_path;
   std::string tls_client_ca_path;
+
+  // Where to serve Prometheus metrics, "HOST:PORT" (port 0: any free one,
+  // see CommentServer::metrics_port), at /metrics; empty: nowhere. What is
+  // measured: docs/operations.md, "Metrics".
+  std::string metrics_listen;
 };
 
 // Thread-safe.
@@ -103,6 +108,8 @@ class CommentServer {
 
   // The TCP port listened on (0 for a unix socket).
   virtual int port() const = 0;
+  // The metrics endpoint's port (0 when there is none).
+  virtual int metrics_port() const = 0;
 
   // Stops taking calls, lets calls in flight finish for up to `grace`, then
   // cancels the rest. Idempotent.

@@ -75,6 +75,9 @@ ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: turns TLS on");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA bundle: require and verify client certificates (mTLS)");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "HOST:PORT to serve Prometheus metrics on, at /metrics (empty: "
+          "off). Never expose it beyond the operators' network");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "On SIGTERM/SIGINT, how long calls in flight may finish");
 
@@ -127,6 +130,7 @@ int main(int argc, char** argv) {
   options.tls_cert_path = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_path = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca_path = absl::GetFlag(FLAGS_tls_client_ca);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   if (options.page_token_secret.empty()) {
     std::fprintf(stderr,
                  "comment-server: warning: no --page_token_secret; page "
@@ -143,6 +147,10 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "comment-server: listening on %s (port %d), redis %s\n",
                options.listen.c_str(), (*server)->port(),
                options.redis.c_str());
+  if ((*server)->metrics_port() != 0) {
+    std::fprintf(stderr, "comment-server: metrics on port %d at /metrics\n",
+                 (*server)->metrics_port());
+  }
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

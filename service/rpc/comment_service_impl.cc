@@ -14,8 +14,10 @@ CommentServiceImpl::CommentServiceImpl(CommentServiceOptions options,
                                        ModerationStore* moderation_store,
                                        const BanList* bans,
                                        const moderation::LexiconHolder* lexicon,
-                                       const PageTokenCodec* tokens)
+                                       const PageTokenCodec* tokens,
+                                       RpcMetrics* metrics)
     : options_(std::move(options)),
+      methods_(metrics->ForService(v1::CommentService::service_full_name())),
       store_(store),
       moderation_store_(moderation_store),
       bans_(bans),
@@ -26,12 +28,18 @@ CommentServiceImpl::CommentServiceImpl(CommentServiceOptions options,
 
 template <typename Work>
 grpc::ServerUnaryReactor* CommentServiceImpl::Serve(
-    grpc::CallbackServerContext* context, Work&& work) {
+    grpc::CallbackServerContext* context, absl::string_view method,
+    Work&& work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  std::forward<Work>(work)(StoreDeadline(*context, options_.store_timeout),
-                           StatusCallback([reactor](absl::Status status) {
-                             reactor->Finish(ToGrpcStatus(status));
-                           }));
+  RpcMetrics::Method* metrics = methods_.find(method)->second;
+  metrics->Started();
+  const absl::Time start = absl::Now();
+  std::forward<Work>(work)(
+      StoreDeadline(*context, options_.store_timeout),
+      StatusCallback([reactor, metrics, start](absl::Status status) {
+        metrics->Handled(status.code(), absl::Now() - start);
+        reactor->Finish(ToGrpcStatus(status));
+      }));
   return reactor;
 }
 
@@ -345,7 +353,7 @@ void CommentServiceImpl::DoBatchStats(
 grpc::ServerUnaryReactor* CommentServiceImpl::PostComment(
     grpc::CallbackServerContext* context, const v1::PostCommentRequest* request,
     v1::PostCommentResponse* response) {
-  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, "PostComment", [&](absl::Time deadline, StatusCallback done) {
     DoPost(*request, deadline, response, std::move(done));
   });
 }
@@ -353,7 +361,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::PostComment(
 grpc::ServerUnaryReactor* CommentServiceImpl::GetComment(
     grpc::CallbackServerContext* context, const v1::GetCommentRequest* request,
     v1::Comment* response) {
-  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, "GetComment", [&](absl::Time deadline, StatusCallback done) {
     DoGet(*request, deadline, response, std::move(done));
   });
 }
@@ -362,7 +370,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::ListComments(
     grpc::CallbackServerContext* context,
     const v1::ListCommentsRequest* request,
     v1::ListCommentsResponse* response) {
-  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, "ListComments", [&](absl::Time deadline, StatusCallback done) {
     DoList(*request, deadline, response, std::move(done));
   });
 }
@@ -370,7 +378,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::ListComments(
 grpc::ServerUnaryReactor* CommentServiceImpl::LikeComment(
     grpc::CallbackServerContext* context, const v1::LikeCommentRequest* request,
     v1::LikeCommentResponse* response) {
-  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, "LikeComment", [&](absl::Time deadline, StatusCallback done) {
     DoLike(request->article_id(), request->comment_id(), request->user_id(),
          /*like=*/true, deadline, response, std::move(done));
   });
@@ -380,7 +388,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::UnlikeComment(
     grpc::CallbackServerContext* context,
     const v1::UnlikeCommentRequest* request,
     v1::LikeCommentResponse* response) {
-  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, "UnlikeComment", [&](absl::Time deadline, StatusCallback done) {
     DoLike(request->article_id(), request->comment_id(), request->user_id(),
          /*like=*/false, deadline, response, std::move(done));
   });
@@ -389,7 +397,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::UnlikeComment(
 grpc::ServerUnaryReactor* CommentServiceImpl::DeleteComment(
     grpc::CallbackServerContext* context,
     const v1::DeleteCommentRequest* request, v1::DeleteCommentResponse*) {
-  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, "DeleteComment", [&](absl::Time deadline, StatusCallback done) {
     DoDelete(*request, deadline, std::move(done));
   });
 }
@@ -397,7 +405,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::DeleteComment(
 grpc::ServerUnaryReactor* CommentServiceImpl::GetArticleStats(
     grpc::CallbackServerContext* context,
     const v1::GetArticleStatsRequest* request, v1::ArticleStats* response) {
-  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, "GetArticleStats", [&](absl::Time deadline, StatusCallback done) {
     DoStats(*request, deadline, response, std::move(done));
   });
 }
@@ -406,7 +414,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::BatchGetArticleStats(
     grpc::CallbackServerContext* context,
     const v1::BatchGetArticleStatsRequest* request,
     v1::BatchGetArticleStatsResponse* response) {
-  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, "BatchGetArticleStats", [&](absl::Time deadline, StatusCallback done) {
     DoBatchStats(*request, deadline, response, std::move(done));
   });
 }
@@ -415,7 +423,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::ReportComment(
     grpc::CallbackServerContext* context,
     const v1::ReportCommentRequest* request,
     v1::ReportCommentResponse* response) {
-  return Serve(context, [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, "ReportComment", [&](absl::Time deadline, StatusCallback done) {
     DoReport(*request, deadline, response, std::move(done));
   });
 }

@@ -9,6 +9,7 @@
 #include "moderation/moderation.h"
 #include "service/rpc/arena_allocator.h"
 #include "service/rpc/page_token.h"
+#include "service/rpc/rpc_metrics.h"
 #include "service/store/ban_list.h"
 #include "service/store/comment_store.h"
 #include "service/store/moderation_store.h"
@@ -47,7 +48,7 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
   CommentServiceImpl(CommentServiceOptions options, CommentStore* store,
                      ModerationStore* moderation_store, const BanList* bans,
                      const moderation::LexiconHolder* lexicon,
-                     const PageTokenCodec* tokens);
+                     const PageTokenCodec* tokens, RpcMetrics* metrics);
 
   grpc::ServerUnaryReactor* PostComment(
       grpc::CallbackServerContext* context,
@@ -109,13 +110,15 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
   void DoReport(const v1::ReportCommentRequest& request, absl::Time deadline,
               v1::ReportCommentResponse* response, StatusCallback done);
 
-  // Runs `work(deadline, done)` for a call and returns the reactor that
-  // `done` finishes.
+  // Runs `work(deadline, done)` for a call of `method` and returns the
+  // reactor that `done` finishes; counts the call in the RPC metrics.
   template <typename Work>
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
-                                  Work&& work);
+                                  absl::string_view method, Work&& work);
 
   const CommentServiceOptions options_;
+  // Each method's series, by name; fixed at construction.
+  const absl::flat_hash_map<std::string, RpcMetrics::Method*> methods_;
   // A page of comments is decoded straight into its response, on an arena.
   ArenaMessageAllocator<v1::ListCommentsRequest, v1::ListCommentsResponse>
       list_allocator_;

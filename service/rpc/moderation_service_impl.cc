@@ -92,8 +92,9 @@ int CountCodePoints(absl::string_view s) {
 ModerationServiceImpl::ModerationServiceImpl(
     ModerationServiceOptions options, const ModeratorAuth* auth,
     CommentStore* comments, ModerationStore* store, KeywordSync* keyword_sync,
-    BanList* bans, const PageTokenCodec* tokens)
+    BanList* bans, const PageTokenCodec* tokens, RpcMetrics* metrics)
     : options_(std::move(options)),
+      methods_(metrics->ForService(v1::ModerationService::service_full_name())),
       auth_(auth),
       comments_(comments),
       store_(store),
@@ -691,17 +692,25 @@ absl::Status ModerationServiceImpl::DoBan(const std::string& moderator,
 // ---- RPC entry points: authenticate, then a Do* method on a worker --------
 
 grpc::ServerUnaryReactor* ModerationServiceImpl::Serve(
-    grpc::CallbackServerContext* context, Work work) {
+    grpc::CallbackServerContext* context, absl::string_view method,
+    Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  RpcMetrics::Method* metrics = methods_.find(method)->second;
+  metrics->Started();
+  const absl::Time start = absl::Now();
+  const auto finish = [reactor, metrics, start](const absl::Status& status) {
+    metrics->Handled(status.code(), absl::Now() - start);
+    reactor->Finish(ToGrpcStatus(status));
+  };
   absl::StatusOr<std::string> moderator = auth_->Authenticate(*context);
   if (!moderator.ok()) {
-    reactor->Finish(ToGrpcStatus(moderator.status()));
+    finish(moderator.status());
     return reactor;
   }
   const absl::Time deadline = Deadline(*context);
-  workers_.Schedule([reactor, deadline, moderator = *std::move(moderator),
+  workers_.Schedule([finish, deadline, moderator = *std::move(moderator),
                      work = std::move(work)]() mutable {
-    reactor->Finish(ToGrpcStatus(std::move(work)(moderator, deadline)));
+    finish(std::move(work)(moderator, deadline));
   });
   return reactor;
 }
@@ -713,7 +722,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::Serve(
 grpc::ServerUnaryReactor* ModerationServiceImpl::ListQueue(
     grpc::CallbackServerContext* context, const v1::ListQueueRequest* request,
     v1::ListQueueResponse* response) {
-  return Serve(context, [this, request, response](const std::string&,
+  return Serve(context, "ListQueue", [this, request, response](const std::string&,
                                                   absl::Time deadline) {
     return DoListQueue(*request, deadline, *response);
   });
@@ -722,7 +731,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ListQueue(
 grpc::ServerUnaryReactor* ModerationServiceImpl::InspectComment(
     grpc::CallbackServerContext* context,
     const v1::InspectCommentRequest* request, v1::QueueItem* response) {
-  return Serve(context, [this, request, response](const std::string&,
+  return Serve(context, "InspectComment", [this, request, response](const std::string&,
                                                   absl::Time deadline) {
     return DoInspect(*request, deadline, *response);
   });
@@ -732,7 +741,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ModerateComments(
     grpc::CallbackServerContext* context,
     const v1::ModerateCommentsRequest* request,
     v1::ModerateCommentsResponse* response) {
-  return Serve(context, [this, request, response](const std::string& moderator,
+  return Serve(context, "ModerateComments", [this, request, response](const std::string& moderator,
                                                   absl::Time deadline) {
     return DoModerate(moderator, *request, deadline, *response);
   });
@@ -743,7 +752,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ClearQueue(
     v1::ClearQueueResponse* response) {
   // Clearing runs batch after batch, each with its own store deadline, up to
   // the client's deadline: it takes the context rather than one deadline.
-  return Serve(context, [this, context, request, response](
+  return Serve(context, "ClearQueue", [this, context, request, response](
                             const std::string& moderator, absl::Time) {
     return DoClear(moderator, *request, *context, *response);
   });
@@ -752,7 +761,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ClearQueue(
 grpc::ServerUnaryReactor* ModerationServiceImpl::SetArticlePolicy(
     grpc::CallbackServerContext* context,
     const v1::SetArticlePolicyRequest* request, v1::ArticlePolicy* response) {
-  return Serve(context, [this, request, response](const std::string& moderator,
+  return Serve(context, "SetArticlePolicy", [this, request, response](const std::string& moderator,
                                                   absl::Time deadline) {
     return DoSetPolicy(moderator, *request, deadline, *response);
   });
@@ -761,7 +770,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::SetArticlePolicy(
 grpc::ServerUnaryReactor* ModerationServiceImpl::GetArticlePolicy(
     grpc::CallbackServerContext* context,
     const v1::GetArticlePolicyRequest* request, v1::ArticlePolicy* response) {
-  return Serve(context, [this, request, response](const std::string&,
+  return Serve(context, "GetArticlePolicy", [this, request, response](const std::string&,
                                                   absl::Time deadline) {
     return DoGetPolicy(*request, deadline, *response);
   });
@@ -771,7 +780,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::UpdateKeywords(
     grpc::CallbackServerContext* context,
     const v1::UpdateKeywordsRequest* request,
     v1::UpdateKeywordsResponse* response) {
-  return Serve(context, [this, request, response](const std::string& moderator,
+  return Serve(context, "UpdateKeywords", [this, request, response](const std::string& moderator,
                                                   absl::Time deadline) {
     return DoUpdateKeywords(moderator, *request, deadline, *response);
   });
@@ -781,7 +790,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ListKeywords(
     grpc::CallbackServerContext* context,
     const v1::ListKeywordsRequest* request,
     v1::ListKeywordsResponse* response) {
-  return Serve(context, [this, request, response](const std::string&,
+  return Serve(context, "ListKeywords", [this, request, response](const std::string&,
                                                   absl::Time deadline) {
     return DoListKeywords(*request, deadline, *response);
   });
@@ -790,7 +799,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ListKeywords(
 grpc::ServerUnaryReactor* ModerationServiceImpl::FeatureComment(
     grpc::CallbackServerContext* context,
     const v1::FeatureCommentRequest* request, v1::Comment* response) {
-  return Serve(context, [this, request, response](const std::string& moderator,
+  return Serve(context, "FeatureComment", [this, request, response](const std::string& moderator,
                                                   absl::Time deadline) {
     return DoFeature(moderator, *request, deadline, *response);
   });
@@ -799,7 +808,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::FeatureComment(
 grpc::ServerUnaryReactor* ModerationServiceImpl::BanUser(
     grpc::CallbackServerContext* context, const v1::BanUserRequest* request,
     v1::BanUserResponse*) {
-  return Serve(context, [this, request](const std::string& moderator,
+  return Serve(context, "BanUser", [this, request](const std::string& moderator,
                                         absl::Time deadline) {
     return DoBan(moderator, request->user_id(), request->reason(),
                  /*ban=*/true, deadline);
@@ -809,7 +818,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::BanUser(
 grpc::ServerUnaryReactor* ModerationServiceImpl::UnbanUser(
     grpc::CallbackServerContext* context, const v1::UnbanUserRequest* request,
     v1::UnbanUserResponse*) {
-  return Serve(context, [this, request](const std::string& moderator,
+  return Serve(context, "UnbanUser", [this, request](const std::string& moderator,
                                         absl::Time deadline) {
     return DoBan(moderator, request->user_id(), request->reason(),
                  /*ban=*/false, deadline);
@@ -820,7 +829,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ListAuditLog(
     grpc::CallbackServerContext* context,
     const v1::ListAuditLogRequest* request,
     v1::ListAuditLogResponse* response) {
-  return Serve(context, [this, request, response](const std::string&,
+  return Serve(context, "ListAuditLog", [this, request, response](const std::string&,
                                                   absl::Time deadline) {
     return DoListAudit(*request, deadline, *response);
   });

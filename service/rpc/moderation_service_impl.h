@@ -12,6 +12,7 @@
 #include "moderation/moderation.h"
 #include "service/rpc/moderator_auth.h"
 #include "service/rpc/page_token.h"
+#include "service/rpc/rpc_metrics.h"
 #include "service/rpc/worker_pool.h"
 #include "service/store/ban_list.h"
 #include "service/store/comment_store.h"
@@ -49,7 +50,8 @@ class ModerationServiceImpl final
   ModerationServiceImpl(ModerationServiceOptions options,
                         const ModeratorAuth* auth, CommentStore* comments,
                         ModerationStore* store, KeywordSync* keyword_sync,
-                        BanList* bans, const PageTokenCodec* tokens);
+                        BanList* bans, const PageTokenCodec* tokens,
+                        RpcMetrics* metrics);
 
   grpc::ServerUnaryReactor* ListQueue(grpc::CallbackServerContext* context,
                                 const v1::ListQueueRequest* request,
@@ -93,9 +95,10 @@ class ModerationServiceImpl final
   // and the store deadline; its status finishes the call.
   using Work = absl::AnyInvocable<absl::Status(const std::string& moderator,
                                                absl::Time deadline) &&>;
-  // Authenticates the call, then runs `work` on a worker.
+  // Authenticates a call of `method`, then runs `work` on a worker; counts
+  // the call in the RPC metrics.
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
-                                  Work work);
+                                  absl::string_view method, Work work);
 
   // Each RPC's logic, after authentication. They block on the store.
   absl::Status DoListQueue(const v1::ListQueueRequest& request,
@@ -149,6 +152,8 @@ class ModerationServiceImpl final
   absl::Time Deadline(const grpc::ServerContextBase& context) const;
 
   const ModerationServiceOptions options_;
+  // Each method's series, by name; fixed at construction.
+  const absl::flat_hash_map<std::string, RpcMetrics::Method*> methods_;
   const ModeratorAuth* const auth_;
   CommentStore* const comments_;
   ModerationStore* const store_;

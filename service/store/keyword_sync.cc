@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "service/store/moderation_convert.h"
 
 namespace comments {
@@ -40,6 +41,7 @@ absl::Status KeywordSync::SyncNow() {
   std::vector<moderation::LexiconEntry> entries;
   entries.reserve(keywords->size());
   for (const v1::Keyword& k : *keywords) entries.push_back(ToLexiconEntry(k));
+  const absl::Time compile_start = absl::Now();
   absl::StatusOr<std::shared_ptr<const moderation::Lexicon>> lexicon =
       moderation::Lexicon::Compile(entries, engine_options_);
   if (!lexicon.ok()) {
@@ -53,7 +55,14 @@ absl::Status KeywordSync::SyncNow() {
   }
   holder_->Set(*std::move(lexicon));
   loaded_version_ = *version;
+  absl::MutexLock loaded_lock(&loaded_mu_);
+  loaded_ = Loaded{*version, entries.size(), absl::Now() - compile_start};
   return absl::OkStatus();
+}
+
+KeywordSync::Loaded KeywordSync::loaded() const {
+  absl::MutexLock lock(&loaded_mu_);
+  return loaded_;
 }
 
 }  // namespace comments

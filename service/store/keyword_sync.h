@@ -45,6 +45,14 @@ class KeywordSync final {
   // Asks the thread to poll at once (after a local update).
   void Poke() { poller_.Poke(); }
 
+  // What the last load swapped in, for metrics.
+  struct Loaded {
+    int64_t version = -1;  // -1: nothing loaded from Redis yet.
+    size_t keywords = 0;
+    absl::Duration compile_time;
+  };
+  Loaded loaded() const;
+
  private:
   ModerationStore* const store_;
   moderation::LexiconHolder* const holder_;
@@ -52,6 +60,9 @@ class KeywordSync final {
   absl::Mutex sync_mu_;  // One reload at a time.
   int64_t loaded_version_ ABSL_GUARDED_BY(sync_mu_) = -1;
   std::vector<v1::Keyword> seed_ ABSL_GUARDED_BY(sync_mu_);  // Not yet written.
+  // Apart from sync_mu_, which a compile holds for seconds.
+  mutable absl::Mutex loaded_mu_;
+  Loaded loaded_ ABSL_GUARDED_BY(loaded_mu_);
   Poller poller_;  // Last: its thread stops before the rest goes.
 };
 

@@ -141,6 +141,23 @@ TEST_F(PortalTest, PostedCommentsAreCountedAndListed) {
   EXPECT_EQ(Ids(html, "hot-list").size(), 2u);
 }
 
+TEST_F(PortalTest, ServesMetricsOfItsOwnTraffic) {
+  const Redirect posted = PostComment("统计一下", "reader-m");
+  ASSERT_EQ(posted.location, "/#comments");
+  Page();
+  Page();
+  httplib::Result res = http_->Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_THAT(res->body,
+              AllOf(HasSubstr("portal_http_requests_total{route=\"/post\","
+                              "code=\"303\"} 1\n"),
+                    HasSubstr("portal_http_request_duration_seconds_count{"
+                              "route=\"/post\"} 1\n"),
+                    HasSubstr("portal_http_requests_total{route=\"/\","
+                              "code=\"200\"} 2\n")));
+}
+
 TEST_F(PortalTest, EscapesEveryUserText) {
   PostComment("<script>alert('x')</script> & \"q\"", "reader-a", "",
               "<img src=x onerror=alert(1)>");

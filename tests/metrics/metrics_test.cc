@@ -143,7 +143,7 @@ TEST(MetricsTest, PromtoolAcceptsTheExposition) {
   const std::string path = ::testing::TempDir() + "/exposition.txt";
   std::ofstream(path) << registry.Render();
   const std::string command =
-      absl::StrCat("promtool check metrics < ", path, " 2>&1");
+      absl::StrCat(PROMTOOL_PATH, " check metrics < ", path, " 2>&1");
   FILE* pipe = popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string output;

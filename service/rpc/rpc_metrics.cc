@@ -1,0 +1,90 @@
+#include "service/rpc/rpc_metrics.h"
+
+#include <google/protobuf/descriptor.h>
+
+#include <memory>
+#include <utility>
+
+namespace comments {
+
+const char* GrpcCodeName(absl::StatusCode code) {
+  static constexpr const char* kNames[] = {
+      "OK",
+      "CANCELLED",
+      "UNKNOWN",
+      "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED",
+      "NOT_FOUND",
+      "ALREADY_EXISTS",
+      "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED",
+      "FAILED_PRECONDITION",
+      "ABORTED",
+      "OUT_OF_RANGE",
+      "UNIMPLEMENTED",
+      "INTERNAL",
+      "UNAVAILABLE",
+      "DATA_LOSS",
+      "UNAUTHENTICATED"};
+  const int i = static_cast<int>(code);
+  return i >= 0 && i < 17 ? kNames[i] : "UNKNOWN";
+}
+
+RpcMetrics::Method::Method(metrics::CounterFamily* handled,
+                           std::string service, std::string method,
+                           metrics::Counter* started,
+                           metrics::Histogram* seconds)
+    : handled_family_(handled),
+      service_(std::move(service)),
+      method_(std::move(method)),
+      started_(started),
+      seconds_(seconds) {}
+
+void RpcMetrics::Method::Handled(absl::StatusCode code,
+                                 absl::Duration elapsed) {
+  int i = static_cast<int>(code);
+  if (i < 0 || i >= 17) i = static_cast<int>(absl::StatusCode::kUnknown);
+  metrics::Counter* counter = handled_[i].load(std::memory_order_acquire);
+  if (counter == nullptr) {
+    // Two threads may both get here; WithLabels gives both the same child.
+    counter = &handled_family_->WithLabels(
+        {service_, method_, GrpcCodeName(static_cast<absl::StatusCode>(i))});
+    handled_[i].store(counter, std::memory_order_release);
+  }
+  counter->Increment();
+  seconds_->Observe(absl::ToDoubleSeconds(elapsed));
+}
+
+RpcMetrics::RpcMetrics(metrics::Registry& registry)
+    : started_(registry.AddCounter(
+          "grpc_server_started_total",
+          "RPCs started on the server, by service and method.",
+          {"grpc_service", "grpc_method"})),
+      handled_(registry.AddCounter(
+          "grpc_server_handled_total",
+          "RPCs completed on the server, by service, method and status code.",
+          {"grpc_service", "grpc_method", "grpc_code"})),
+      seconds_(registry.AddHistogram(
+          "grpc_server_handling_seconds",
+          "Time from an RPC's start to its status, in seconds.",
+          {"grpc_service", "grpc_method"}, metrics::LatencyBuckets())) {}
+
+absl::flat_hash_map<std::string, RpcMetrics::Method*> RpcMetrics::ForService(
+    absl::string_view full_name) {
+  const google::protobuf::ServiceDescriptor& service =
+      *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          std::string(full_name));
+  absl::flat_hash_map<std::string, Method*> out;
+  absl::MutexLock lock(&mu_);
+  for (int i = 0; i < service.method_count(); ++i) {
+    const std::string& name = service.method(i)->name();
+    methods_.push_back(std::unique_ptr<Method>(
+        new Method(&handled_, service.full_name(), name,
+                   &started_.WithLabels({service.full_name(), name}),
+                   &seconds_.WithLabels({service.full_name(), name}))));
+    out[name] = methods_.back().get();
+  }
+  return out;
+}
+
+}  // namespace comments

@@ -1,0 +1,231 @@
+// comment-server's Prometheus metrics, as a real Prometheus sees them: the
+// real server over a real redis-server, scraped by Debian's prometheus,
+// queried over its HTTP API; and the exposition linted by promtool.
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "client/client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/support/comment_server.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/subprocess.h"
+
+namespace comments {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A loopback port nobody listens on now (the kernel's pick; free again
+// once closed, and not handed out again at once).
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// Runs `command` with a shell; its exit status and output.
+std::pair<int, std::string> RunShell(const std::string& command) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  std::string output;
+  char buffer[512];
+  while (fgets(buffer, sizeof(buffer), pipe) != nullptr) output += buffer;
+  return {pclose(pipe), output};
+}
+
+v1::PostCommentRequest PostRequest(const std::string& article,
+                                   const std::string& body) {
+  v1::PostCommentRequest r;
+  r.set_article_id(article);
+  r.set_author_id("reader");
+  r.set_author_name("网友");
+  r.set_body(body);
+  return r;
+}
+
+class MetricsServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(redis_.Start());
+    // Pre-moderation holds every post: the pending queue's depth is known.
+    ASSERT_TRUE(server_.Start(redis_.url(), {"--metrics_listen=127.0.0.1:0",
+                                             "--default_policy=pre"}));
+    // The server names its metrics port on stderr right after it listens.
+    std::smatch port;
+    std::string log;
+    for (int i = 0; i < 100; ++i) {
+      log = server_.ReadLog();
+      if (std::regex_search(log, port, std::regex("metrics on port ([0-9]+)"))) {
+        break;
+      }
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    ASSERT_FALSE(port.empty()) << log;
+    metrics_port_ = std::stoi(port[1]);
+  }
+
+  std::string Scrape() {
+    httplib::Client http("127.0.0.1", metrics_port_);
+    httplib::Result res = http.Get("/metrics");
+    EXPECT_TRUE(res);
+    return res ? res->body : "";
+  }
+
+  testing::RedisServer redis_;
+  testing::CommentServerProcess server_;
+  int metrics_port_ = 0;
+};
+
+TEST_F(MetricsServerTest, PromtoolAcceptsTheServersExposition) {
+  Client client({.target = server_.target()});
+  ASSERT_TRUE(client.PostComment(PostRequest("lint", "第一条")).ok());
+  const std::string text = Scrape();
+  EXPECT_THAT(text, HasSubstr("grpc_server_handled_total{grpc_service="
+                              "\"comments.v1.CommentService\",grpc_method="
+                              "\"PostComment\",grpc_code=\"OK\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("comments_build_info{version="));
+  EXPECT_THAT(text,
+              HasSubstr("comments_moderation_queue_depth{queue=\"pending\"} 1"));
+  const std::string path = ::testing::TempDir() + "/server-metrics.txt";
+  std::ofstream(path) << text;
+  const auto [status, output] =
+      RunShell(absl::StrCat(PROMTOOL_PATH, " check metrics < ", path));
+  EXPECT_EQ(status, 0) << output;
+  EXPECT_EQ(output, "");
+}
+
+// A Prometheus server on loopback scrapes comment-server every second.
+class PrometheusProcess {
+ public:
+  bool Start(int target_port) {
+    port_ = FreePort();
+    const std::string config = dir_.path() + "/prometheus.yml";
+    std::ofstream(config) << "global:\n"
+                             "  scrape_interval: 1s\n"
+                             "scrape_configs:\n"
+                             "  - job_name: comment-server\n"
+                             "    static_configs:\n"
+                             "      - targets: ['127.0.0.1:"
+                          << target_port << "']\n";
+    if (!process_.Start({PROMETHEUS_PATH, "--config.file=" + config,
+                         "--storage.tsdb.path=" + dir_.path() + "/data",
+                         absl::StrCat("--web.listen-address=127.0.0.1:", port_),
+                         "--log.level=warn"},
+                        dir_.path() + "/prometheus.log")) {
+      return false;
+    }
+    httplib::Client http("127.0.0.1", port_);
+    for (int i = 0; i < 300; ++i) {
+      httplib::Result res = http.Get("/-/ready");
+      if (res && res->status == 200) return true;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return false;
+  }
+
+  // The value of an instant query that yields one sample, or nullopt while
+  // it yields none.
+  std::optional<double> Query(const std::string& promql) {
+    httplib::Client http("127.0.0.1", port_);
+    httplib::Result res =
+        http.Get("/api/v1/query", {{"query", promql}}, httplib::Headers{});
+    if (!res || res->status != 200) return std::nullopt;
+    const nlohmann::json body = nlohmann::json::parse(res->body);
+    const nlohmann::json& result = body["data"]["result"];
+    if (result.size() != 1) return std::nullopt;
+    double value = 0;
+    if (!absl::SimpleAtod(result[0]["value"][1].get<std::string>(), &value)) {
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  // Polls `promql` until it equals `want` or 30 s pass; the last value.
+  std::optional<double> WaitFor(const std::string& promql, double want) {
+    std::optional<double> value;
+    for (int i = 0; i < 300; ++i) {
+      value = Query(promql);
+      if (value && *value == want) break;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return value;
+  }
+
+ private:
+  testing::TempDir dir_;
+  testing::Subprocess process_;
+  int port_ = 0;
+};
+
+TEST_F(MetricsServerTest, ARealPrometheusScrapesTheCallsAndTheirLatency) {
+  PrometheusProcess prometheus;
+  ASSERT_TRUE(prometheus.Start(metrics_port_));
+  Client client({.target = server_.target()});
+  // One post that Prometheus sees before the burst: a rate needs the
+  // series to exist before it grows.
+  ASSERT_TRUE(client.PostComment(PostRequest("burst", "预热")).ok());
+  const std::string posted_ok =
+      "sum(grpc_server_handled_total{grpc_method=\"PostComment\","
+      "grpc_code=\"OK\"})";
+  ASSERT_EQ(prometheus.WaitFor(posted_ok, 1), 1);
+  constexpr int kPosts = 25;
+  constexpr int kRefused = 3;
+  for (int i = 0; i < kPosts; ++i) {
+    ASSERT_TRUE(
+        client.PostComment(PostRequest("burst", absl::StrCat("评论", i))).ok());
+  }
+  for (int i = 0; i < kRefused; ++i) {
+    EXPECT_EQ(client.PostComment(PostRequest("", "no article")).status().code(),
+              absl::StatusCode::kInvalidArgument);
+  }
+
+  EXPECT_EQ(prometheus.WaitFor("up{job=\"comment-server\"}", 1), 1);
+  EXPECT_EQ(prometheus.WaitFor(posted_ok, 1 + kPosts), 1 + kPosts);
+  EXPECT_EQ(prometheus.WaitFor(
+                "sum(grpc_server_handled_total{grpc_method=\"PostComment\","
+                "grpc_code=\"INVALID_ARGUMENT\"})",
+                kRefused),
+            kRefused);
+  EXPECT_EQ(prometheus.WaitFor(
+                "comments_moderation_queue_depth{queue=\"pending\"}", 1 + kPosts),
+            1 + kPosts);
+  // The burst shows as a rate, and the histogram gives a quantile: a
+  // latency above zero and within the largest finite bucket.
+  std::optional<double> rate;
+  std::optional<double> median;
+  for (int i = 0; i < 300 && !(rate && median); ++i) {
+    rate = prometheus.Query(
+        "sum(rate(grpc_server_handled_total{grpc_method=\"PostComment\"}"
+        "[1m])) > 0");
+    median = prometheus.Query(
+        "histogram_quantile(0.5, sum by (le) (rate("
+        "grpc_server_handling_seconds_bucket{grpc_method=\"PostComment\"}"
+        "[1m])))");
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(rate.has_value());
+  EXPECT_GT(*rate, 0);
+  ASSERT_TRUE(median.has_value());
+  EXPECT_GT(*median, 0);
+  EXPECT_LE(*median, 10);
+}
+
+}  // namespace
+}  // namespace comments
