@@ -3,7 +3,6 @@
 #include <openssl/sha.h>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 
 namespace comments {
 
@@ -35,10 +34,10 @@ void LuaScript::Append(const Call& call, bool by_source,
 namespace {
 
 bool IsNoScript(const RedisReply& reply) {
-  return reply.is_error() && absl::StartsWith(reply.str, "ERR:NOSCRIPT");
+  return reply.is_error() && reply.error_kind() == RedisErrorKind::kNoScript;
 }
 
-// One script reply as Run returns it: a script error becomes INTERNAL.
+// One script reply as Run returns it: an error reply becomes its status.
 absl::StatusOr<RedisReply> ScriptOutcome(RedisReply reply) {
   if (reply.is_error()) return reply.error_status();
   return reply;

@@ -28,8 +28,10 @@ class LuaScript final {
   };
 
   // Runs the script without blocking; `done` runs as RedisClient::Send
-  // describes. An error the script raises comes back as INTERNAL with the
-  // script's message (see DecodeScriptError in comment_store.cc).
+  // describes. An error the script raises (redis.error_reply, {err = ...})
+  // comes back as its RedisReply::error_status: INTERNAL with the script's
+  // message, and its first word as the error code payload (RedisErrorKind
+  // kOther), unless that word is one of Redis's own codes.
   void Send(RedisClient& redis, Call call, absl::Time deadline,
             Callback<RedisReply> done) const;
 

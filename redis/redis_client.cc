@@ -10,7 +10,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -84,32 +83,11 @@ std::string RedisEndpoint::ToString() const {
   return absl::StrCat("redis://", host, ":", port);
 }
 
-bool RedisReply::is_error() const {
-  return type == Type::kStatus && absl::StartsWith(str, "ERR:");
-}
-
 absl::Status FirstError(const RedisReplies& replies) {
   for (const RedisReply& reply : replies) {
     if (reply.is_error()) return reply.error_status();
   }
   return absl::OkStatus();
-}
-
-absl::Status RedisReply::error_status() const {
-  const absl::string_view message = absl::string_view(str).substr(4);
-  for (absl::string_view passing :
-       {"LOADING ", "BUSY ", "TRYAGAIN ", "CLUSTERDOWN ", "MASTERDOWN ",
-        "READONLY ", "NOAUTH "}) {
-    if (absl::StartsWith(message, passing)) {
-      return absl::UnavailableError(absl::StrCat("redis: ", message));
-    }
-  }
-  // maxmemory reached under noeviction: not passing, and no retry helps.
-  // Redis refuses a script at its first write, so nothing was half-written.
-  if (absl::StartsWith(message, "OOM ")) {
-    return absl::ResourceExhaustedError(absl::StrCat("redis: ", message));
-  }
-  return absl::InternalError(message);
 }
 
 RedisBatch& RedisBatch::Begin(size_t argc) {
@@ -488,11 +466,10 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     if (closing_.load() || !replies.ok()) return;
     const RedisReply& myid = (*replies)[0];
     if (myid.is_error()) {
-      // A plain Redis has no cluster support; an ACL user without CLUSTER
-      // cannot be routed for either. A passing refusal (LOADING, NOAUTH)
-      // is asked again later.
-      if (IsClusterDisabled(myid) ||
-          !absl::IsUnavailable(myid.error_status())) {
+      // A plain Redis has no cluster support (ERR ... cluster support
+      // disabled); an ACL user without CLUSTER cannot be routed for either.
+      // A passing refusal (LOADING, NOAUTH) is asked again later.
+      if (!IsPassingRefusal(myid.error_kind())) {
         if (mode_.load() == Mode::kUnknown) {
           mode_.store(Mode::kStandalone, std::memory_order_release);
         }

@@ -12,30 +12,45 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "redis/await.h"
+#include "redis/redis_error.h"
 
 namespace comments {
 
 // An owned copy of one Redis reply. hiredis replies are copied into this
-// value type at once and freed, so no hiredis memory outlives a call.
+// value type at once and freed, so no hiredis memory outlives a call. A
+// field that its type does not use is left empty (zero).
 struct RedisReply {
-  enum class Type { kNil, kInteger, kString, kStatus, kArray };
+  enum class Type {
+    kNil,      // A missing value (GET of no key, an aborted EXEC): no field.
+    kInteger,  // `integer`.
+    kString,   // A bulk string: `str`, binary safe.
+    kStatus,   // A simple string such as "OK" or "QUEUED": `str`.
+    kArray,    // `elements`, each a reply of its own (errors included).
+    kError,    // An error reply: `str` is Redis's message without the '-',
+               // its error code first ("ERR unknown command", "MOVED 3999
+               // 127.0.0.1:6381"); see error_kind and redis/redis_error.h.
+  };
   Type type = Type::kNil;
-  int64_t integer = 0;
-  std::string str;                   // kString and kStatus.
+  int64_t integer = 0;               // kInteger.
+  std::string str;                   // kString, kStatus and kError.
   std::vector<RedisReply> elements;  // kArray.
 
   bool is_nil() const { return type == Type::kNil; }
-  // An error reply inside a pipeline: kStatus with str "ERR:<message>".
-  bool is_error() const;
-  // What an error reply means for the call: UNAVAILABLE when Redis refused
-  // the command without running it, for a while only (LOADING a dataset
-  // after a restart, BUSY running a long script, TRYAGAIN, CLUSTERDOWN,
-  // MASTERDOWN, READONLY from a primary demoted by a failover; NOAUTH, until
-  // this client is given the password Redis now requires), so that retrying
-  // is safe; INTERNAL with Redis's message for anything else (a script's own
-  // errors included).
+  bool is_error() const { return type == Type::kError; }
+  // The kind of error code `str` starts with.
   // REQUIRES: is_error().
-  absl::Status error_status() const;
+  RedisErrorKind error_kind() const { return RedisErrorKindOfMessage(str); }
+  // What an error reply means for the call (RedisErrorStatus): UNAVAILABLE
+  // when Redis refused the command without running it, for a while only
+  // (LOADING a dataset after a restart, BUSY running a long script,
+  // TRYAGAIN, CLUSTERDOWN, MASTERDOWN, READONLY from a primary demoted by a
+  // failover; NOAUTH, until this client is given the password Redis now
+  // requires), so that retrying is safe; RESOURCE_EXHAUSTED for OOM;
+  // INTERNAL with Redis's message for anything else (a script's own errors
+  // included). Every one carries the reply's error code as a payload:
+  // RedisErrorKindOf reads its kind.
+  // REQUIRES: is_error().
+  absl::Status error_status() const { return RedisErrorStatus(str); }
 };
 
 using RedisReplies = std::vector<RedisReply>;
@@ -152,12 +167,13 @@ class RedisClient final {
   // thread when the call fails before it is sent): it must be quick and must
   // never call the blocking methods below. An empty batch completes at once.
   void Send(RedisBatch batch, absl::Time deadline, RedisDone done);
-  // Sends one command; an error reply is INTERNAL with Redis's message.
+  // Sends one command; an error reply fails it with its error_status.
   void Send(const RedisArgv& argv, absl::Time deadline,
             Callback<RedisReply> done);
 
   // Blocking forms of Send. Never call them from a `done` callback.
-  // Command turns an error reply into INTERNAL.
+  // Command, like the one-command Send, fails with an error reply's
+  // error_status.
   absl::StatusOr<RedisReply> Command(const RedisArgv& argv,
                                      absl::Time deadline);
   absl::StatusOr<RedisReplies> Pipeline(const std::vector<RedisArgv>& commands,

@@ -143,35 +143,28 @@ std::vector<BatchUnit> SplitBatch(absl::string_view wire) {
 }
 
 std::optional<Redirect> ParseRedirect(const RedisReply& reply) {
-  if (!reply.is_error()) return std::nullopt;
-  absl::string_view message = absl::string_view(reply.str).substr(4);
-  Redirect redirect;
-  if (absl::ConsumePrefix(&message, "MOVED ")) {
-    redirect.ask = false;
-  } else if (absl::ConsumePrefix(&message, "ASK ")) {
-    redirect.ask = true;
-  } else {
+  if (!reply.is_error() || !IsRedirection(reply.error_kind())) {
     return std::nullopt;
   }
-  // "<slot> <host>:<port>"; the host may be empty, or an IPv6 address.
+  Redirect redirect;
+  redirect.ask = reply.error_kind() == RedisErrorKind::kAsk;
+  // After the error code, "<slot> <host>:<port>"; the host may be empty, or
+  // an IPv6 address.
   const std::vector<absl::string_view> words =
-      absl::StrSplit(message, ' ', absl::SkipEmpty());
-  if (words.size() != 2) return std::nullopt;
-  const size_t colon = words[1].rfind(':');
+      absl::StrSplit(reply.str, ' ', absl::SkipEmpty());
+  if (words.size() != 3) return std::nullopt;
+  const absl::string_view slot = words[1];
+  const absl::string_view address = words[2];
+  const size_t colon = address.rfind(':');
   if (colon == absl::string_view::npos ||
-      !absl::SimpleAtoi(words[0], &redirect.slot) || redirect.slot < 0 ||
+      !absl::SimpleAtoi(slot, &redirect.slot) || redirect.slot < 0 ||
       redirect.slot >= kClusterSlots ||
-      !absl::SimpleAtoi(words[1].substr(colon + 1), &redirect.port) ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &redirect.port) ||
       redirect.port <= 0 || redirect.port > 65535) {
     return std::nullopt;
   }
-  redirect.host = std::string(words[1].substr(0, colon));
+  redirect.host = std::string(address.substr(0, colon));
   return redirect;
-}
-
-bool IsClusterDisabled(const RedisReply& reply) {
-  return reply.is_error() &&
-         absl::StrContains(reply.str, "cluster support disabled");
 }
 
 absl::StatusOr<std::vector<SlotRange>> ParseClusterSlots(

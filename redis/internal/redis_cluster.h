@@ -52,9 +52,6 @@ struct Redirect {
 // The redirection in `reply`, if it is a MOVED or ASK error.
 std::optional<Redirect> ParseRedirect(const RedisReply& reply);
 
-// True for the reply of a node without cluster support to CLUSTER commands.
-bool IsClusterDisabled(const RedisReply& reply);
-
 // One range of slots and the primary that serves it, from CLUSTER SLOTS.
 struct SlotRange {
   int first = 0;

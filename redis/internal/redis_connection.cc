@@ -19,7 +19,6 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 
@@ -32,11 +31,6 @@ constexpr absl::Duration kSweepInterval = absl::Milliseconds(5);
 
 // Set on the I/O threads, where blocking on a client would deadlock.
 thread_local bool t_on_io_thread = false;
-
-bool IsRedirection(const RedisReply& reply) {
-  return absl::StartsWith(reply.str, "ERR:MOVED ") ||
-         absl::StartsWith(reply.str, "ERR:ASK ");
-}
 
 timeval TimeoutTimeval(absl::Duration d) {
   if (d < absl::Milliseconds(1)) d = absl::Milliseconds(1);
@@ -54,14 +48,10 @@ RedisReply* Slot(const redisReadTask* task) {
 
 void* CreateString(const redisReadTask* task, char* str, size_t len) {
   RedisReply* r = Slot(task);
-  if (task->type == REDIS_REPLY_STRING) {
-    r->type = RedisReply::Type::kString;
-    r->str.assign(str, len);
-  } else {
-    r->type = RedisReply::Type::kStatus;
-    if (task->type == REDIS_REPLY_ERROR) r->str = "ERR:";
-    r->str.append(str, len);
-  }
+  r->type = task->type == REDIS_REPLY_STRING  ? RedisReply::Type::kString
+            : task->type == REDIS_REPLY_ERROR ? RedisReply::Type::kError
+                                              : RedisReply::Type::kStatus;
+  r->str.assign(str, len);
   return r;
 }
 
@@ -400,8 +390,9 @@ class RedisConnection::Loop final {
       }
       std::unique_ptr<RedisReply> reply(static_cast<RedisReply*>(raw));
       if (reply->is_error()) {
-        if (absl::StartsWith(reply->str, "ERR:READONLY ")) demoted = true;
-        if (!in_flight_.empty() && IsRedirection(*reply)) {
+        const RedisErrorKind kind = reply->error_kind();
+        if (kind == RedisErrorKind::kReadOnly) demoted = true;
+        if (!in_flight_.empty() && IsRedirection(kind)) {
           in_flight_.front().redirected = true;
         }
       }

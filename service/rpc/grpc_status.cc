@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <string>
 
-#include "absl/strings/match.h"
 #include "absl/time/clock.h"
+#include "redis/redis_error.h"
 
 namespace comments {
 
@@ -25,7 +25,7 @@ const char* StoreErrorMessage(const absl::Status& status) {
       return "internal error in the comment service";
     case absl::StatusCode::kResourceExhausted:
       // Redis at maxmemory; a post limit's own message is for the client.
-      return absl::StartsWith(status.message(), "redis: ")
+      return RedisErrorKindOf(status) == RedisErrorKind::kOutOfMemory
                  ? "the comment store is out of memory and refuses writes "
                    "until an operator frees memory or raises Redis's "
                    "maxmemory"
@@ -44,8 +44,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (replacement == nullptr) {
     return grpc::Status(code, std::string(status.message()));
   }
-  std::fprintf(stderr, "comment-server: store error: %s\n",
-               status.ToString().c_str());
+  // The payloads repeat the message's first word: left out of the log.
+  std::fprintf(
+      stderr, "comment-server: store error: %s\n",
+      status.ToString(absl::StatusToStringMode::kWithNoExtraData).c_str());
   return grpc::Status(code, replacement);
 }
 

@@ -7,9 +7,12 @@
 
 namespace comments {
 
-// The one place absl::Status becomes grpc::Status. Validation, not-found and
-// permission messages go to the client as they are; store failures
-// (UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL) are logged here with their
+// The one place absl::Status becomes grpc::Status; the code is kept.
+// Validation, not-found and permission messages, and the store's refusals
+// (store_error.h: a post limit, a closed article), go to the client as they
+// are; store failures (UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, and
+// RESOURCE_EXHAUSTED from Redis out of memory, told apart by its
+// RedisErrorKind payload, never by its text) are logged here with their
 // detail and the client gets a generic message, never Redis internals.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 

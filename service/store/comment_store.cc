@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "service/store/internal/script_error.h"
 #include "service/store/keyspace.h"
 
 namespace comments {
@@ -17,52 +18,6 @@ namespace {
 // A wrong parent guess is corrected after one retry; two allow for the
 // parent and grandparent both being guessed wrong.
 constexpr int kChainAttempts = 3;
-
-// What a script's error reply means.
-struct ScriptError {
-  absl::Status status;  // The error to return, unless `chain`.
-  bool chain = false;   // The caller guessed a parent wrong.
-  std::string parent;
-  std::string grandparent;
-};
-
-ScriptError DecodeScriptError(const absl::Status& status) {
-  ScriptError out{status};
-  if (!absl::IsInternal(status)) return out;
-  absl::string_view message = status.message();
-  if (absl::ConsumePrefix(&message, "NOTFOUND ")) {
-    out.status = absl::NotFoundError(
-        absl::StrCat(message, " names no visible comment of this article"));
-  } else if (absl::ConsumePrefix(&message, "DENIED ")) {
-    out.status = absl::PermissionDeniedError(message);
-  } else if (absl::ConsumePrefix(&message, "CLOSED ")) {
-    out.status = absl::FailedPreconditionError(message);
-  } else if (absl::ConsumePrefix(&message, "RATE ")) {
-    std::pair<std::string, std::string> numbers =
-        absl::StrSplit(message, absl::MaxSplits(' ', 1));
-    int64_t wait_ms = 0;
-    if (!absl::SimpleAtoi(numbers.second, &wait_ms) || wait_ms < 0) wait_ms = 0;
-    out.status = absl::ResourceExhaustedError(
-        absl::StrCat("author_id has posted ", numbers.first,
-                     " comments to this article, its limit for now; retry in ",
-                     (wait_ms + 999) / 1000, " s"));
-  } else if (absl::ConsumePrefix(&message, "DUPLICATE ")) {
-    out.status = absl::AlreadyExistsError(absl::StrCat(
-        "author_id posted the same body under the same parent moments ago, "
-        "as comment_id ",
-        message));
-  } else if (absl::ConsumePrefix(&message, "NOTQUEUED ")) {
-    out.status = absl::FailedPreconditionError(
-        absl::StrCat(message, " is not in the moderation queue"));
-  } else if (absl::ConsumePrefix(&message, "CHAIN|")) {
-    std::pair<std::string, std::string> ids =
-        absl::StrSplit(message, absl::MaxSplits('|', 1));
-    out.chain = true;
-    out.parent = std::move(ids.first);
-    out.grandparent = std::move(ids.second);
-  }
-  return out;
-}
 
 absl::Status Malformed(absl::string_view what) {
   return absl::InternalError(
@@ -251,15 +206,16 @@ void CommentStore::ChainStep(std::unique_ptr<ChainState> state,
         if (reply.ok()) return std::move(state->done)(std::move(reply));
         ScriptError error = DecodeScriptError(reply.status());
         if (!error.chain) return std::move(state->done)(error.status);
-        parents_.Remember(state->article_id, state->subject, error.parent);
-        if (!error.parent.empty() && !error.grandparent.empty()) {
-          parents_.Remember(state->article_id, error.parent, error.grandparent);
+        const ScriptError::Chain& truth = *error.chain;
+        parents_.Remember(state->article_id, state->subject, truth.parent);
+        if (!truth.parent.empty() && !truth.grandparent.empty()) {
+          parents_.Remember(state->article_id, truth.parent, truth.grandparent);
         }
         if (++state->attempts >= kChainAttempts) {
           return std::move(state->done)(absl::InternalError(
               "comment store: parent chain did not settle"));
         }
-        ChainStep(std::move(state), error.parent, error.grandparent);
+        ChainStep(std::move(state), truth.parent, truth.grandparent);
       });
 }
 

@@ -130,9 +130,12 @@ struct LikeState {
 // The article's comments in Redis: every write is one atomic Lua script over
 // the article's keys (keyspace.h), so a reader never sees a half-done write;
 // reads are a script (lists), an HGET of the record, or one pipeline (stats).
-// Errors: NOT_FOUND and PERMISSION_DENIED as the RPCs document; UNAVAILABLE /
-// DEADLINE_EXCEEDED from RedisClient; INTERNAL for a reply the store cannot
-// read.
+// Errors: NOT_FOUND and PERMISSION_DENIED as the RPCs document; a script's
+// refusal (those, and FAILED_PRECONDITION, ALREADY_EXISTS, RESOURCE_EXHAUSTED
+// for the post limit) carries its kind (store_error.h: StoreErrorOf);
+// UNAVAILABLE / DEADLINE_EXCEEDED / RESOURCE_EXHAUSTED (out of memory) from
+// RedisClient, with their RedisErrorKind; INTERNAL for a reply the store
+// cannot read.
 //
 // Each single-comment call has an asynchronous form, taking a Callback that
 // runs once on a RedisClient I/O thread (or at once on the caller's, when

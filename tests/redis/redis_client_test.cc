@@ -1,13 +1,16 @@
 #include "redis/redis_client.h"
 
 #include <algorithm>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "redis/redis_error.h"
 #include "tests/support/redis_replies.h"
 #include "tests/support/redis_server.h"
 
@@ -15,6 +18,50 @@ namespace comments {
 namespace {
 
 using testing::ErrorReply;
+
+TEST(RedisReplyTest, AnErrorIsItsOwnType) {
+  EXPECT_TRUE(ErrorReply("ERR unknown command").is_error());
+  EXPECT_EQ(ErrorReply("ERR unknown command").str, "ERR unknown command");
+  // Text that looks like an error is not one: only the type says so.
+  RedisReply status;
+  status.type = RedisReply::Type::kStatus;
+  status.str = "ERR:OOM";
+  EXPECT_FALSE(status.is_error());
+  RedisReply string;
+  string.type = RedisReply::Type::kString;
+  string.str = "OOM command not allowed";
+  EXPECT_FALSE(string.is_error());
+  EXPECT_FALSE(RedisReply().is_error());
+}
+
+TEST(RedisReplyTest, TheKindIsTheErrorCodeWord) {
+  const std::pair<const char*, RedisErrorKind> cases[] = {
+      {"NOSCRIPT No matching script.", RedisErrorKind::kNoScript},
+      {"MOVED 3999 127.0.0.1:6381", RedisErrorKind::kMoved},
+      {"ASK 3999 127.0.0.1:6381", RedisErrorKind::kAsk},
+      {"LOADING Redis is loading", RedisErrorKind::kLoading},
+      {"BUSY Redis is busy", RedisErrorKind::kBusy},
+      {"TRYAGAIN Multiple keys", RedisErrorKind::kTryAgain},
+      {"CLUSTERDOWN The cluster is down", RedisErrorKind::kClusterDown},
+      {"MASTERDOWN Link with MASTER is down", RedisErrorKind::kMasterDown},
+      {"READONLY You can't write", RedisErrorKind::kReadOnly},
+      {"NOAUTH Authentication required.", RedisErrorKind::kNoAuth},
+      {"OOM command not allowed", RedisErrorKind::kOutOfMemory},
+      {"OOM", RedisErrorKind::kOutOfMemory},
+      {"ERR unknown command", RedisErrorKind::kOther},
+      {"NOTFOUND parent_id 7", RedisErrorKind::kOther},
+      {"LOADINGS is not a prefix", RedisErrorKind::kOther},
+      {"ERR OOM is not the first word", RedisErrorKind::kOther},
+      {"oom lower case", RedisErrorKind::kOther},
+      {"", RedisErrorKind::kOther},
+  };
+  for (const auto& [message, kind] : cases) {
+    EXPECT_EQ(ErrorReply(message).error_kind(), kind) << message;
+    // The status keeps the kind, whatever its message says.
+    EXPECT_EQ(RedisErrorKindOf(ErrorReply(message).error_status()), kind)
+        << message;
+  }
+}
 
 TEST(RedisReplyTest, PassingRefusalsAreUnavailableOthersInternal) {
   for (const char* passing :
@@ -28,13 +75,16 @@ TEST(RedisReplyTest, PassingRefusalsAreUnavailableOthersInternal) {
     const absl::Status s = ErrorReply(passing).error_status();
     EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << passing;
     EXPECT_EQ(s.message(), std::string("redis: ") + passing);
+    EXPECT_TRUE(IsPassingRefusal(*RedisErrorKindOf(s))) << passing;
   }
   for (const char* other :
        {"ERR unknown command", "WRONGTYPE Operation against a key",
-        "NOTFOUND parent_id 7", "LOADINGS is not a prefix", "OOMS not one"}) {
+        "NOTFOUND parent_id 7", "LOADINGS is not a prefix", "OOMS not one",
+        "NOSCRIPT No matching script.", "MOVED 1 h:1"}) {
     const absl::Status s = ErrorReply(other).error_status();
     EXPECT_EQ(s.code(), absl::StatusCode::kInternal) << other;
     EXPECT_EQ(s.message(), other);
+    EXPECT_FALSE(IsPassingRefusal(*RedisErrorKindOf(s))) << other;
   }
   // Out of memory lasts until an operator acts: no retry helps.
   const absl::Status full =
@@ -42,11 +92,27 @@ TEST(RedisReplyTest, PassingRefusalsAreUnavailableOthersInternal) {
           .error_status();
   EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(full.message()), ::testing::HasSubstr("maxmemory"));
+  EXPECT_EQ(RedisErrorKindOf(full), RedisErrorKind::kOutOfMemory);
   RedisReplies replies(3);
   replies[1] = ErrorReply("LOADING Redis is loading");
   replies[2] = ErrorReply("ERR later");
   EXPECT_EQ(FirstError(replies).code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(RedisErrorKindOf(FirstError(replies)), RedisErrorKind::kLoading);
   EXPECT_TRUE(FirstError(RedisReplies(2)).ok());
+}
+
+TEST(RedisErrorKindOfTest, ReadsThePayloadNotTheMessage) {
+  // A status from no error reply has no kind, whatever its message says.
+  EXPECT_EQ(RedisErrorKindOf(absl::OkStatus()), std::nullopt);
+  EXPECT_EQ(RedisErrorKindOf(absl::ResourceExhaustedError("redis: OOM x")),
+            std::nullopt);
+  EXPECT_EQ(RedisErrorKindOf(absl::UnavailableError("redis: connection lost")),
+            std::nullopt);
+  absl::Status tagged = absl::InternalError("anything at all");
+  tagged.SetPayload(kRedisErrorCodeUrl, absl::Cord("OOM"));
+  EXPECT_EQ(RedisErrorKindOf(tagged), RedisErrorKind::kOutOfMemory);
+  tagged.SetPayload(kRedisErrorCodeUrl, absl::Cord("NOTFOUND"));
+  EXPECT_EQ(RedisErrorKindOf(tagged), RedisErrorKind::kOther);
 }
 
 TEST(RedisEndpointTest, ParsesBothForms) {
@@ -98,6 +164,30 @@ TEST_F(RedisClientTest, ErrorRepliesAreInternalAndKeepTheConnection) {
   EXPECT_TRUE(client.Command({"PING"}, Soon()).ok());
 }
 
+// The kind comes from Redis's reply through hiredis into the status.
+TEST_F(RedisClientTest, ErrorRepliesCarryTheirKind) {
+  RedisClient client = Client();
+  absl::StatusOr<RedisReply> missing =
+      client.Command({"EVALSHA", std::string(40, 'f'), "0"}, Soon());
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(RedisErrorKindOf(missing.status()), RedisErrorKind::kNoScript);
+  absl::StatusOr<RedisReply> raised = client.Command(
+      {"EVAL", "return redis.error_reply('NOTFOUND comment_id 7')", "0"},
+      Soon());
+  EXPECT_EQ(raised.status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(raised.status().message(), "NOTFOUND comment_id 7");
+  EXPECT_EQ(RedisErrorKindOf(raised.status()), RedisErrorKind::kOther);
+  ASSERT_TRUE(
+      client
+          .Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"}, Soon())
+          .ok());
+  ASSERT_TRUE(client.Command({"CONFIG", "SET", "maxmemory", "1"}, Soon()).ok());
+  absl::StatusOr<RedisReply> full = client.Command({"SET", "k", "v"}, Soon());
+  EXPECT_EQ(full.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(RedisErrorKindOf(full.status()), RedisErrorKind::kOutOfMemory);
+  ASSERT_TRUE(client.Command({"CONFIG", "SET", "maxmemory", "0"}, Soon()).ok());
+}
+
 TEST_F(RedisClientTest, PipelineKeepsOrderAndPerCommandErrors) {
   RedisClient client = Client();
   absl::StatusOr<std::vector<RedisReply>> replies = client.Pipeline(
@@ -106,7 +196,9 @@ TEST_F(RedisClientTest, PipelineKeepsOrderAndPerCommandErrors) {
   ASSERT_TRUE(replies.ok());
   ASSERT_EQ(replies->size(), 4u);
   EXPECT_EQ((*replies)[1].integer, 2);
-  EXPECT_EQ((*replies)[2].str.substr(0, 4), "ERR:");
+  EXPECT_EQ((*replies)[2].type, RedisReply::Type::kError);
+  EXPECT_THAT((*replies)[2].str, ::testing::StartsWith("WRONGTYPE "));
+  EXPECT_EQ((*replies)[2].error_kind(), RedisErrorKind::kOther);
   EXPECT_EQ((*replies)[3].str, "2");
 }
 

@@ -170,12 +170,5 @@ TEST(ParseClusterSlotsTest, MalformedRepliesAreInternal) {
   EXPECT_TRUE(ParseClusterSlots(ArrayReply({})).ok());
 }
 
-TEST(IsClusterDisabledTest, RecognisesAStandaloneServer) {
-  EXPECT_TRUE(IsClusterDisabled(
-      ErrorReply("ERR This instance has cluster support disabled")));
-  EXPECT_FALSE(IsClusterDisabled(ErrorReply("ERR unknown command")));
-  EXPECT_FALSE(IsClusterDisabled(StringReply("cluster support disabled")));
-}
-
 }  // namespace
 }  // namespace comments

@@ -13,11 +13,11 @@
 
 namespace comments::testing {
 
-// An error reply: Redis's "-MESSAGE", kept as kStatus "ERR:MESSAGE".
+// An error reply: Redis's "-MESSAGE", kept as kError "MESSAGE".
 inline RedisReply ErrorReply(const std::string& message) {
   RedisReply reply;
-  reply.type = RedisReply::Type::kStatus;
-  reply.str = "ERR:" + message;
+  reply.type = RedisReply::Type::kError;
+  reply.str = message;
   return reply;
 }
 

@@ -37,8 +37,10 @@ local function hot_score(rec, half_life_s, reply_weight)
          (rec[CTIME] / 1e6 - HOT_EPOCH_S) / half_life_s
 end
 
+-- Errors are '<WORD> <detail>': Redis counts them by the word (INFO
+-- errorstats), and the server decodes them by it (store/store_error.cc).
 local function chain_error(parent, grandparent)
-  return {err = 'CHAIN|' .. parent .. '|' .. (grandparent or '')}
+  return {err = 'CHAIN ' .. parent .. '|' .. (grandparent or '')}
 end
 
 -- Adjusts a user's contribution count; the hash's length is the article's
