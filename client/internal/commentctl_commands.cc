@@ -113,6 +113,19 @@ void PrintQueueItem(const v1::QueueItem& item) {
   }
 }
 
+// The service's answer: JSON with --json, else as `print` writes it; or the
+// error. Returns the exit status.
+template <typename Message, typename Print>
+int Answer(const absl::StatusOr<Message>& answer, Print print) {
+  if (!answer.ok()) return Fail(answer.status());
+  if (absl::GetFlag(FLAGS_json)) {
+    PrintJson(*answer);
+  } else {
+    print(*answer);
+  }
+  return 0;
+}
+
 ClientOptions ReaderOptions() {
   return {.target = absl::GetFlag(FLAGS_target),
           .deadline = absl::GetFlag(FLAGS_deadline)};
@@ -139,25 +152,19 @@ int Post(const Args& args) {
   r.set_parent_id(absl::GetFlag(FLAGS_parent));
   r.set_author_name(absl::GetFlag(FLAGS_name));
   r.set_idempotency_key(absl::GetFlag(FLAGS_key));
-  auto posted = client.PostComment(r);
-  if (!posted.ok()) return Fail(posted.status());
-  if (absl::GetFlag(FLAGS_json)) {
-    PrintJson(*posted);
-  } else {
-    PrintComment(posted->comment());
-    if (posted->has_moderation()) {
-      std::cout << "  moderation: " << posted->moderation().message() << "\n";
+  return Answer(client.PostComment(r), [](const v1::PostCommentResponse& p) {
+    PrintComment(p.comment());
+    if (p.has_moderation()) {
+      std::cout << "  moderation: " << p.moderation().message() << "\n";
     }
-  }
-  return 0;
+  });
 }
 
 int Get(const Args& args) {
   Client client(ReaderOptions());
-  auto got = client.GetComment(args[1], args[2], absl::GetFlag(FLAGS_viewer));
-  if (!got.ok()) return Fail(got.status());
-  absl::GetFlag(FLAGS_json) ? PrintJson(*got) : PrintComment(*got);
-  return 0;
+  return Answer(
+      client.GetComment(args[1], args[2], absl::GetFlag(FLAGS_viewer)),
+      PrintComment);
 }
 
 int List(const Args& args) {
@@ -177,31 +184,23 @@ int List(const Args& args) {
   r.set_viewer_id(absl::GetFlag(FLAGS_viewer));
   r.set_page_token(absl::GetFlag(FLAGS_page_token));
   Client client(ReaderOptions());
-  auto page = client.ListComments(r);
-  if (!page.ok()) return Fail(page.status());
-  if (absl::GetFlag(FLAGS_json)) {
-    PrintJson(*page);
-  } else {
-    for (const v1::Comment& c : page->comments()) PrintComment(c);
-    PrintNextPage(page->next_page_token());
-  }
-  return 0;
+  return Answer(client.ListComments(r),
+                [](const v1::ListCommentsResponse& page) {
+                  for (const v1::Comment& c : page.comments()) PrintComment(c);
+                  PrintNextPage(page.next_page_token());
+                });
 }
 
 int LikeOrUnlike(const Args& args) {
   Client client(ReaderOptions());
-  auto state = args[0] == "like"
-                   ? client.LikeComment(args[1], args[2], args[3])
-                   : client.UnlikeComment(args[1], args[2], args[3]);
-  if (!state.ok()) return Fail(state.status());
-  if (absl::GetFlag(FLAGS_json)) {
-    PrintJson(*state);
-  } else {
-    std::cout << state->like_count() << " likes; "
-              << (state->liked() ? "liked" : "not liked") << " by " << args[3]
-              << "\n";
-  }
-  return 0;
+  return Answer(args[0] == "like"
+                    ? client.LikeComment(args[1], args[2], args[3])
+                    : client.UnlikeComment(args[1], args[2], args[3]),
+                [&](const v1::LikeCommentResponse& state) {
+                  std::cout << state.like_count() << " likes; "
+                            << (state.liked() ? "liked" : "not liked") << " by "
+                            << args[3] << "\n";
+                });
 }
 
 int Delete(const Args& args) {
@@ -233,15 +232,11 @@ int Stats(const Args& args) {
 
 int Report(const Args& args) {
   Client client(ReaderOptions());
-  auto reported = client.ReportComment(args[1], args[2], args[3],
-                                       absl::GetFlag(FLAGS_reason));
-  if (!reported.ok()) return Fail(reported.status());
-  if (absl::GetFlag(FLAGS_json)) {
-    PrintJson(*reported);
-  } else {
-    std::cout << reported->report_count() << " reports\n";
-  }
-  return 0;
+  return Answer(client.ReportComment(args[1], args[2], args[3],
+                                     absl::GetFlag(FLAGS_reason)),
+                [](const v1::ReportCommentResponse& reported) {
+                  std::cout << reported.report_count() << " reports\n";
+                });
 }
 
 int Queue(const Args& args) {
@@ -253,24 +248,16 @@ int Queue(const Args& args) {
   r.set_article_id(absl::GetFlag(FLAGS_article));
   r.set_page_size(absl::GetFlag(FLAGS_page_size));
   r.set_page_token(absl::GetFlag(FLAGS_page_token));
-  auto page = mod.ListQueue(r);
-  if (!page.ok()) return Fail(page.status());
-  if (absl::GetFlag(FLAGS_json)) {
-    PrintJson(*page);
-    return 0;
-  }
-  std::cout << page->total_size() << " in the " << args[1] << " queue\n";
-  for (const v1::QueueItem& item : page->items()) PrintQueueItem(item);
-  PrintNextPage(page->next_page_token());
-  return 0;
+  return Answer(mod.ListQueue(r), [&](const v1::ListQueueResponse& page) {
+    std::cout << page.total_size() << " in the " << args[1] << " queue\n";
+    for (const v1::QueueItem& item : page.items()) PrintQueueItem(item);
+    PrintNextPage(page.next_page_token());
+  });
 }
 
 int Inspect(const Args& args) {
   ModerationClient mod(ModeratorOptions());
-  auto item = mod.InspectComment(args[1], args[2]);
-  if (!item.ok()) return Fail(item.status());
-  absl::GetFlag(FLAGS_json) ? PrintJson(*item) : PrintQueueItem(*item);
-  return 0;
+  return Answer(mod.InspectComment(args[1], args[2]), PrintQueueItem);
 }
 
 int Decide(const Args& args) {
@@ -313,12 +300,9 @@ int Policy(const Args& args) {
     if (value == v1::POLICY_UNSPECIFIED) return kUsageError;
     policy = mod.SetArticlePolicy(args[1], value);
   }
-  if (!policy.ok()) return Fail(policy.status());
-  absl::GetFlag(FLAGS_json)
-      ? PrintJson(*policy)
-      : void(std::cout << policy->article_id() << ": "
-                       << v1::Policy_Name(policy->policy()) << "\n");
-  return 0;
+  return Answer(policy, [](const v1::ArticlePolicy& p) {
+    std::cout << p.article_id() << ": " << v1::Policy_Name(p.policy()) << "\n";
+  });
 }
 
 int Keywords(const Args& args) {
@@ -328,18 +312,14 @@ int Keywords(const Args& args) {
     v1::ListKeywordsRequest r;
     r.set_page_size(absl::GetFlag(FLAGS_page_size));
     r.set_page_token(absl::GetFlag(FLAGS_page_token));
-    auto page = mod.ListKeywords(r);
-    if (!page.ok()) return Fail(page.status());
-    if (absl::GetFlag(FLAGS_json)) {
-      PrintJson(*page);
-      return 0;
-    }
-    for (const v1::Keyword& k : page->keywords()) {
-      std::cout << k.word() << "\t" << k.category() << "\t"
-                << v1::ModerationAction_Name(k.action()) << "\n";
-    }
-    PrintNextPage(page->next_page_token());
-    return 0;
+    return Answer(
+        mod.ListKeywords(r), [](const v1::ListKeywordsResponse& page) {
+          for (const v1::Keyword& k : page.keywords()) {
+            std::cout << k.word() << "\t" << k.category() << "\t"
+                      << v1::ModerationAction_Name(k.action()) << "\n";
+          }
+          PrintNextPage(page.next_page_token());
+        });
   }
   v1::UpdateKeywordsRequest r;
   if (verb == "add" && args.size() == 5) {
@@ -365,11 +345,9 @@ int Keywords(const Args& args) {
 
 int FeatureOrUnfeature(const Args& args) {
   ModerationClient mod(ModeratorOptions());
-  auto featured = mod.FeatureComment(args[1], args[2], args[0] == "feature",
-                                     absl::GetFlag(FLAGS_reason));
-  if (!featured.ok()) return Fail(featured.status());
-  absl::GetFlag(FLAGS_json) ? PrintJson(*featured) : PrintComment(*featured);
-  return 0;
+  return Answer(mod.FeatureComment(args[1], args[2], args[0] == "feature",
+                                   absl::GetFlag(FLAGS_reason)),
+                PrintComment);
 }
 
 int BanOrUnban(const Args& args) {
@@ -388,22 +366,18 @@ int Audit(const Args&) {
   v1::ListAuditLogRequest r;
   r.set_page_size(absl::GetFlag(FLAGS_page_size));
   r.set_page_token(absl::GetFlag(FLAGS_page_token));
-  auto page = mod.ListAuditLog(r);
-  if (!page.ok()) return Fail(page.status());
-  if (absl::GetFlag(FLAGS_json)) {
-    PrintJson(*page);
-    return 0;
-  }
-  for (const v1::AuditEntry& e : page->entries()) {
-    std::cout << absl::FormatTime("%Y-%m-%d %H:%M:%S",
-                                  absl::FromUnixSeconds(e.time().seconds()),
-                                  absl::LocalTimeZone())
-              << " " << e.moderator() << " " << e.action() << " " << e.target()
-              << (e.reason().empty() ? "" : " — " + e.reason())
-              << (e.details().empty() ? "" : " (" + e.details() + ")") << "\n";
-  }
-  PrintNextPage(page->next_page_token());
-  return 0;
+  return Answer(mod.ListAuditLog(r), [](const v1::ListAuditLogResponse& page) {
+    for (const v1::AuditEntry& e : page.entries()) {
+      std::cout << absl::FormatTime("%Y-%m-%d %H:%M:%S",
+                                    absl::FromUnixSeconds(e.time().seconds()),
+                                    absl::LocalTimeZone())
+                << " " << e.moderator() << " " << e.action() << " "
+                << e.target() << (e.reason().empty() ? "" : " — " + e.reason())
+                << (e.details().empty() ? "" : " (" + e.details() + ")")
+                << "\n";
+    }
+    PrintNextPage(page.next_page_token());
+  });
 }
 
 }  // namespace comments::commentctl
