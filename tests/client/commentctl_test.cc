@@ -1,16 +1,22 @@
 // commentctl as a script would use it: exit codes, JSON on stdout, errors
-// on stderr.
+// on stderr; and as a person would meet it: its help and usage errors.
 #include <sys/wait.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <set>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/support/comment_server.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/subprocess.h"
 
 namespace comments {
 namespace {
@@ -20,6 +26,22 @@ struct CtlRun {
   std::string out;
   std::string err;
 };
+
+// Runs commentctl with `args` (already shell-quoted), its output in `dir`.
+CtlRun RunCtl(const std::string& dir, const std::string& args,
+              const std::string& env = "") {
+  const std::string out = dir + "/out";
+  const std::string err = dir + "/err";
+  const std::string command =
+      env + " " + COMMENTCTL + " " + args + " >" + out + " 2>" + err;
+  const int status = std::system(command.c_str());
+  CtlRun run;
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream o(out), e(err);
+  run.out.assign(std::istreambuf_iterator<char>(o), {});
+  run.err.assign(std::istreambuf_iterator<char>(e), {});
+  return run;
+}
 
 class CommentctlTest : public ::testing::Test {
  protected:
@@ -38,20 +60,10 @@ class CommentctlTest : public ::testing::Test {
     delete tokens_;
   }
 
-  // Runs commentctl with `args` (already shell-quoted).
+  // Runs commentctl against the server with `args` (already shell-quoted).
   static CtlRun Ctl(const std::string& args, const std::string& env = "") {
-    const std::string out = redis_->dir() + "/out";
-    const std::string err = redis_->dir() + "/err";
-    const std::string command = env + " " + COMMENTCTL +
-                                " --target=" + server_->target() + " " + args +
-                                " >" + out + " 2>" + err;
-    const int status = std::system(command.c_str());
-    CtlRun run;
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream o(out), e(err);
-    run.out.assign(std::istreambuf_iterator<char>(o), {});
-    run.err.assign(std::istreambuf_iterator<char>(e), {});
-    return run;
+    return RunCtl(redis_->dir(), "--target=" + server_->target() + " " + args,
+                  env);
   }
 
   static testing::RedisServer* redis_;
@@ -137,6 +149,146 @@ TEST_F(CommentctlTest, ModeratorCommandsUseTheToken) {
   nlohmann::json list = nlohmann::json::parse(picks.out);
   ASSERT_EQ(list["comments"].size(), 1u);
   EXPECT_EQ(list["comments"][0]["featured"], true);
+}
+
+// Help and usage errors: no server, since commentctl calls none for them.
+class CommentctlHelpTest : public ::testing::Test {
+ protected:
+  CtlRun Ctl(const std::string& args) { return RunCtl(dir_.path(), args); }
+
+  // Every command of commentctl's table, in its order.
+  const std::vector<std::string> commands_ = {
+      "help",   "post",  "get",    "list",     "like",    "unlike",
+      "delete", "stats", "report", "queue",    "inspect", "approve",
+      "reject", "clear", "policy", "keywords", "feature", "unfeature",
+      "ban",    "unban", "audit"};
+
+ private:
+  testing::TempDir dir_;
+};
+
+// The commands `help` lists, each with the summary under its usage lines:
+// a line "  NAME ARGS..." starts a command, its last line is the summary.
+std::map<std::string, std::string> ListedCommands(const std::string& help) {
+  std::map<std::string, std::string> summaries;
+  std::istringstream lines(help);
+  std::string line, command;
+  while (std::getline(lines, line)) {
+    if (line.size() > 2 && line.compare(0, 2, "  ") == 0 &&
+        std::islower(static_cast<unsigned char>(line[2]))) {
+      command = line.substr(2, line.find(' ', 2) - 2);
+    } else if (!line.empty() && line[0] == ' ' && !command.empty()) {
+      summaries[command] = line.substr(line.find_first_not_of(' '));
+    } else {
+      command.clear();
+    }
+  }
+  return summaries;
+}
+
+TEST_F(CommentctlHelpTest, HelpListsEveryCommandAndExitsZero) {
+  const CtlRun help = Ctl("help");
+  ASSERT_EQ(help.exit_code, 0) << help.err;
+  EXPECT_EQ(help.err, "");
+  std::set<std::string> listed;
+  for (const auto& [command, summary] : ListedCommands(help.out)) {
+    listed.insert(command);
+    EXPECT_NE(summary, "") << command;
+  }
+  EXPECT_EQ(listed, std::set<std::string>(commands_.begin(), commands_.end()))
+      << help.out;
+  for (const std::string flag :
+       {"--target=", "--json", "--deadline=", "--token="}) {
+    EXPECT_NE(help.out.find("\n  " + flag), std::string::npos) << flag;
+  }
+  for (const std::string same : {"--help", "-h", "--json --help"}) {
+    const CtlRun run = Ctl(same);
+    EXPECT_EQ(run.exit_code, 0) << same;
+    EXPECT_EQ(run.out, help.out) << same;
+  }
+}
+
+TEST_F(CommentctlHelpTest, HelpOfEachCommandShowsItsUsageAndSummary) {
+  const std::map<std::string, std::string> summaries =
+      ListedCommands(Ctl("help").out);
+  for (const std::string& command : commands_) {
+    const CtlRun help = Ctl("help " + command);
+    ASSERT_EQ(help.exit_code, 0) << command << ": " << help.err;
+    EXPECT_EQ(help.err, "") << command;
+    EXPECT_EQ(help.out.rfind("usage: commentctl [FLAGS] " + command + " ", 0),
+              0u)
+        << help.out;
+    ASSERT_EQ(summaries.count(command), 1u) << command;
+    EXPECT_NE(help.out.find("\n" + summaries.at(command) + "\n"),
+              std::string::npos)
+        << help.out;
+    const CtlRun flag = Ctl(command + " --help");
+    EXPECT_EQ(flag.exit_code, 0) << command;
+    EXPECT_EQ(flag.out, help.out) << command;
+  }
+  // Its flags with their help and defaults, from the flags themselves.
+  EXPECT_NE(Ctl("help list")
+                .out.find("--page_size=N   Items per page "
+                          "(default: 20)"),
+            std::string::npos);
+}
+
+TEST_F(CommentctlHelpTest, UnknownCommandsSuggestTheClosest) {
+  for (const auto& [typed, meant] :
+       std::map<std::string, std::string>{{"lsit", "list"},
+                                          {"aprove", "approve"},
+                                          {"keyword", "keywords"},
+                                          {"POST", "post"},
+                                          {"hlep", "help"}}) {
+    for (const std::string& args : {typed, "help " + typed}) {
+      const CtlRun run = Ctl(args);
+      EXPECT_EQ(run.exit_code, 2) << args;
+      EXPECT_EQ(run.out, "") << args;
+      EXPECT_NE(run.err.find("unknown command '" + typed + "'; did you mean '" +
+                             meant + "'?"),
+                std::string::npos)
+          << args << ": " << run.err;
+      EXPECT_NE(run.err.find("'commentctl help'"), std::string::npos)
+          << run.err;
+    }
+  }
+  const CtlRun far = Ctl("frobnicate");
+  EXPECT_EQ(far.exit_code, 2);
+  EXPECT_NE(far.err.find("unknown command 'frobnicate'"), std::string::npos);
+  EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;
+}
+
+TEST_F(CommentctlHelpTest, WrongArgumentsPrintTheCommandsUsage) {
+  for (const std::string& command : commands_) {
+    // More arguments than any command takes, but stats takes any number.
+    const std::string args =
+        command == "stats" ? "stats" : command + " a b c d e f";
+    const CtlRun run = Ctl(args);
+    EXPECT_EQ(run.exit_code, 2) << args;
+    EXPECT_EQ(run.out, "") << args;
+    EXPECT_NE(run.err.find("error: '" + command + "' takes "),
+              std::string::npos)
+        << run.err;
+    EXPECT_NE(run.err.find("usage: commentctl [FLAGS] " + command + " "),
+              std::string::npos)
+        << run.err;
+  }
+  // An argument value the command does not take: its usage too.
+  for (const std::string args :
+       {"policy a sideways", "queue sideways", "clear pending maybe",
+        "keywords add w c sideways", "list a --order=sideways"}) {
+    const std::string command = args.substr(0, args.find(' '));
+    const CtlRun run = Ctl(args);
+    EXPECT_EQ(run.exit_code, 2) << args;
+    EXPECT_NE(run.err.find("usage: commentctl [FLAGS] " + command + " "),
+              std::string::npos)
+        << args << ": " << run.err;
+  }
+  const CtlRun none = Ctl("");
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_EQ(none.out, "");
+  EXPECT_NE(none.err.find("usage: commentctl [FLAGS] COMMAND"),
+            std::string::npos);
 }
 
 }  // namespace
