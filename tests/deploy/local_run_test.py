@@ -82,7 +82,7 @@ def ctl(port, *args):
 
 
 class Run:
-    """One run.sh, up until stop()."""
+    """One run.sh, up for the body of a `with`."""
 
     def __init__(self, data, base):
         env = dict(os.environ, COMMENTS_LOCAL_DIR=data,
@@ -103,6 +103,16 @@ class Run:
         self.kill()
         fail("run.sh was not up after %d s:\n%s" %
              (STARTUP_SECONDS, self.output()))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        """Stops it with SIGINT, or kills it when the body failed."""
+        if kind is None:
+            self.stop()
+        else:
+            self.kill()
 
     def output(self):
         with open(self.out_path) as f:
@@ -140,8 +150,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="deploy-local-") as tmp:
         data = os.path.join(tmp, "data")
         base = free_base(rng)
-        run = Run(data, base)
-        try:
+        with Run(data, base):
             with urllib.request.urlopen(
                     "http://127.0.0.1:%d/" % (base + 30), timeout=10) as page:
                 html = page.read().decode("utf-8")
@@ -155,22 +164,13 @@ def main():
             if "posted through replica one" not in listed.stdout:
                 fail("not listed through replica three: " + listed.stdout +
                      listed.stderr)
-        except BaseException:
-            run.kill()
-            raise
-        run.stop()
 
         # Second run, same folder: the cluster comes back with its data.
-        run = Run(data, base)
-        try:
+        with Run(data, base):
             listed = ctl(base + 21, "list", "deploy-test")
             if "posted through replica one" not in listed.stdout:
                 fail("the comment is gone after a restart: " + listed.stdout +
                      listed.stderr)
-        except BaseException:
-            run.kill()
-            raise
-        run.stop()
     print("ok")
 
 
