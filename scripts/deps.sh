@@ -14,6 +14,9 @@ COMMENTS_PACKAGES=(
   # library, Debian's Chromium (the test never downloads a browser) and CJK
   # fonts so that the page renders in its screenshots.
   libcpp-httplib-dev chromium fonts-noto-cjk
+  # deploy/'s checks (tests/deploy/): systemd-analyze, Debian's python3
+  # with its YAML module, yamllint.
+  systemd python3 python3-yaml yamllint
 )
 
 comments_install_deps() {
@@ -25,6 +28,9 @@ comments_install_deps() {
   # npm), so Debian's are installed only when there is no node at all.
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
     wanted+=(nodejs npm)
+  # kubectl renders deploy/k8s (kubectl kustomize); Debian's kubernetes-client
+  # would clash with a kubectl from elsewhere (e.g. Google Cloud's package).
+  command -v kubectl >/dev/null 2>&1 || wanted+=(kubernetes-client)
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
       missing+=("$p")
