@@ -29,6 +29,11 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
       static_cast<int>(absl::ToInt64Milliseconds(options.initial_backoff)));
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
               static_cast<int>(absl::ToInt64Milliseconds(options.max_backoff)));
+  // A target that resolves to several replicas ("ipv4:10.0.0.1:50051,
+  // 10.0.0.2:50051", or a DNS name with several addresses) spreads its calls
+  // over all of them, skipping those that are down; gRPC's default
+  // (pick_first) would send every call to the first one that answers.
+  args.SetLoadBalancingPolicyName("round_robin");
   return grpc::CreateCustomChannel(options.target,
                                    options.credentials != nullptr
                                        ? options.credentials

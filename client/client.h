@@ -34,7 +34,10 @@
 namespace comments {
 
 struct ClientOptions {
-  // gRPC target: "HOST:PORT", "unix:/path/to.sock", or any gRPC URI.
+  // gRPC target: "HOST:PORT", "unix:/path/to.sock", or any gRPC URI. A
+  // target of several replicas ("ipv4:HOST:PORT,HOST:PORT", or "dns:NAME"
+  // with several addresses) has its calls spread round-robin over those
+  // that are up.
   std::string target;
   // Deadline of each call, from when it starts.
   absl::Duration deadline = absl::Seconds(5);

@@ -11,8 +11,9 @@
 #   COMMENTS_LOCAL_DIR        data, logs and secrets (var/local-cluster)
 #   COMMENTS_LOCAL_PORT_BASE  first port (7000): Redis nodes BASE..BASE+5,
 #                             their cluster bus BASE+10..BASE+15, the
-#                             comment-server replicas BASE+20..BASE+22, the
-#                             portal BASE+30. A data folder keeps its base:
+#                             comment-server replicas BASE+20..BASE+22 and
+#                             their metrics BASE+40..BASE+42, the portal
+#                             BASE+30 (its metrics at /metrics). A data folder keeps its base:
 #                             the cluster knows its nodes by these ports.
 #   COMMENTS_BUILD_DIR        where scripts/run.sh builds (build/); the three
 #                             binaries are built there when missing.
@@ -150,6 +151,7 @@ token="$(awk '!/^#/ && NF {print $1; exit}' "$tokens")"
 redis_seeds="redis://127.0.0.1:${redis_ports[0]},redis://127.0.0.1:${redis_ports[1]},redis://127.0.0.1:${redis_ports[2]}"
 for port in "${server_ports[@]}"; do
   "$server_bin" --listen="127.0.0.1:$port" --redis="$redis_seeds" \
+    --metrics_listen="127.0.0.1:$((port + 20))" \
     --flagfile="$secret_flags" --moderator_tokens="$tokens" \
     --lexicon="$COMMENTS_ROOT/moderation/data/default_lexicon.tsv" \
     2>"$data/logs/comment-server-$port.log" &
@@ -177,6 +179,7 @@ cat <<MSG
 Scale-out on one machine is up (data, logs and secrets in $data):
   Redis Cluster  127.0.0.1:${redis_ports[0]}-${redis_ports[5]} (3 primaries, 3 replicas)
   comment-server 127.0.0.1:${server_ports[0]}, :${server_ports[1]}, :${server_ports[2]}
+  metrics        http://127.0.0.1:$((server_ports[0] + 20))/metrics (and :$((server_ports[1] + 20)), :$((server_ports[2] + 20))), ${portal_url}metrics
   portal         $portal_url  (gRPC target $targets)
 
 Open the demo portal page:   $portal_url

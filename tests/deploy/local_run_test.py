@@ -20,7 +20,8 @@ ROOT, BUILD = sys.argv[1], sys.argv[2]
 SCRIPT = os.path.join(ROOT, "deploy/local/run.sh")
 CTL = os.path.join(BUILD, "client/commentctl")
 # run.sh's ports, from its base.
-OFFSETS = list(range(0, 6)) + list(range(10, 16)) + [20, 21, 22, 30]
+OFFSETS = list(range(0, 6)) + list(range(10, 16)) + [20, 21, 22, 30,
+                                                    40, 41, 42]
 STARTUP_SECONDS = 120
 STOP_SECONDS = 30
 
@@ -156,6 +157,22 @@ def main():
                 html = page.read().decode("utf-8")
             if page.status != 200 or "评论" not in html:
                 fail("the portal page does not show the comment block")
+            # The portal's one target names the three replicas and spreads
+            # its calls over them: each replica's metrics count some.
+            for _ in range(11):
+                urllib.request.urlopen(
+                    "http://127.0.0.1:%d/" % (base + 30), timeout=10).read()
+            for replica in range(3):
+                with urllib.request.urlopen(
+                        "http://127.0.0.1:%d/metrics" % (base + 40 + replica),
+                        timeout=10) as metrics:
+                    text = metrics.read().decode("utf-8")
+                if not any(line.startswith("grpc_server_handled_total{")
+                           and 'grpc_method="ListComments"' in line
+                           and not line.endswith(" 0")
+                           for line in text.splitlines()):
+                    fail("replica %d served none of the portal's lists:\n%s"
+                         % (replica + 1, text))
             posted = ctl(base + 20, "post", "deploy-test", "reader-1",
                          "posted through replica one")
             if posted.returncode != 0:
