@@ -20,11 +20,11 @@ using testing::StringReply;
 // Slots as Redis itself computes them: CLUSTER KEYSLOT on a redis-server
 // run with --cluster-enabled yes. Known numbers, not KeySlot of another key,
 // so that a KeySlot that hashed everything alike would fail here.
-constexpr int kSlotA1 = 7785;      // "a1", and every key tagged {a1}.
-constexpr int kSlotA2 = 11786;     // "a2".
-constexpr int kSlotX = 16287;      // "x".
-constexpr int kSlotBans = 15920;   // "bans".
-constexpr int kSlotAfter = 8964;   // "after".
+constexpr int kSlotA1 = 7785;     // "a1", and every key tagged {a1}.
+constexpr int kSlotA2 = 11786;    // "a2".
+constexpr int kSlotX = 16287;     // "x".
+constexpr int kSlotBans = 15920;  // "bans".
+constexpr int kSlotAfter = 8964;  // "after".
 
 TEST(KeySlotTest, MatchesTheClusterSpecification) {
   // The specification's CRC16 check value ("123456789" -> 0x31C3), which
