@@ -7,18 +7,17 @@
 
 #include "gtest/gtest.h"
 #include "service/store/keyspace.h"
-#include "tests/support/redis_server.h"
+#include "tests/support/redis_store_test.h"
 #include "tests/support/status_matchers.h"
 
 namespace comments {
 namespace {
 
-class CommentStoreTest : public ::testing::Test {
+class CommentStoreTest : public testing::RedisStoreTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(redis_server_.Start());
-    redis_ = std::make_unique<RedisClient>(
-        RedisClientOptions{RedisEndpoint::Parse(redis_server_.url()).value()});
+    testing::RedisStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     store_ = NewStore();
   }
 
@@ -26,8 +25,6 @@ class CommentStoreTest : public ::testing::Test {
   std::unique_ptr<CommentStore> NewStore() {
     return std::make_unique<CommentStore>(redis_.get(), CommentStoreOptions{});
   }
-
-  static absl::Time Soon() { return absl::Now() + absl::Seconds(5); }
 
   v1::Comment Post(CommentStore& store, const std::string& parent,
                    const std::string& author = "u1") {
@@ -48,8 +45,6 @@ class CommentStoreTest : public ::testing::Test {
     return reply.ok() ? reply->integer : -1;
   }
 
-  testing::RedisServer redis_server_;
-  std::unique_ptr<RedisClient> redis_;
   std::unique_ptr<CommentStore> store_;
 };
 
@@ -63,9 +58,9 @@ TEST_F(CommentStoreTest, DeepThreadsWorkFromAColdReplica) {
   EXPECT_EQ(nested.parent_id(), reply.comment_id());
 
   std::unique_ptr<CommentStore> cold2 = NewStore();
-  ASSERT_OK_AND_ASSIGN(const LikeState like,
-                       cold2->SetLike("a", reply.comment_id(), "u3", true,
-                                      Soon()));
+  ASSERT_OK_AND_ASSIGN(
+      const LikeState like,
+      cold2->SetLike("a", reply.comment_id(), "u3", true, Soon()));
   EXPECT_EQ(like.like_count, 1);
 
   const Keyspace keys("a");

@@ -66,14 +66,15 @@ MATCHER(IsOk, negation ? "isn't OK" : "is OK") {
 // the test and returns from the calling function (so only in functions
 // returning void, like ASSERT_*); otherwise moves its value into `lhs`, which
 // may declare a variable ("auto x", "v1::Comment c") or name one.
-#define ASSERT_OK_AND_ASSIGN(lhs, rexpr)                                  \
-  COMMENTS_ASSERT_OK_AND_ASSIGN_IMPL(                                     \
-      COMMENTS_STATUS_MATCHERS_CONCAT(status_or_value_, __LINE__), lhs, \
-      rexpr)
+#define ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
+  COMMENTS_ASSERT_OK_AND_ASSIGN_IMPL(    \
+      COMMENTS_STATUS_MATCHERS_CONCAT(status_or_value_, __LINE__), lhs, rexpr)
 
-#define COMMENTS_ASSERT_OK_AND_ASSIGN_IMPL(statusor, lhs, rexpr)        \
-  auto statusor = (rexpr);                                              \
-  ASSERT_TRUE(statusor.ok()) << #rexpr << " is not OK: " << statusor.status(); \
+#define COMMENTS_ASSERT_OK_AND_ASSIGN_IMPL(statusor, lhs, rexpr)   \
+  auto statusor = (rexpr);                                         \
+  if (!statusor.ok()) {                                            \
+    GTEST_FAIL() << #rexpr << " is not OK: " << statusor.status(); \
+  }                                                                \
   lhs = *std::move(statusor)
 
 #define COMMENTS_STATUS_MATCHERS_CONCAT_INNER(a, b) a##b
