@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/redis_replies.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/status_matchers.h"
 
 namespace comments {
 namespace {
@@ -88,7 +89,8 @@ TEST_F(RedisClientTest, BinarySafeRoundTrip) {
   absl::StatusOr<RedisReply> got = client.Command({"GET", "k"}, Soon());
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->str, value);
-  EXPECT_TRUE(client.Command({"GET", "missing"}, Soon())->is_nil());
+  EXPECT_TRUE(
+      VALUE_OR_FAIL(client.Command({"GET", "missing"}, Soon())).is_nil());
 }
 
 TEST_F(RedisClientTest, ErrorRepliesAreInternalAndKeepTheConnection) {

@@ -7,6 +7,7 @@
 //   ASSERT_OK(store.Delete(...));                 // or EXPECT_OK
 //   ASSERT_OK_AND_ASSIGN(v1::Comment c, store.Get(...));
 //   EXPECT_THAT(store.Get(...), StatusIs(absl::StatusCode::kNotFound));
+//   EXPECT_EQ(VALUE_OR_FAIL(client.GetArticleStats("a")).comment_count(), 2);
 //
 // Header-only; needs nothing but gtest, gmock and abseil.
 
@@ -55,7 +56,27 @@ MATCHER(IsOk, negation ? "isn't OK" : "is OK") {
   return status.ok();
 }
 
+// VALUE_OR_FAIL's work.
+template <typename T>
+T ValueOrFailure(absl::StatusOr<T> status_or, const char* expression,
+                 const char* file, int line) {
+  if (!status_or.ok()) {
+    ADD_FAILURE_AT(file, line)
+        << expression << " is not OK: " << status_or.status();
+    return T{};
+  }
+  return *std::move(status_or);
+}
+
 }  // namespace comments::testing
+
+// The value of `rexpr` (an absl::StatusOr<T>, T default-constructible); when
+// it is not OK, a failure naming the call and its status, and T{} so the
+// test goes on (its checks of that value fail or not, the test has failed).
+// For reading one field of a call's result inline, where
+// ASSERT_OK_AND_ASSIGN would need a name for it.
+#define VALUE_OR_FAIL(rexpr) \
+  ::comments::testing::ValueOrFailure((rexpr), #rexpr, __FILE__, __LINE__)
 
 #define EXPECT_OK(expression) \
   EXPECT_PRED_FORMAT1(::comments::testing::IsOkFormatter, expression)
