@@ -16,7 +16,7 @@
 // for 百家乐), which OpenCC gives each word at compile time. See
 // docs/moderation.md.
 //
-// Typical use (the service, issue 4):
+// Typical use, in a service that reloads its lexicon while it runs:
 //
 //   absl::StatusOr<std::vector<moderation::LexiconEntry>> entries =
 //       moderation::LoadLexiconFile("lexicon.tsv");

@@ -26,7 +26,7 @@ inline constexpr uint32_t kValueMask = (1u << 21) - 1;
 // Skipped between the characters of a word: spaces, punctuation, symbols,
 // emoji, marks, controls, invisible characters.
 inline constexpr uint32_t kNoise = 1u << 21;
-// The value indexes CharTable::expansion().
+// The value numbers an expansion: CharTable::Expansion gives its entries.
 inline constexpr uint32_t kExpansion = 1u << 22;
 // Normalizes to an ASCII letter a-z (whole-word boundaries, repeat folding).
 inline constexpr uint32_t kLatin = 1u << 23;

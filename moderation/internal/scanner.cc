@@ -115,7 +115,7 @@ inline void Emit(const Unit& u, std::vector<Unit>* units, size_t* w) {
   (*units)[(*w)++] = u;
 }
 
-// True when units[i] is a Latin letter glued to `neighbor`.
+// True when units[i] is a Latin letter glued right after `prev`.
 bool GluedLatin(const std::vector<Unit>& units, size_t i, const Unit& prev) {
   return i < units.size() && IsLatin(units[i]) && Adjacent(prev, units[i]);
 }
@@ -127,7 +127,7 @@ bool WordChar(const Unit& u) {
 }
 
 // The Latin letters (runs counted) of the glued letters and digits from
-// units[i] on, up to 2.
+// u[i] on, up to 2.
 int LettersAfter(const std::vector<Unit>& u, size_t i) {
   int letters = 0;
   for (; i < u.size() && letters < 2; ++i) {
@@ -138,9 +138,9 @@ int LettersAfter(const std::vector<Unit>& u, size_t i) {
   return letters;
 }
 
-// True when the digit units[r], not glued to anything, stands between two
+// True when the digit u[r], not glued to anything, stands between two
 // Latin letters spelled out with the same separator ("b.3.t", "s h 1 t"):
-// the letters are alone too, and units[w - 1] is the unit before it once
+// the letters are alone too, and u[w - 1] is the unit before it once
 // rewritten.
 bool SpelledBetweenLetters(const std::vector<Unit>& u, size_t w, size_t r) {
   if (w == 0 || r + 1 >= u.size()) return false;

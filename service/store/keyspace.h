@@ -97,11 +97,14 @@ class Keyspace final {
 //   mq:{q}:pending, mq:{q}:reported   zset  "ARTICLE/ID" -> time queued (us):
 //       every article's queue in one, derived from the articles' own queues
 //       (c:{A}:qp / qr), which are the truth; see moderation_store.h
-//   mod:{kw}:words    hash   keyword -> "category TAB action"
+//   mod:{kw}:words    hash   keyword -> "category TAB action", with
+//                            "TAB scope" after it when a scope was set
 //   mod:{kw}:index    zset   keywords, all scored 0, for ordered paging
 //   mod:{kw}:version  string bumped by every change; replicas poll it
 //   mod:{kw}:seeded   string set once --lexicon has seeded the words
 //   mod:{bans}        hash   user id -> reason
+//   mod:{bans}:version string bumped with every ban and unban (in the same
+//                            MULTI); replicas poll it (ban_list.h)
 //   mod:{audit}       stream the audit log
 namespace global_keys {
 inline constexpr absl::string_view kPendingQueue = "mq:{q}:pending";

@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/comment_server.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/status_matchers.h"
 
 namespace comments {
 namespace {
@@ -51,7 +52,7 @@ TEST(ClientRetryTest, RidesOutRedisRestartWithoutDuplicates) {
   EXPECT_TRUE(redis.Start());  // Empty: the test Redis keeps no data.
   poster.join();
   ASSERT_TRUE(posted.ok()) << posted.status();
-  EXPECT_EQ(client.GetArticleStats("retry")->comment_count(), 1);
+  EXPECT_EQ(VALUE_OR_FAIL(client.GetArticleStats("retry")).comment_count(), 1);
 }
 
 // After a restart Redis answers LOADING until it has read its dataset back.
@@ -92,12 +93,15 @@ TEST(ClientRetryTest, RidesOutRedisLoadingItsDataset) {
     posted = client.PostComment(Post("loading", "after"));
   });
   // From this thread: a test child dies with the thread that started it.
-  std::thread([&] { absl::SleepFor(absl::Milliseconds(50)); restarted = true; })
-      .detach();
+  std::thread([&] {
+    absl::SleepFor(absl::Milliseconds(50));
+    restarted = true;
+  }).detach();
   EXPECT_TRUE(redis.Start());  // Returns once the dataset is loaded.
   caller.join();
   ASSERT_TRUE(posted.ok()) << posted.status();
-  EXPECT_EQ(client.GetArticleStats("loading")->comment_count(), 2);
+  EXPECT_EQ(VALUE_OR_FAIL(client.GetArticleStats("loading")).comment_count(),
+            2);
   EXPECT_FALSE(seen_while_loading.empty());
   for (absl::StatusCode code : seen_while_loading) {
     EXPECT_TRUE(code == absl::StatusCode::kUnavailable ||
@@ -148,7 +152,8 @@ TEST(ClientRetryTest, RidesOutServerRestart) {
   ASSERT_TRUE(server.Start(redis.url()));  // Same socket, same Redis.
   poster.join();
   ASSERT_TRUE(posted.ok()) << posted.status();
-  EXPECT_EQ(client.GetArticleStats("restart")->comment_count(), 2);
+  EXPECT_EQ(VALUE_OR_FAIL(client.GetArticleStats("restart")).comment_count(),
+            2);
   ModerationClient moderator(options, channel);
   EXPECT_EQ(moderator.GetArticlePolicy("restart").status().code(),
             absl::StatusCode::kUnauthenticated);  // This client has no token.
@@ -174,14 +179,15 @@ TEST(ClientRetryTest, CallerKeysStillDeduplicate) {
   Client client({.target = server.target()});
   v1::PostCommentRequest r = Post("keys", "same");
   r.set_idempotency_key("caller-key");
-  const std::string first = client.PostComment(r)->comment().comment_id();
-  EXPECT_EQ(client.PostComment(r)->comment().comment_id(), first);
+  const std::string first =
+      VALUE_OR_FAIL(client.PostComment(r)).comment().comment_id();
+  EXPECT_EQ(VALUE_OR_FAIL(client.PostComment(r)).comment().comment_id(), first);
   // Without a key, each call is a new comment (the client's own key differs
   // per call, not per retry).
   r.clear_idempotency_key();
-  EXPECT_NE(client.PostComment(r)->comment().comment_id(),
-            client.PostComment(r)->comment().comment_id());
-  EXPECT_EQ(client.GetArticleStats("keys")->comment_count(), 3);
+  EXPECT_NE(VALUE_OR_FAIL(client.PostComment(r)).comment().comment_id(),
+            VALUE_OR_FAIL(client.PostComment(r)).comment().comment_id());
+  EXPECT_EQ(VALUE_OR_FAIL(client.GetArticleStats("keys")).comment_count(), 3);
 }
 
 TEST(ClientRetryTest, FetchCommentBlockGetsAllThree) {

@@ -12,7 +12,8 @@
 
 namespace moderation::testing {
 
-// Compiles a lexicon from TSV text; fails the test on error.
+// Compiles a lexicon from TSV text; fails the test on error and returns
+// null then (as DefaultLexicon does).
 inline std::shared_ptr<const Lexicon> CompileTsv(
     std::string_view tsv, const EngineOptions& options = EngineOptions()) {
   auto entries = ParseLexiconTsv(tsv, "test");
@@ -27,9 +28,11 @@ inline std::shared_ptr<const Lexicon> DefaultLexicon() {
   static const auto* const lexicon = [] {
     auto entries = LoadLexiconFile(MODERATION_DEFAULT_LEXICON);
     EXPECT_TRUE(entries.ok()) << entries.status();
+    if (!entries.ok()) return new std::shared_ptr<const Lexicon>();
     auto compiled = Lexicon::Compile(*entries, EngineOptions());
     EXPECT_TRUE(compiled.ok()) << compiled.status();
-    return new std::shared_ptr<const Lexicon>(*compiled);
+    return new std::shared_ptr<const Lexicon>(
+        compiled.ok() ? *compiled : nullptr);
   }();
   return *lexicon;
 }

@@ -13,6 +13,7 @@
 #include "redis/redis_error.h"
 #include "tests/support/redis_replies.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/status_matchers.h"
 
 namespace comments {
 namespace {
@@ -154,7 +155,8 @@ TEST_F(RedisClientTest, BinarySafeRoundTrip) {
   absl::StatusOr<RedisReply> got = client.Command({"GET", "k"}, Soon());
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->str, value);
-  EXPECT_TRUE(client.Command({"GET", "missing"}, Soon())->is_nil());
+  EXPECT_TRUE(
+      VALUE_OR_FAIL(client.Command({"GET", "missing"}, Soon())).is_nil());
 }
 
 TEST_F(RedisClientTest, ErrorRepliesAreInternalAndKeepTheConnection) {

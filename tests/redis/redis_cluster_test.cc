@@ -17,26 +17,50 @@ using testing::ErrorReply;
 using testing::IntegerReply;
 using testing::StringReply;
 
+// Slots as Redis itself computes them: CLUSTER KEYSLOT on a redis-server
+// run with --cluster-enabled yes. Known numbers, not KeySlot of another key,
+// so that a KeySlot that hashed everything alike would fail here.
+constexpr int kSlotA1 = 7785;     // "a1", and every key tagged {a1}.
+constexpr int kSlotA2 = 11786;    // "a2".
+constexpr int kSlotX = 16287;     // "x".
+constexpr int kSlotBans = 15920;  // "bans".
+constexpr int kSlotAfter = 8964;  // "after".
+
 TEST(KeySlotTest, MatchesTheClusterSpecification) {
-  // The specification's CRC16 check value, and slots redis-cli reports
-  // (CLUSTER KEYSLOT) for these keys.
+  // The specification's CRC16 check value ("123456789" -> 0x31C3), which
+  // is below 16384 and so its slot too, and the specification's examples.
   EXPECT_EQ(KeySlot("123456789"), 0x31C3);
   EXPECT_EQ(KeySlot("foo"), 12182);
   EXPECT_EQ(KeySlot("bar"), 5061);
+  EXPECT_EQ(KeySlot("a1"), kSlotA1);
+  EXPECT_EQ(KeySlot("a2"), kSlotA2);
+  EXPECT_EQ(KeySlot("x"), kSlotX);
+  EXPECT_EQ(KeySlot("bans"), kSlotBans);
+  EXPECT_EQ(KeySlot("after"), kSlotAfter);
   EXPECT_EQ(KeySlot(""), 0);
 }
 
 TEST(KeySlotTest, HashesOnlyTheFirstNonEmptyTag) {
-  EXPECT_EQ(KeySlot("{user1000}.following"), KeySlot("user1000"));
-  EXPECT_EQ(KeySlot("{user1000}.followers"), KeySlot("user1000"));
-  EXPECT_EQ(KeySlot("foo{bar}{zap}"), KeySlot("bar"));
-  EXPECT_EQ(KeySlot("foo{{bar}}zap"), KeySlot("{bar"));
-  // An empty tag does not count: the whole key is hashed.
-  EXPECT_EQ(KeySlot("foo{}{bar}"), KeySlot("foo{}{bar}"));
-  EXPECT_NE(KeySlot("foo{}{bar}"), KeySlot("bar"));
-  EXPECT_EQ(KeySlot("no{close"), KeySlot("no{close"));
+  // The specification's example: both keys hash "user1000" alone.
+  EXPECT_EQ(KeySlot("user1000"), 3443);
+  EXPECT_EQ(KeySlot("{user1000}.following"), 3443);
+  EXPECT_EQ(KeySlot("{user1000}.followers"), 3443);
+  EXPECT_EQ(KeySlot("foo{bar}{zap}"), 5061);  // "bar": the first tag only.
+  EXPECT_EQ(KeySlot("foo}{bar}"), 5061);      // A '}' before the '{' is text.
+  EXPECT_EQ(KeySlot("foo{{bar}}zap"), 4015);  // "{bar": up to the first '}'.
+  EXPECT_EQ(KeySlot("{bar"), 4015);
+  // An empty tag does not count, and no later tag does either: the whole
+  // key is hashed.
+  EXPECT_EQ(KeySlot("{}"), 15257);
+  EXPECT_EQ(KeySlot("foo{}{bar}"), 8363);
+  EXPECT_EQ(KeySlot("{}{bar}"), 11272);
+  // A '{' without a '}' after it: the whole key.
+  EXPECT_EQ(KeySlot("no{close"), 7129);
   // Every key of one article lands in its slot.
-  EXPECT_EQ(KeySlot("c:{a1}:s"), KeySlot("c:{a1}:hot"));
+  EXPECT_EQ(KeySlot("c:{a1}:s"), kSlotA1);
+  EXPECT_EQ(KeySlot("c:{a1}:hot"), kSlotA1);
+  EXPECT_EQ(KeySlot("c:{a2}:qp"), kSlotA2);
+  EXPECT_EQ(KeySlot("mod:{bans}:version"), kSlotBans);
 }
 
 // The wire form of `commands`, as RedisBatch writes it.
@@ -57,8 +81,8 @@ TEST(SplitBatchTest, OneUnitPerCommandKeyedByItsFirstKey) {
   const std::string wire = Wire(commands);
   const std::vector<BatchUnit> units = SplitBatch(wire);
   ASSERT_EQ(units.size(), 3u);
-  EXPECT_EQ(units[0].slot, KeySlot("a1"));
-  EXPECT_EQ(units[1].slot, KeySlot("a2"));
+  EXPECT_EQ(units[0].slot, kSlotA1);
+  EXPECT_EQ(units[1].slot, kSlotA2);
   EXPECT_EQ(units[2].slot, -1);
   for (size_t i = 0; i < units.size(); ++i) {
     EXPECT_EQ(units[i].first_reply, i);
@@ -75,9 +99,9 @@ TEST(SplitBatchTest, ScriptsAreKeyedByTheirFirstKey) {
             {"EVAL", "return 1", "1", "k{x}"}});
   const std::vector<BatchUnit> units = SplitBatch(wire);
   ASSERT_EQ(units.size(), 3u);
-  EXPECT_EQ(units[0].slot, KeySlot("a1"));
+  EXPECT_EQ(units[0].slot, kSlotA1);
   EXPECT_EQ(units[1].slot, -1);
-  EXPECT_EQ(units[2].slot, KeySlot("x"));
+  EXPECT_EQ(units[2].slot, kSlotX);
 }
 
 TEST(SplitBatchTest, ATransactionIsOneUnit) {
@@ -92,11 +116,11 @@ TEST(SplitBatchTest, ATransactionIsOneUnit) {
   ASSERT_EQ(units.size(), 3u);
   EXPECT_EQ(units[1].first_reply, 1u);
   EXPECT_EQ(units[1].commands, 4u);
-  EXPECT_EQ(units[1].slot, KeySlot("bans"));
+  EXPECT_EQ(units[1].slot, kSlotBans);
   EXPECT_EQ(wire.substr(units[1].begin, units[1].end - units[1].begin),
             Wire({commands[1], commands[2], commands[3], commands[4]}));
   EXPECT_EQ(units[2].first_reply, 5u);
-  EXPECT_EQ(units[2].slot, KeySlot("after"));
+  EXPECT_EQ(units[2].slot, kSlotAfter);
 }
 
 TEST(ParseRedirectTest, MovedAndAsk) {

@@ -17,6 +17,7 @@
 #include "service/store/keyspace.h"
 #include "tests/support/comment_server.h"
 #include "tests/support/redis_cluster.h"
+#include "tests/support/status_matchers.h"
 
 namespace comments {
 namespace {
@@ -181,7 +182,7 @@ TEST_F(ClusterServerTest, ReportsReachTheReportedQueueFromEveryPrimary) {
   std::set<std::string> reported;
   for (const std::string& a : Articles("reported-", 6)) {
     const std::string id =
-        Post(*client_, a, "hot take")->comment().comment_id();
+        VALUE_OR_FAIL(Post(*client_, a, "hot take")).comment().comment_id();
     for (const char* who : {"r1", "r2"}) {
       ASSERT_TRUE(other_->ReportComment(a, id, who, "rude").ok());
     }
@@ -193,8 +194,10 @@ TEST_F(ClusterServerTest, ReportsReachTheReportedQueueFromEveryPrimary) {
 TEST_F(ClusterServerTest, TheRepairScanFindsQueuedCommentsOnEveryPrimary) {
   std::set<std::string> held;
   for (const std::string& a : Articles("repair-", 6)) {
-    held.insert(absl::StrCat(
-        a, "/", Post(*client_, a, "spamword again")->comment().comment_id()));
+    held.insert(absl::StrCat(a, "/",
+                             VALUE_OR_FAIL(Post(*client_, a, "spamword again"))
+                                 .comment()
+                                 .comment_id()));
   }
   ASSERT_EQ(Queue(v1::QUEUE_PENDING), held);
   // Lose the cross-article queue, as a crash between the two writes would;

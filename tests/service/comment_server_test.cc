@@ -27,6 +27,7 @@
 #include "gtest/gtest.h"
 #include "redis/redis_client.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/status_matchers.h"
 
 namespace comments {
 namespace {
@@ -141,7 +142,7 @@ TEST_F(CommentServerTest, PostValidatesEachFieldByName) {
   std::string fifty;
   for (int i = 0; i < 50; ++i) fifty += "评";
   EXPECT_TRUE(client_->PostComment(PostRequest(a, "  " + fifty + "\n")).ok());
-  EXPECT_EQ(client_->GetArticleStats(a)->comment_count(), 1);
+  EXPECT_EQ(VALUE_OR_FAIL(client_->GetArticleStats(a)).comment_count(), 1);
 }
 
 TEST_F(CommentServerTest, PostReturnsTheStoredComment) {
@@ -167,14 +168,14 @@ TEST_F(CommentServerTest, IdempotentRetryStoresNothingNew) {
   absl::StatusOr<v1::PostCommentResponse> again = client_->PostComment(r);
   ASSERT_TRUE(first.ok() && again.ok());
   EXPECT_EQ(first->comment().comment_id(), again->comment().comment_id());
-  EXPECT_EQ(client_->GetArticleStats(a)->comment_count(), 1);
+  EXPECT_EQ(VALUE_OR_FAIL(client_->GetArticleStats(a)).comment_count(), 1);
 
   r.set_author_id("u2");  // The key is scoped to its author.
-  EXPECT_NE(client_->PostComment(r)->comment().comment_id(),
+  EXPECT_NE(VALUE_OR_FAIL(client_->PostComment(r)).comment().comment_id(),
             first->comment().comment_id());
   r.set_idempotency_key("key-2");
   client_->PostComment(r).IgnoreError();
-  EXPECT_EQ(client_->GetArticleStats(a)->comment_count(), 3);
+  EXPECT_EQ(VALUE_OR_FAIL(client_->GetArticleStats(a)).comment_count(), 3);
 }
 
 TEST_F(CommentServerTest, RepliesCountAndListUnderTheirParent) {
@@ -183,17 +184,19 @@ TEST_F(CommentServerTest, RepliesCountAndListUnderTheirParent) {
   const v1::Comment r1 = Post(a, "r1", top.comment_id(), "u2");
   const v1::Comment r2 = Post(a, "r2", top.comment_id(), "u3");
   EXPECT_EQ(r1.parent_id(), top.comment_id());
-  EXPECT_EQ(client_->GetComment(a, top.comment_id())->reply_count(), 2);
+  EXPECT_EQ(
+      VALUE_OR_FAIL(client_->GetComment(a, top.comment_id())).reply_count(), 2);
   EXPECT_THAT(Ids(a, v1::ORDER_NEWEST), ElementsAre(top.comment_id()));
   EXPECT_THAT(Ids(a, v1::ORDER_NEWEST, top.comment_id()),
               ElementsAre(r2.comment_id(), r1.comment_id()));
   EXPECT_THAT(Ids(a, v1::ORDER_OLDEST, top.comment_id()),
               ElementsAre(r1.comment_id(), r2.comment_id()));
   const v1::Comment nested = Post(a, "nested", r1.comment_id());
-  EXPECT_EQ(client_->GetComment(a, r1.comment_id())->reply_count(), 1);
+  EXPECT_EQ(
+      VALUE_OR_FAIL(client_->GetComment(a, r1.comment_id())).reply_count(), 1);
   EXPECT_THAT(Ids(a, v1::ORDER_HOT, r1.comment_id()),
               ElementsAre(nested.comment_id()));
-  EXPECT_EQ(client_->GetArticleStats(a)->comment_count(), 4);
+  EXPECT_EQ(VALUE_OR_FAIL(client_->GetArticleStats(a)).comment_count(), 4);
 
   // A parent must exist in the same article.
   EXPECT_EQ(client_->PostComment(PostRequest(a, "x", "999")).status().code(),
@@ -234,25 +237,33 @@ TEST_F(CommentServerTest, ConcurrentLikesAreExact) {
     return failures.load();
   };
   EXPECT_EQ(hammer(true), 0);
-  EXPECT_EQ(client_->GetComment(a, c.comment_id())->like_count(), kUsers);
-  EXPECT_EQ(client_->GetArticleStats(a)->participant_count(), kUsers + 1);
+  EXPECT_EQ(VALUE_OR_FAIL(client_->GetComment(a, c.comment_id())).like_count(),
+            kUsers);
+  EXPECT_EQ(VALUE_OR_FAIL(client_->GetArticleStats(a)).participant_count(),
+            kUsers + 1);
   EXPECT_EQ(hammer(false), 0);
-  EXPECT_EQ(client_->GetComment(a, c.comment_id())->like_count(), 0);
-  EXPECT_EQ(client_->GetArticleStats(a)->participant_count(), 1);
+  EXPECT_EQ(VALUE_OR_FAIL(client_->GetComment(a, c.comment_id())).like_count(),
+            0);
+  EXPECT_EQ(VALUE_OR_FAIL(client_->GetArticleStats(a)).participant_count(), 1);
 }
 
 TEST_F(CommentServerTest, LikeTwiceChangesNothingAndUnlikeUndoes) {
   const std::string a = Article();
   const v1::Comment c = Post(a, "c");
   auto first = client_->LikeComment(a, c.comment_id(), "fan");
+  ASSERT_OK(first);
   auto second = client_->LikeComment(a, c.comment_id(), "fan");
+  ASSERT_OK(second);
   EXPECT_EQ(first->like_count(), 1);
   EXPECT_TRUE(first->liked());
   EXPECT_EQ(second->like_count(), 1);
   auto undone = client_->UnlikeComment(a, c.comment_id(), "fan");
+  ASSERT_OK(undone);
   EXPECT_EQ(undone->like_count(), 0);
   EXPECT_FALSE(undone->liked());
-  EXPECT_EQ(client_->UnlikeComment(a, c.comment_id(), "fan")->like_count(), 0);
+  EXPECT_EQ(VALUE_OR_FAIL(client_->UnlikeComment(a, c.comment_id(), "fan"))
+                .like_count(),
+            0);
   EXPECT_EQ(client_->LikeComment(a, "424242", "fan").status().code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(client_->LikeComment(a, c.comment_id(), "").status().code(),
@@ -298,16 +309,20 @@ TEST_F(CommentServerTest, ViewerSeesWhatTheyLike) {
   }
   EXPECT_EQ(liked(v1::ORDER_NEWEST, "fan", c1.comment_id()),
             (std::map<std::string, bool>{{r1.comment_id(), true}}));
-  EXPECT_TRUE(client_->GetComment(a, c2.comment_id(), "fan")->viewer_liked());
-  EXPECT_FALSE(client_->GetComment(a, c1.comment_id(), "fan")->viewer_liked());
-  EXPECT_FALSE(client_->GetComment(a, c2.comment_id())->viewer_liked());
+  EXPECT_TRUE(VALUE_OR_FAIL(client_->GetComment(a, c2.comment_id(), "fan"))
+                  .viewer_liked());
+  EXPECT_FALSE(VALUE_OR_FAIL(client_->GetComment(a, c1.comment_id(), "fan"))
+                   .viewer_liked());
+  EXPECT_FALSE(
+      VALUE_OR_FAIL(client_->GetComment(a, c2.comment_id())).viewer_liked());
 
   ASSERT_TRUE(client_->UnlikeComment(a, c2.comment_id(), "fan").ok());
   EXPECT_FALSE(liked(v1::ORDER_NEWEST, "fan")[c2.comment_id()]);
   // A deleted comment's tombstone is liked by no one.
   ASSERT_TRUE(client_->LikeComment(a, c2.comment_id(), "fan").ok());
   ASSERT_TRUE(client_->DeleteComment(a, c2.comment_id(), "u1").ok());
-  EXPECT_FALSE(client_->GetComment(a, c2.comment_id(), "fan")->viewer_liked());
+  EXPECT_FALSE(VALUE_OR_FAIL(client_->GetComment(a, c2.comment_id(), "fan"))
+                   .viewer_liked());
 
   v1::ListCommentsRequest bad;
   bad.set_article_id(a);
@@ -350,9 +365,10 @@ TEST_F(CommentServerTest, PageSizeDefaultsAndCaps) {
   for (int i = 0; i < 105; ++i) Post(a, absl::StrCat("c", i));
   v1::ListCommentsRequest req;
   req.set_article_id(a);
-  EXPECT_EQ(client_->ListComments(req)->comments_size(), 20);
+  EXPECT_EQ(VALUE_OR_FAIL(client_->ListComments(req)).comments_size(), 20);
   req.set_page_size(1000);
   auto capped = client_->ListComments(req);
+  ASSERT_OK(capped);
   EXPECT_EQ(capped->comments_size(), 100);
   EXPECT_FALSE(capped->next_page_token().empty());
   req.set_page_size(-1);
@@ -435,6 +451,7 @@ TEST_F(CommentServerTest, ForgedPageTokensAreInvalidArgument) {
   req.set_article_id(a);
   req.set_page_size(2);
   auto first = client_->ListComments(req);
+  ASSERT_OK(first);
   ASSERT_FALSE(first->next_page_token().empty());
   const std::string token = first->next_page_token();
   std::string flipped = token;
@@ -461,7 +478,7 @@ TEST_F(CommentServerTest, OnlyTheAuthorDeletesAndRepliesSurvive) {
   const v1::Comment top = Post(a, "top", "", "author");
   const v1::Comment reply = Post(a, "reply", top.comment_id(), "other");
   ASSERT_TRUE(client_->LikeComment(a, top.comment_id(), "fan").ok());
-  EXPECT_EQ(client_->GetArticleStats(a)->participant_count(), 3);
+  EXPECT_EQ(VALUE_OR_FAIL(client_->GetArticleStats(a)).participant_count(), 3);
 
   EXPECT_EQ(client_->DeleteComment(a, top.comment_id(), "other").code(),
             absl::StatusCode::kPermissionDenied);
@@ -480,9 +497,11 @@ TEST_F(CommentServerTest, OnlyTheAuthorDeletesAndRepliesSurvive) {
     EXPECT_TRUE(Ids(a, o).empty());
   }
   auto stats = client_->GetArticleStats(a);
+  ASSERT_OK(stats);
   EXPECT_EQ(stats->comment_count(), 1);
   EXPECT_EQ(stats->participant_count(), 1);  // "other", by the reply.
-  EXPECT_EQ(client_->GetComment(a, reply.comment_id())->body(), "reply");
+  EXPECT_EQ(VALUE_OR_FAIL(client_->GetComment(a, reply.comment_id())).body(),
+            "reply");
   EXPECT_THAT(Ids(a, v1::ORDER_NEWEST, top.comment_id()),
               ElementsAre(reply.comment_id()));
   EXPECT_EQ(client_->LikeComment(a, top.comment_id(), "fan").status().code(),
@@ -502,6 +521,7 @@ TEST_F(CommentServerTest, StatsSingleAndBatched) {
   ASSERT_TRUE(client_->LikeComment(a, c.comment_id(), "p3").ok());
   Post(b, "1", "", "p1");
   auto one = client_->GetArticleStats(a);
+  ASSERT_OK(one);
   EXPECT_EQ(one->article_id(), a);
   EXPECT_EQ(one->comment_count(), 3);
   EXPECT_EQ(one->participant_count(), 3);
@@ -613,7 +633,7 @@ TEST(CommentServerFloodTest, LimitsPostsAndRefusesDuplicatesPerAuthor) {
   // Others, and this author elsewhere, post on.
   EXPECT_TRUE(post("flood", "five", "reader").ok());
   EXPECT_TRUE(post("elsewhere", "five", "spammer").ok());
-  EXPECT_EQ(client.GetArticleStats("flood")->comment_count(), 5);
+  EXPECT_EQ(VALUE_OR_FAIL(client.GetArticleStats("flood")).comment_count(), 5);
   // The window runs from the first post.
   RedisClient admin({RedisEndpoint::Parse(redis.url()).value()});
   auto ttl = admin.Command({"PTTL", "c:{flood}:r:7:spammer"},
@@ -635,7 +655,7 @@ TEST(CommentServerFloodTest, LimitsPostsAndRefusesDuplicatesPerAuthor) {
   // ... and only the author's last post counts.
   EXPECT_TRUE(post("dup", "other words", "writer").ok());
   EXPECT_TRUE(post("dup", "same words", "writer").ok());
-  EXPECT_EQ(client.GetArticleStats("dup")->comment_count(), 5);
+  EXPECT_EQ(VALUE_OR_FAIL(client.GetArticleStats("dup")).comment_count(), 5);
 }
 
 // A Redis at maxmemory (noeviction) refuses writes: RESOURCE_EXHAUSTED, not
@@ -676,14 +696,15 @@ TEST(CommentServerRecoveryTest, FullRedisRefusesWritesAsResourceExhausted) {
   ASSERT_TRUE(stats.ok()) << stats.status();
   EXPECT_EQ(stats->comment_count(), 1);
   EXPECT_EQ(
-      client.GetComment("full", first->comment().comment_id())->like_count(),
+      VALUE_OR_FAIL(client.GetComment("full", first->comment().comment_id()))
+          .like_count(),
       0);
 
   ASSERT_TRUE(
       admin.Command({"CONFIG", "SET", "maxmemory", "0"}, deadline).ok());
   auto back = client.PostComment(req);
   ASSERT_TRUE(back.ok()) << back.status();
-  EXPECT_EQ(client.GetArticleStats("full")->comment_count(), 2);
+  EXPECT_EQ(VALUE_OR_FAIL(client.GetArticleStats("full")).comment_count(), 2);
 }
 
 // A Redis that requires a password: the server AUTHs with the first line of
@@ -717,7 +738,7 @@ TEST(CommentServerRedisAuthTest, AuthenticatesFromThePasswordFile) {
   ASSERT_TRUE(as_user.Start(
       redis.url(), {"--redis_password_file=" + acl, "--redis_user=portal"}));
   EXPECT_TRUE(Client({.target = as_user.target()}).PostComment(req).ok());
-  EXPECT_EQ(ok.GetArticleStats("auth")->comment_count(), 2);
+  EXPECT_EQ(VALUE_OR_FAIL(ok.GetArticleStats("auth")).comment_count(), 2);
 
   for (const std::vector<std::string>& flags :
        {std::vector<std::string>{},

@@ -7,17 +7,17 @@
 
 #include "gtest/gtest.h"
 #include "service/store/keyspace.h"
-#include "tests/support/redis_server.h"
+#include "tests/support/redis_store_test.h"
+#include "tests/support/status_matchers.h"
 
 namespace comments {
 namespace {
 
-class CommentStoreTest : public ::testing::Test {
+class CommentStoreTest : public testing::RedisStoreTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(redis_server_.Start());
-    redis_ = std::make_unique<RedisClient>(
-        RedisClientOptions{RedisEndpoint::Parse(redis_server_.url()).value()});
+    testing::RedisStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     store_ = NewStore();
   }
 
@@ -25,8 +25,6 @@ class CommentStoreTest : public ::testing::Test {
   std::unique_ptr<CommentStore> NewStore() {
     return std::make_unique<CommentStore>(redis_.get(), CommentStoreOptions{});
   }
-
-  static absl::Time Soon() { return absl::Now() + absl::Seconds(5); }
 
   v1::Comment Post(CommentStore& store, const std::string& parent,
                    const std::string& author = "u1") {
@@ -36,16 +34,17 @@ class CommentStoreTest : public ::testing::Test {
     c.author_id = author;
     c.body = "body";
     absl::StatusOr<PostResult> r = store.Post(c, Soon());
-    EXPECT_TRUE(r.ok()) << r.status();
+    EXPECT_OK(r);
     return r.ok() ? r->stored.comment : v1::Comment();
   }
 
+  // -1 (and a failure) when Redis does not answer.
   int64_t ZCard(const std::string& key) {
-    return redis_->Command({"ZCARD", key}, Soon())->integer;
+    absl::StatusOr<RedisReply> reply = redis_->Command({"ZCARD", key}, Soon());
+    EXPECT_OK(reply);
+    return reply.ok() ? reply->integer : -1;
   }
 
-  testing::RedisServer redis_server_;
-  std::unique_ptr<RedisClient> redis_;
   std::unique_ptr<CommentStore> store_;
 };
 
@@ -59,22 +58,24 @@ TEST_F(CommentStoreTest, DeepThreadsWorkFromAColdReplica) {
   EXPECT_EQ(nested.parent_id(), reply.comment_id());
 
   std::unique_ptr<CommentStore> cold2 = NewStore();
-  absl::StatusOr<LikeState> like =
-      cold2->SetLike("a", reply.comment_id(), "u3", true, Soon());
-  ASSERT_TRUE(like.ok()) << like.status();
-  EXPECT_EQ(like->like_count, 1);
+  ASSERT_OK_AND_ASSIGN(
+      const LikeState like,
+      cold2->SetLike("a", reply.comment_id(), "u3", true, Soon()));
+  EXPECT_EQ(like.like_count, 1);
 
   const Keyspace keys("a");
-  absl::StatusOr<RedisReply> score = redis_->Command(
-      {"ZSCORE", keys.HotIndex(top.comment_id()), reply.comment_id()}, Soon());
-  ASSERT_TRUE(score.ok());
-  EXPECT_FALSE(score->is_nil());
+  ASSERT_OK_AND_ASSIGN(
+      const RedisReply score,
+      redis_->Command(
+          {"ZSCORE", keys.HotIndex(top.comment_id()), reply.comment_id()},
+          Soon()));
+  EXPECT_FALSE(score.is_nil());
 
   std::unique_ptr<CommentStore> cold3 = NewStore();
-  ASSERT_TRUE(cold3->Delete("a", nested.comment_id(), "u2", Soon()).ok());
-  absl::StatusOr<v1::Comment> parent =
-      store_->Get("a", reply.comment_id(), Soon());
-  EXPECT_EQ(parent->reply_count(), 0);
+  ASSERT_OK(cold3->Delete("a", nested.comment_id(), "u2", Soon()));
+  ASSERT_OK_AND_ASSIGN(const v1::Comment parent,
+                       store_->Get("a", reply.comment_id(), Soon()));
+  EXPECT_EQ(parent.reply_count(), 0);
   EXPECT_EQ(ZCard(keys.NewestIndex(reply.comment_id())), 0);
   EXPECT_EQ(ZCard(keys.HotIndex(reply.comment_id())), 0);
 }
@@ -82,25 +83,28 @@ TEST_F(CommentStoreTest, DeepThreadsWorkFromAColdReplica) {
 TEST_F(CommentStoreTest, DeleteUndoesEveryCountAndIndex) {
   const v1::Comment top = Post(*store_, "");
   const v1::Comment reply = Post(*store_, top.comment_id(), "u2");
-  ASSERT_TRUE(
-      store_->SetLike("a", reply.comment_id(), "u3", true, Soon()).ok());
-  ASSERT_TRUE(
-      store_->SetLike("a", reply.comment_id(), "u1", true, Soon()).ok());
-  absl::StatusOr<std::vector<v1::ArticleStats>> before =
-      store_->Stats({"a"}, Soon());
-  EXPECT_EQ((*before)[0].comment_count(), 2);
-  EXPECT_EQ((*before)[0].participant_count(), 3);
+  ASSERT_OK(store_->SetLike("a", reply.comment_id(), "u3", true, Soon()));
+  ASSERT_OK(store_->SetLike("a", reply.comment_id(), "u1", true, Soon()));
+  ASSERT_OK_AND_ASSIGN(const std::vector<v1::ArticleStats> before,
+                       store_->Stats({"a"}, Soon()));
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_EQ(before[0].comment_count(), 2);
+  EXPECT_EQ(before[0].participant_count(), 3);
 
-  ASSERT_TRUE(store_->Delete("a", reply.comment_id(), "u2", Soon()).ok());
-  absl::StatusOr<std::vector<v1::ArticleStats>> after =
-      store_->Stats({"a"}, Soon());
-  EXPECT_EQ((*after)[0].comment_count(), 1);
-  EXPECT_EQ((*after)[0].participant_count(), 1);  // Only u1's comment is left.
+  ASSERT_OK(store_->Delete("a", reply.comment_id(), "u2", Soon()));
+  ASSERT_OK_AND_ASSIGN(const std::vector<v1::ArticleStats> after,
+                       store_->Stats({"a"}, Soon()));
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].comment_count(), 1);
+  EXPECT_EQ(after[0].participant_count(), 1);  // Only u1's comment is left.
   const Keyspace keys("a");
-  EXPECT_EQ(redis_->Command({"EXISTS", keys.Likers(reply.comment_id())}, Soon())
-                ->integer,
-            0);
-  EXPECT_EQ(store_->Get("a", top.comment_id(), Soon())->reply_count(), 0);
+  ASSERT_OK_AND_ASSIGN(
+      const RedisReply likers,
+      redis_->Command({"EXISTS", keys.Likers(reply.comment_id())}, Soon()));
+  EXPECT_EQ(likers.integer, 0);
+  ASSERT_OK_AND_ASSIGN(const v1::Comment top_after,
+                       store_->Get("a", top.comment_id(), Soon()));
+  EXPECT_EQ(top_after.reply_count(), 0);
 }
 
 TEST_F(CommentStoreTest, PostManyPipelinesAndFixesWrongGuesses) {
@@ -115,16 +119,20 @@ TEST_F(CommentStoreTest, PostManyPipelinesAndFixesWrongGuesses) {
   }
   batch[1].parent_id = reply.comment_id();  // Its parent is itself a reply.
   batch[2].parent_id = "999";               // No such parent.
-  absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> results =
-      cold->PostMany(batch, Soon());
-  ASSERT_TRUE(results.ok()) << results.status();
-  ASSERT_EQ(results->size(), 3u);
-  ASSERT_TRUE((*results)[0].ok());
-  ASSERT_TRUE((*results)[1].ok()) << (*results)[1].status();
-  EXPECT_EQ((*results)[1]->stored.comment.parent_id(), reply.comment_id());
-  EXPECT_EQ((*results)[2].status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->Get("a", reply.comment_id(), Soon())->reply_count(), 1);
-  EXPECT_EQ((*store_->Stats({"a"}, Soon()))[0].comment_count(), 4);
+  ASSERT_OK_AND_ASSIGN(const std::vector<absl::StatusOr<PostResult>> results,
+                       cold->PostMany(batch, Soon()));
+  ASSERT_EQ(results.size(), 3u);
+  ASSERT_OK(results[0]);
+  ASSERT_OK(results[1]);
+  EXPECT_EQ(results[1]->stored.comment.parent_id(), reply.comment_id());
+  EXPECT_THAT(results[2], testing::StatusIs(absl::StatusCode::kNotFound));
+  ASSERT_OK_AND_ASSIGN(const v1::Comment parent,
+                       store_->Get("a", reply.comment_id(), Soon()));
+  EXPECT_EQ(parent.reply_count(), 1);
+  ASSERT_OK_AND_ASSIGN(const std::vector<v1::ArticleStats> stats,
+                       store_->Stats({"a"}, Soon()));
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].comment_count(), 4);
 }
 
 // The top level's newest index is a bitmap over the article's ids: a walk
@@ -139,14 +147,12 @@ TEST_F(CommentStoreTest, NewestWalksCrossLongRunsOfReplies) {
     c.author_id = "u2";
     c.body = "reply";
   }
-  absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> posted =
-      store_->PostMany(replies, Soon());
-  ASSERT_TRUE(posted.ok()) << posted.status();
+  ASSERT_OK(store_->PostMany(replies, Soon()));
   const v1::Comment second = Post(*store_, "");
   const v1::Comment third = Post(*store_, "");
   const v1::Comment fourth = Post(*store_, "");
   ASSERT_EQ(fourth.comment_id(), "3004");
-  ASSERT_TRUE(store_->Delete("a", third.comment_id(), "u1", Soon()).ok());
+  ASSERT_OK(store_->Delete("a", third.comment_id(), "u1", Soon()));
 
   auto walk = [&](v1::Order order) {
     std::vector<std::string> ids;
@@ -156,7 +162,7 @@ TEST_F(CommentStoreTest, NewestWalksCrossLongRunsOfReplies) {
     query.limit = 2;
     do {
       absl::StatusOr<ListPage> page = store_->List(query, Soon());
-      EXPECT_TRUE(page.ok()) << page.status();
+      EXPECT_OK(page);
       if (!page.ok()) break;
       for (const StoredComment& c : page->comments) {
         ids.push_back(c.comment.comment_id());
@@ -173,7 +179,7 @@ TEST_F(CommentStoreTest, NewestWalksCrossLongRunsOfReplies) {
 
 TEST_F(CommentStoreTest, ScriptsReloadAfterScriptFlush) {
   Post(*store_, "");
-  ASSERT_TRUE(redis_->Command({"SCRIPT", "FLUSH"}, Soon()).ok());
+  ASSERT_OK(redis_->Command({"SCRIPT", "FLUSH"}, Soon()));
   const v1::Comment again = Post(*store_, "");
   EXPECT_EQ(again.comment_id(), "2");
 }

@@ -15,6 +15,7 @@
 #include "service/store/keyspace.h"
 #include "tests/support/comment_server.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/status_matchers.h"
 
 namespace comments {
 namespace {
@@ -122,7 +123,7 @@ class ModerationServerTest : public ::testing::Test {
   }
 
   static int64_t Count(const std::string& article) {
-    return client_->GetArticleStats(article)->comment_count();
+    return VALUE_OR_FAIL(client_->GetArticleStats(article)).comment_count();
   }
 
   static ModerationFixture* fixture_;
@@ -157,14 +158,16 @@ TEST_F(ModerationServerTest, BlockRejectsAndKeepsItOutOfSight) {
 
 TEST_F(ModerationServerTest, ReviewHoldsUntilApproved) {
   const std::string a = Article();
-  const std::string early = Post(a, "first")->comment().comment_id();
+  const std::string early =
+      VALUE_OR_FAIL(Post(a, "first")).comment().comment_id();
   auto held = Post(a, "有事加 微 信聊");
   ASSERT_TRUE(held.ok());
   const std::string id = held->comment().comment_id();
   EXPECT_EQ(held->comment().status(), v1::COMMENT_STATUS_PENDING);
   EXPECT_EQ(held->moderation().action(), v1::MODERATION_ACTION_REVIEW);
   EXPECT_THAT(held->moderation().categories(), ElementsAre("contact"));
-  const std::string late = Post(a, "third")->comment().comment_id();
+  const std::string late =
+      VALUE_OR_FAIL(Post(a, "third")).comment().comment_id();
   EXPECT_THAT(Newest(a), ElementsAre(late, early));
   EXPECT_EQ(Count(a), 2);
 
@@ -219,7 +222,7 @@ TEST_F(ModerationServerTest, AuthorAloneSeesWhereTheirHeldCommentStands) {
             v1::COMMENT_STATUS_REJECTED);
   EXPECT_EQ(client_->GetComment(a, id, "someone-else").status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(client_->GetComment(a, id, "writer")->status(),
+  EXPECT_EQ(VALUE_OR_FAIL(client_->GetComment(a, id, "writer")).status(),
             v1::COMMENT_STATUS_REJECTED);
 
   // Blocked outright: its author is told, no one else.
@@ -234,8 +237,10 @@ TEST_F(ModerationServerTest, AuthorAloneSeesWhereTheirHeldCommentStands) {
             absl::StatusCode::kNotFound);
 
   // A published comment reads the same with or without a viewer.
-  const std::string open = Post(a, "fine")->comment().comment_id();
-  EXPECT_EQ(client_->GetComment(a, open, "someone-else")->body(), "fine");
+  const std::string open =
+      VALUE_OR_FAIL(Post(a, "fine")).comment().comment_id();
+  EXPECT_EQ(VALUE_OR_FAIL(client_->GetComment(a, open, "someone-else")).body(),
+            "fine");
 
   auto bad = client_->GetComment(a, id, std::string(129, 'v'));
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
@@ -247,9 +252,12 @@ TEST_F(ModerationServerTest, AuthorAloneSeesWhereTheirHeldCommentStands) {
 // audited.
 TEST_F(ModerationServerTest, FeaturedCommentsAreTheEditorsPick) {
   const std::string a = Article();
-  const std::string c1 = Post(a, "第一条", "w1")->comment().comment_id();
-  const std::string c2 = Post(a, "第二条", "w2")->comment().comment_id();
-  const std::string c3 = Post(a, "第三条", "w3")->comment().comment_id();
+  const std::string c1 =
+      VALUE_OR_FAIL(Post(a, "第一条", "w1")).comment().comment_id();
+  const std::string c2 =
+      VALUE_OR_FAIL(Post(a, "第二条", "w2")).comment().comment_id();
+  const std::string c3 =
+      VALUE_OR_FAIL(Post(a, "第三条", "w3")).comment().comment_id();
   auto featured = [&](int page_size = 100) {
     v1::ListCommentsRequest r;
     r.set_article_id(a);
@@ -277,8 +285,8 @@ TEST_F(ModerationServerTest, FeaturedCommentsAreTheEditorsPick) {
   ASSERT_TRUE(mod_->FeatureComment(a, c1, true).ok());  // Idempotent.
   EXPECT_THAT(featured(), ElementsAre(c3, c1));
   EXPECT_THAT(featured(/*page_size=*/1), ElementsAre(c3, c1));
-  EXPECT_TRUE(client_->GetComment(a, c1)->featured());
-  EXPECT_FALSE(client_->GetComment(a, c2)->featured());
+  EXPECT_TRUE(VALUE_OR_FAIL(client_->GetComment(a, c1)).featured());
+  EXPECT_FALSE(VALUE_OR_FAIL(client_->GetComment(a, c2)).featured());
 
   auto back = mod_->FeatureComment(a, c3, false);
   ASSERT_TRUE(back.ok()) << back.status();
@@ -322,12 +330,13 @@ TEST_F(ModerationServerTest, FeaturedCommentsAreTheEditorsPick) {
 
 TEST_F(ModerationServerTest, RejectingPendingNeverShowsIt) {
   const std::string a = Article();
-  const std::string id = Post(a, "spamword here")->comment().comment_id();
+  const std::string id =
+      VALUE_OR_FAIL(Post(a, "spamword here")).comment().comment_id();
   EXPECT_EQ(*mod_->Decide(a, id, v1::DECISION_REJECT),
             v1::COMMENT_STATUS_REJECTED);
   EXPECT_TRUE(Newest(a).empty());
   EXPECT_EQ(Count(a), 0);
-  EXPECT_EQ(client_->GetArticleStats(a)->participant_count(), 0);
+  EXPECT_EQ(VALUE_OR_FAIL(client_->GetArticleStats(a)).participant_count(), 0);
   EXPECT_EQ(*mod_->Decide(a, id, v1::DECISION_REJECT),
             v1::COMMENT_STATUS_REJECTED);
 }
@@ -339,8 +348,9 @@ TEST_F(ModerationServerTest, MaskPublishesWithStarsAndKeepsTheOriginal) {
   EXPECT_EQ(r->comment().status(), v1::COMMENT_STATUS_PUBLISHED);
   EXPECT_EQ(r->comment().body(), "你这个＊＊＊，哈哈");
   EXPECT_EQ(r->moderation().action(), v1::MODERATION_ACTION_MASK);
-  EXPECT_EQ(client_->GetComment(a, r->comment().comment_id())->body(),
-            "你这个＊＊＊，哈哈");
+  EXPECT_EQ(
+      VALUE_OR_FAIL(client_->GetComment(a, r->comment().comment_id())).body(),
+      "你这个＊＊＊，哈哈");
   EXPECT_EQ(Count(a), 1);
   auto seen = mod_->InspectComment(a, r->comment().comment_id());
   ASSERT_TRUE(seen.ok());
@@ -351,6 +361,7 @@ TEST_F(ModerationServerTest, MaskPublishesWithStarsAndKeepsTheOriginal) {
 TEST_F(ModerationServerTest, CleanTextPublishesWithoutOutcome) {
   const std::string a = Article();
   auto r = Post(a, "写得好，支持家乡发展");
+  ASSERT_OK(r);
   EXPECT_EQ(r->comment().status(), v1::COMMENT_STATUS_PUBLISHED);
   EXPECT_FALSE(r->has_moderation());
 }
@@ -358,16 +369,20 @@ TEST_F(ModerationServerTest, CleanTextPublishesWithoutOutcome) {
 TEST_F(ModerationServerTest, PoliciesPreAndClosed) {
   const std::string a = Article();
   auto policy = mod_->GetArticlePolicy(a);
+  ASSERT_OK(policy);
   EXPECT_EQ(policy->policy(), v1::POLICY_POST_MODERATION);
   ASSERT_TRUE(mod_->SetArticlePolicy(a, v1::POLICY_PRE_MODERATION).ok());
-  EXPECT_EQ(mod_->GetArticlePolicy(a)->policy(), v1::POLICY_PRE_MODERATION);
+  EXPECT_EQ(VALUE_OR_FAIL(mod_->GetArticlePolicy(a)).policy(),
+            v1::POLICY_PRE_MODERATION);
 
   auto held = Post(a, "a perfectly clean comment");
+  ASSERT_OK(held);
   EXPECT_EQ(held->comment().status(), v1::COMMENT_STATUS_PENDING);
   EXPECT_TRUE(held->moderation().pre_moderation());
   EXPECT_EQ(held->moderation().action(), v1::MODERATION_ACTION_ALLOW);
   // Blocked text is still refused outright under pre-moderation.
-  EXPECT_EQ(Post(a, "博彩")->comment().status(), v1::COMMENT_STATUS_REJECTED);
+  EXPECT_EQ(VALUE_OR_FAIL(Post(a, "博彩")).comment().status(),
+            v1::COMMENT_STATUS_REJECTED);
   EXPECT_EQ(Count(a), 0);
   auto queue = mod_->ListQueue([&] {
     v1::ListQueueRequest q;
@@ -375,6 +390,7 @@ TEST_F(ModerationServerTest, PoliciesPreAndClosed) {
     q.set_article_id(a);
     return q;
   }());
+  ASSERT_OK(queue);
   ASSERT_EQ(queue->items_size(), 1);
   EXPECT_TRUE(queue->items(0).pre_moderation());
 
@@ -382,7 +398,7 @@ TEST_F(ModerationServerTest, PoliciesPreAndClosed) {
   auto closed = Post(a, "too late");
   EXPECT_EQ(closed.status().code(), absl::StatusCode::kFailedPrecondition);
   ASSERT_TRUE(mod_->SetArticlePolicy(a, v1::POLICY_POST_MODERATION).ok());
-  EXPECT_EQ(Post(a, "open again")->comment().status(),
+  EXPECT_EQ(VALUE_OR_FAIL(Post(a, "open again")).comment().status(),
             v1::COMMENT_STATUS_PUBLISHED);
   EXPECT_EQ(mod_->SetArticlePolicy(a, v1::POLICY_UNSPECIFIED).status().code(),
             absl::StatusCode::kInvalidArgument);
@@ -390,19 +406,27 @@ TEST_F(ModerationServerTest, PoliciesPreAndClosed) {
 
 TEST_F(ModerationServerTest, ReportsQueueAtTheThresholdAndStayVisible) {
   const std::string a = Article();
-  const std::string id = Post(a, "controversial")->comment().comment_id();
-  EXPECT_EQ(client_->ReportComment(a, id, "r1", "rude")->report_count(), 1);
-  EXPECT_EQ(client_->ReportComment(a, id, "r1", "again")->report_count(), 1);
-  EXPECT_EQ(client_->ReportComment(a, id, "r2")->report_count(), 2);
+  const std::string id =
+      VALUE_OR_FAIL(Post(a, "controversial")).comment().comment_id();
+  EXPECT_EQ(
+      VALUE_OR_FAIL(client_->ReportComment(a, id, "r1", "rude")).report_count(),
+      1);
+  EXPECT_EQ(VALUE_OR_FAIL(client_->ReportComment(a, id, "r1", "again"))
+                .report_count(),
+            1);
+  EXPECT_EQ(VALUE_OR_FAIL(client_->ReportComment(a, id, "r2")).report_count(),
+            2);
   EXPECT_TRUE(QueueIds(v1::QUEUE_REPORTED, a).empty());
-  EXPECT_EQ(client_->ReportComment(a, id, "r3", "spam")->report_count(), 3);
+  EXPECT_EQ(
+      VALUE_OR_FAIL(client_->ReportComment(a, id, "r3", "spam")).report_count(),
+      3);
   EXPECT_THAT(QueueIds(v1::QUEUE_REPORTED, a), ElementsAre(a + "/" + id));
   EXPECT_THAT(Newest(a), ElementsAre(id));  // Still visible.
 
   v1::ListQueueRequest q;
   q.set_queue(v1::QUEUE_REPORTED);
   q.set_article_id(a);
-  auto item = mod_->ListQueue(q)->items(0);
+  auto item = VALUE_OR_FAIL(mod_->ListQueue(q)).items(0);
   EXPECT_EQ(item.report_count(), 3);
   EXPECT_THAT(std::set<std::string>(item.report_reasons().begin(),
                                     item.report_reasons().end()),
@@ -435,9 +459,10 @@ TEST_F(ModerationServerTest, QueuesListOldestFirstAcrossArticles) {
   std::vector<std::string> expected;
   for (int i = 0; i < 5; ++i) {
     const std::string& art = i % 2 ? b : a;
-    expected.push_back(
-        art + "/" +
-        Post(art, absl::StrCat("spamword ", i))->comment().comment_id());
+    expected.push_back(art + "/" +
+                       VALUE_OR_FAIL(Post(art, absl::StrCat("spamword ", i)))
+                           .comment()
+                           .comment_id());
   }
   std::vector<std::string> all = QueueIds(v1::QUEUE_PENDING, "", 2);
   std::vector<std::string> ours;
@@ -450,7 +475,7 @@ TEST_F(ModerationServerTest, QueuesListOldestFirstAcrossArticles) {
   v1::ListQueueRequest q;
   q.set_queue(v1::QUEUE_PENDING);
   q.set_article_id(a);
-  EXPECT_EQ(mod_->ListQueue(q)->total_size(), 3);
+  EXPECT_EQ(VALUE_OR_FAIL(mod_->ListQueue(q)).total_size(), 3);
   q.set_queue(v1::QUEUE_UNSPECIFIED);
   EXPECT_EQ(mod_->ListQueue(q).status().code(),
             absl::StatusCode::kInvalidArgument);
@@ -488,13 +513,15 @@ TEST_F(ModerationServerTest, ClearReportedQueue) {
   const std::string a = Article();
   std::vector<std::string> ids;
   for (int i = 0; i < 3; ++i) {
-    ids.push_back(
-        Post(a, absl::StrCat("reported ", i))->comment().comment_id());
+    ids.push_back(VALUE_OR_FAIL(Post(a, absl::StrCat("reported ", i)))
+                      .comment()
+                      .comment_id());
     for (const char* who : {"x", "y", "z"}) {
       ASSERT_TRUE(client_->ReportComment(a, ids.back(), who).ok());
     }
   }
-  const std::string kept = Post(a, "not reported")->comment().comment_id();
+  const std::string kept =
+      VALUE_OR_FAIL(Post(a, "not reported")).comment().comment_id();
   EXPECT_EQ(QueueIds(v1::QUEUE_REPORTED, a).size(), 3u);
   v1::ClearQueueRequest clear;
   clear.set_queue(v1::QUEUE_REPORTED);
@@ -506,7 +533,7 @@ TEST_F(ModerationServerTest, ClearReportedQueue) {
   EXPECT_EQ(Count(a), 1);
   EXPECT_TRUE(QueueIds(v1::QUEUE_REPORTED, a).empty());
   for (const std::string& id : ids) {
-    EXPECT_EQ(mod_->InspectComment(a, id)->comment().status(),
+    EXPECT_EQ(VALUE_OR_FAIL(mod_->InspectComment(a, id)).comment().status(),
               v1::COMMENT_STATUS_REJECTED);
   }
 }
@@ -525,12 +552,13 @@ TEST_F(ModerationServerTest, ClearQueueWorksInBatches) {
   EXPECT_EQ(Count(a), kHeld);
   v1::ListQueueRequest q;
   q.set_queue(v1::QUEUE_PENDING);
-  EXPECT_EQ(mod_->ListQueue(q)->total_size(), 0);
+  EXPECT_EQ(VALUE_OR_FAIL(mod_->ListQueue(q)).total_size(), 0);
 }
 
 TEST_F(ModerationServerTest, ModerateCommentsGivesEachDecisionItsResult) {
   const std::string a = Article();
-  const std::string held = Post(a, "spamword")->comment().comment_id();
+  const std::string held =
+      VALUE_OR_FAIL(Post(a, "spamword")).comment().comment_id();
   v1::ModerateCommentsRequest req;
   auto add = [&](const std::string& article, const std::string& id,
                  v1::Decision d) {
@@ -572,7 +600,8 @@ TEST_F(ModerationServerTest, BannedUsersCannotPost) {
 
 TEST_F(ModerationServerTest, AuditLogRecordsWhoWhatWhenWhy) {
   const std::string a = Article();
-  const std::string id = Post(a, "spamword audit")->comment().comment_id();
+  const std::string id =
+      VALUE_OR_FAIL(Post(a, "spamword audit")).comment().comment_id();
   ASSERT_TRUE(mod_->Decide(a, id, v1::DECISION_REJECT, "spam link").ok());
   ASSERT_TRUE(mod_->SetArticlePolicy(a, v1::POLICY_CLOSED).ok());
   ModerationClient bob({.target = *target_, .bearer_token = kOtherToken});
@@ -592,6 +621,7 @@ TEST_F(ModerationServerTest, AuditLogRecordsWhoWhatWhenWhy) {
   EXPECT_EQ(page->entries(1).moderator(), "alice");
   req.set_page_token(page->next_page_token());
   auto next = mod_->ListAuditLog(req);
+  ASSERT_OK(next);
   ASSERT_GE(next->entries_size(), 1);
   EXPECT_EQ(next->entries(0).action(), "reject");
   EXPECT_EQ(next->entries(0).target(), a + "/" + id);
@@ -653,7 +683,8 @@ TEST_F(ModerationServerTest, EveryModerationCallNeedsAToken) {
     EXPECT_EQ(c->ListAuditLog({}).status().code(), want);
   }
   // Nothing the strangers tried took effect.
-  EXPECT_EQ(mod_->GetArticlePolicy("a")->policy(), v1::POLICY_POST_MODERATION);
+  EXPECT_EQ(VALUE_OR_FAIL(mod_->GetArticlePolicy("a")).policy(),
+            v1::POLICY_POST_MODERATION);
 }
 
 // Posts `post` every 50 ms until moderation gives it status `want` (a
@@ -683,7 +714,7 @@ TEST(ModerationReplicasTest, KeywordUpdatesReachEveryReplica) {
   post.set_article_id("replicas");
   post.set_author_id("u");
   post.set_body("buy cheapwatches today");
-  EXPECT_EQ(reader.PostComment(post)->comment().status(),
+  EXPECT_EQ(VALUE_OR_FAIL(reader.PostComment(post)).comment().status(),
             v1::COMMENT_STATUS_PUBLISHED);
 
   v1::UpdateKeywordsRequest add;
@@ -739,7 +770,7 @@ TEST(ModerationReplicasTest, ExceptionWordsExcuseTheKeywordInside) {
   news.set_article_id("exceptions");
   news.set_author_id("u");
   news.set_body("澳门博彩业收入同比增长");
-  EXPECT_EQ(reader.PostComment(news)->comment().status(),
+  EXPECT_EQ(VALUE_OR_FAIL(reader.PostComment(news)).comment().status(),
             v1::COMMENT_STATUS_REJECTED);  // 博彩 blocks.
 
   v1::UpdateKeywordsRequest add;
@@ -752,7 +783,7 @@ TEST(ModerationReplicasTest, ExceptionWordsExcuseTheKeywordInside) {
             v1::COMMENT_STATUS_PUBLISHED);
   v1::PostCommentRequest spam = news;
   spam.set_body("来玩博彩，稳赚");
-  EXPECT_EQ(reader.PostComment(spam)->comment().status(),
+  EXPECT_EQ(VALUE_OR_FAIL(reader.PostComment(spam)).comment().status(),
             v1::COMMENT_STATUS_REJECTED);
 
   v1::ListKeywordsRequest list;

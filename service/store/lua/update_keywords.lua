@@ -1,10 +1,12 @@
 -- Changes the shared lexicon and bumps its version, so every replica
 -- reloads it.
--- KEYS[1] words hash (word -> category TAB action)   KEYS[2] words by name
--- (zset, all scores 0)   KEYS[3] version counter   KEYS[4] seeded flag
+-- KEYS[1] words hash (word -> category TAB action[ TAB scope])
+-- KEYS[2] words by name (zset, all scores 0)   KEYS[3] version counter
+-- KEYS[4] seeded flag
 -- ARGV[1] 'seed' to apply only if the lexicon was never seeded, else 'update'
 -- ARGV[2] number of additions N, then N (word, category, action) triples,
--- then the words to remove.
+-- the action followed by "TAB scope" when the keyword has a scope, then the
+-- words to remove.
 -- Returns {keyword count, version}.
 local words, index, version, seeded = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 if ARGV[1] == 'seed' and redis.call('SET', seeded, '1', 'NX') == false then
