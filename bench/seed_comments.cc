@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "absl/time/clock.h"
 #include "redis/redis_client.h"
 #include "service/store/comment_store.h"
+#include "service/store/lua_words.h"
 
 ABSL_FLAG(std::string, redis, "redis://127.0.0.1:6379", "Redis to fill");
 ABSL_FLAG(std::string, article, "seeded", "Article id to fill");
@@ -72,6 +74,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", endpoint.status().ToString().c_str());
     return 2;
   }
+  const std::optional<comments::v1::Policy> policy =
+      comments::FindLuaWord<comments::v1::Policy>(absl::GetFlag(FLAGS_policy));
+  if (!policy || *policy == comments::v1::POLICY_CLOSED) {
+    std::fprintf(stderr, "--policy must be post or pre\n");
+    return 2;
+  }
   const int threads = absl::GetFlag(FLAGS_threads);
   comments::RedisClient redis({*endpoint, threads});
   comments::CommentStore store(&redis, {});
@@ -98,7 +106,7 @@ int main(int argc, char** argv) {
           c.article_id = article;
           c.author_id = absl::StrCat("user-", i % 5000);
           c.author_name = absl::StrCat("读者", i % 5000);
-          c.default_policy = absl::GetFlag(FLAGS_policy);
+          c.default_policy = *policy;
           c.body = Body(absl::GetFlag(FLAGS_body_chars),
                         absl::GetFlag(FLAGS_chinese), i);
           // A reply needs its parent stored first: it ends the batch.

@@ -62,7 +62,8 @@ absl::Status Validate(const ServerOptions& o) {
     return absl::InvalidArgumentError(
         "moderation_threads must be 1 to 256");
   }
-  if (o.default_policy != "post" && o.default_policy != "pre") {
+  if (o.default_policy != v1::POLICY_POST_MODERATION &&
+      o.default_policy != v1::POLICY_PRE_MODERATION) {
     return absl::InvalidArgumentError("default_policy must be post or pre");
   }
   if (o.report_threshold < 1) {
@@ -90,26 +91,9 @@ absl::Status Validate(const ServerOptions& o) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<moderation::EngineOptions> EngineOptionsFrom(
-    const ServerOptions& o) {
+moderation::EngineOptions EngineOptionsFrom(const ServerOptions& o) {
   moderation::EngineOptions engine;
-  struct Detector {
-    const std::string& flag;
-    moderation::Action* action;
-    const char* name;
-  } detectors[] = {{o.contact_url_action, &engine.contact.url, "url"},
-                   {o.contact_phone_action, &engine.contact.phone, "phone"},
-                   {o.contact_qq_action, &engine.contact.qq, "qq"},
-                   {o.contact_wechat_action, &engine.contact.wechat, "wechat"}};
-  for (const Detector& d : detectors) {
-    absl::StatusOr<moderation::Action> action =
-        moderation::ParseAction(d.flag, /*allow_ok=*/true);
-    if (!action.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "contact_", d.name, "_action: ", action.status().message()));
-    }
-    *d.action = *action;
-  }
+  engine.contact = o.contact;
   return engine;
 }
 
@@ -388,8 +372,7 @@ absl::StatusOr<std::unique_ptr<CommentServer>> CommentServer::Start(
   if (absl::Status s = Validate(options); !s.ok()) return s;
   absl::StatusOr<RedisClientOptions> redis = RedisOptionsFrom(options);
   if (!redis.ok()) return redis.status();
-  absl::StatusOr<moderation::EngineOptions> engine = EngineOptionsFrom(options);
-  if (!engine.ok()) return engine.status();
+  const moderation::EngineOptions engine = EngineOptionsFrom(options);
   std::vector<moderation::LexiconEntry> seed;
   if (!options.lexicon_path.empty()) {
     absl::StatusOr<std::vector<moderation::LexiconEntry>> entries =
@@ -398,7 +381,7 @@ absl::StatusOr<std::unique_ptr<CommentServer>> CommentServer::Start(
     seed = *std::move(entries);
   }
   absl::StatusOr<std::shared_ptr<const moderation::Lexicon>> lexicon =
-      moderation::Lexicon::Compile(seed, *engine);
+      moderation::Lexicon::Compile(seed, engine);
   if (!lexicon.ok()) return lexicon.status();
   ModeratorAuth auth;
   if (!options.moderator_tokens_path.empty()) {
@@ -411,7 +394,7 @@ absl::StatusOr<std::unique_ptr<CommentServer>> CommentServer::Start(
       Credentials(options);
   if (!credentials.ok()) return credentials.status();
   auto server =
-      std::make_unique<ServerImpl>(options, *std::move(redis), *engine,
+      std::make_unique<ServerImpl>(options, *std::move(redis), engine,
                                    *std::move(lexicon), std::move(auth));
   if (absl::Status s = server->Listen(*credentials); !s.ok()) return s;
   if (absl::Status s = server->ServeMetrics(); !s.ok()) return s;

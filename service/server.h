@@ -15,6 +15,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "comments/v1/moderation.pb.h"
+#include "moderation/moderation.h"
 
 namespace comments {
 
@@ -52,8 +54,9 @@ struct ServerOptions {
   int moderation_threads = 4;
 
   // Moderation (docs/moderation.md).
-  // Policy of articles that have none: "post" or "pre".
-  std::string default_policy = "post";
+  // Policy of articles that have none: POLICY_POST_MODERATION or
+  // POLICY_PRE_MODERATION.
+  v1::Policy default_policy = v1::POLICY_POST_MODERATION;
   // Distinct reports that put a comment in the reported queue. >= 1.
   int report_threshold = 3;
   // Flood control, per author and article (off by default): at most
@@ -66,11 +69,9 @@ struct ServerOptions {
   // TSV lexicon that seeds the shared keyword list the first time (empty:
   // none). Later changes go through ModerationService.UpdateKeywords.
   std::string lexicon_path;
-  // Actions of the contact-spam detectors: allow (off), mask, review, block.
-  std::string contact_url_action = "review";
-  std::string contact_phone_action = "review";
-  std::string contact_qq_action = "review";
-  std::string contact_wechat_action = "review";
+  // Actions of the contact-spam detectors (links, phone numbers, QQ and
+  // WeChat ids): kAllow turns one off; each is kReview by default.
+  moderation::ContactOptions contact;
   // How often each replica looks for keyword and ban changes made through
   // other replicas.
   absl::Duration keyword_poll_interval = absl::Milliseconds(250);

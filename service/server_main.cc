@@ -5,14 +5,19 @@
 
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "moderation/moderation.h"
 #include "service/server.h"
+#include "service/store/lua_words.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "gRPC address: HOST:PORT or unix:/path/to.sock");
@@ -83,6 +88,39 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
 
 namespace {
 constexpr char kDevelopmentSecret[] = "comment-server development key";
+
+// Parses the flags that are words into ServerOptions' enums, once; a bad
+// word is refused as CommentServer::Start refuses a bad option.
+absl::Status ParseWordFlags(comments::ServerOptions& options) {
+  // post or pre, spelled as Redis spells policies.
+  const std::optional<comments::v1::Policy> policy =
+      comments::FindLuaWord<comments::v1::Policy>(
+          absl::GetFlag(FLAGS_default_policy));
+  if (!policy || *policy == comments::v1::POLICY_CLOSED) {
+    return absl::InvalidArgumentError("default_policy must be post or pre");
+  }
+  options.default_policy = *policy;
+  const struct {
+    const char* name;
+    const absl::Flag<std::string>& flag;
+    moderation::Action& action;
+  } contacts[] = {
+      {"url", FLAGS_contact_url_action, options.contact.url},
+      {"phone", FLAGS_contact_phone_action, options.contact.phone},
+      {"qq", FLAGS_contact_qq_action, options.contact.qq},
+      {"wechat", FLAGS_contact_wechat_action, options.contact.wechat},
+  };
+  for (const auto& c : contacts) {
+    absl::StatusOr<moderation::Action> action =
+        moderation::ParseAction(absl::GetFlag(c.flag), /*allow_ok=*/true);
+    if (!action.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "contact_", c.name, "_action: ", action.status().message()));
+    }
+    c.action = *action;
+  }
+  return absl::OkStatus();
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -114,16 +152,11 @@ int main(int argc, char** argv) {
   options.store_timeout = absl::GetFlag(FLAGS_store_timeout);
   options.moderation_threads = absl::GetFlag(FLAGS_moderation_threads);
   options.page_token_secret = absl::GetFlag(FLAGS_page_token_secret);
-  options.default_policy = absl::GetFlag(FLAGS_default_policy);
   options.report_threshold = absl::GetFlag(FLAGS_report_threshold);
   options.post_limit = absl::GetFlag(FLAGS_post_limit);
   options.post_limit_window = absl::GetFlag(FLAGS_post_limit_window);
   options.duplicate_window = absl::GetFlag(FLAGS_duplicate_window);
   options.lexicon_path = absl::GetFlag(FLAGS_lexicon);
-  options.contact_url_action = absl::GetFlag(FLAGS_contact_url_action);
-  options.contact_phone_action = absl::GetFlag(FLAGS_contact_phone_action);
-  options.contact_qq_action = absl::GetFlag(FLAGS_contact_qq_action);
-  options.contact_wechat_action = absl::GetFlag(FLAGS_contact_wechat_action);
   options.keyword_poll_interval = absl::GetFlag(FLAGS_keyword_poll_interval);
   options.queue_repair_interval = absl::GetFlag(FLAGS_queue_repair_interval);
   options.moderator_tokens_path = absl::GetFlag(FLAGS_moderator_tokens);
@@ -131,6 +164,10 @@ int main(int argc, char** argv) {
   options.tls_key_path = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca_path = absl::GetFlag(FLAGS_tls_client_ca);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  if (absl::Status s = ParseWordFlags(options); !s.ok()) {
+    std::fprintf(stderr, "comment-server: %s\n", s.ToString().c_str());
+    return 1;
+  }
   if (options.page_token_secret.empty()) {
     std::fprintf(stderr,
                  "comment-server: warning: no --page_token_secret; page "

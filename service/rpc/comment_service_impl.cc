@@ -80,7 +80,7 @@ void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
   comment.author_name = moderated.author_name;
   comment.body = moderated.body;
   comment.idempotency_key = request.idempotency_key();
-  comment.verdict = std::string(moderation::ActionName(moderated.action));
+  comment.verdict = moderated.action;
   comment.default_policy = options_.default_policy;
   comment.detail = moderated.detail.SerializeAsString();
 
@@ -88,7 +88,8 @@ void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
                     absl::StatusOr<PostResult> result) mutable {
     if (!result.ok()) return std::move(done)(result.status());
     if (std::optional<v1::ModerationOutcome> outcome =
-            Outcome(result->stored, result->policy == "pre")) {
+            Outcome(result->stored,
+                    result->policy == v1::POLICY_PRE_MODERATION)) {
       *response->mutable_moderation() = *std::move(outcome);
     }
     *response->mutable_comment() = std::move(result->stored.comment);
@@ -288,12 +289,12 @@ void CommentServiceImpl::DoDelete(const v1::DeleteCommentRequest& request,
   store_->Delete(
       ref, request.user_id(), deadline,
       [this, ref, deadline,
-       done = std::move(done)](absl::StatusOr<std::string> left) mutable {
+       done = std::move(done)](absl::StatusOr<v1::Queue> left) mutable {
         if (!left.ok()) return std::move(done)(left.status());
-        if (left->empty()) return std::move(done)(absl::OkStatus());
-        moderation_store_->Dequeue(
-            *left == "pending" ? v1::QUEUE_PENDING : v1::QUEUE_REPORTED, {ref},
-            deadline, std::move(done));
+        if (*left == v1::QUEUE_UNSPECIFIED) {
+          return std::move(done)(absl::OkStatus());
+        }
+        moderation_store_->Dequeue(*left, {ref}, deadline, std::move(done));
       });
 }
 

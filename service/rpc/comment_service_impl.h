@@ -27,8 +27,8 @@ struct CommentServiceOptions {
   // Store work of one call gives up after this, or the client's deadline if
   // sooner.
   absl::Duration store_timeout = absl::Seconds(2);
-  // Policy of articles that have none: "post" or "pre".
-  std::string default_policy = "post";
+  // Policy of articles that have none: POST or PRE moderation.
+  v1::Policy default_policy = v1::POLICY_POST_MODERATION;
   // Distinct reports that put a comment in the reported queue.
   int report_threshold = 3;
 };

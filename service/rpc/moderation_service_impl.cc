@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/rpc/grpc_status.h"
 #include "service/rpc/validation.h"
+#include "service/store/lua_words.h"
 #include "service/store/moderation_convert.h"
 
 namespace comments {
@@ -43,25 +44,11 @@ absl::Status ValidateDecision(v1::Decision decision,
   return absl::OkStatus();
 }
 
-std::string QueueName(v1::Queue queue) {
-  return queue == v1::QUEUE_REPORTED ? "reported" : "pending";
-}
-
-std::string PolicyWord(v1::Policy policy) {
-  switch (policy) {
-    case v1::POLICY_PRE_MODERATION:
-      return "pre";
-    case v1::POLICY_CLOSED:
-      return "closed";
-    default:
-      return "post";
-  }
-}
-
-v1::Policy PolicyFromWord(const std::string& word) {
-  if (word == "pre") return v1::POLICY_PRE_MODERATION;
-  if (word == "closed") return v1::POLICY_CLOSED;
-  return v1::POLICY_POST_MODERATION;
+// The audit log spells queues and policies as the store does in Redis.
+// REQUIRES: a validated queue or policy.
+template <typename Enum>
+std::string AuditWord(Enum value) {
+  return std::string(ToLuaWord(value));
 }
 
 google::protobuf::Timestamp FromMicros(int64_t micros) {
@@ -264,7 +251,7 @@ absl::Status ModerationServiceImpl::DoListQueue(
 
 absl::StatusOr<std::vector<absl::StatusOr<Decided>>>
 ModerationServiceImpl::DecideAndRecord(const std::vector<CommentRef>& refs,
-                                       bool approve, const std::string& queue,
+                                       bool approve, ModerationQueue queue,
                                        const std::string& moderator,
                                        const std::string& reason,
                                        bool audit_each, absl::Time deadline) {
@@ -276,8 +263,8 @@ ModerationServiceImpl::DecideAndRecord(const std::vector<CommentRef>& refs,
   std::vector<v1::AuditEntry> audit;
   for (size_t i = 0; i < refs.size(); ++i) {
     const absl::StatusOr<Decided>& r = (*results)[i];
-    if (!r.ok() || r->left_queue.empty()) continue;
-    (r->left_queue == "pending" ? left_pending : left_reported)
+    if (!r.ok() || r->left_queue == v1::QUEUE_UNSPECIFIED) continue;
+    (r->left_queue == v1::QUEUE_PENDING ? left_pending : left_reported)
         .push_back(refs[i]);
     if (audit_each) {
       v1::AuditEntry entry;
@@ -285,7 +272,7 @@ ModerationServiceImpl::DecideAndRecord(const std::vector<CommentRef>& refs,
       entry.set_action(approve ? "approve" : "reject");
       entry.set_target(QueueMember(refs[i]));
       entry.set_reason(reason);
-      entry.set_details(absl::StrCat("queue=", r->left_queue));
+      entry.set_details(absl::StrCat("queue=", AuditWord(r->left_queue)));
       audit.push_back(std::move(entry));
     }
   }
@@ -348,8 +335,8 @@ absl::Status ModerationServiceImpl::DoModerate(
   }
   for (int approve = 0; approve < 2; ++approve) {
     absl::StatusOr<std::vector<absl::StatusOr<Decided>>> decided =
-        DecideAndRecord(refs[approve], approve == 1, "any", moderator, *reason,
-                        /*audit_each=*/true, deadline);
+        DecideAndRecord(refs[approve], approve == 1, ModerationQueue::kAny,
+                        moderator, *reason, /*audit_each=*/true, deadline);
     if (!decided.ok()) return decided.status();
     for (size_t k = 0; k < decided->size(); ++k) {
       v1::DecisionResult* result = response.mutable_results(index[approve][k]);
@@ -377,6 +364,9 @@ absl::Status ModerationServiceImpl::DoClear(
   absl::StatusOr<std::string> reason = NormalizeReason(request.reason());
   if (!reason.ok()) return reason.status();
   const bool approve = request.decision() == v1::DECISION_APPROVE;
+  const ModerationQueue from = request.queue() == v1::QUEUE_REPORTED
+                                   ? ModerationQueue::kReported
+                                   : ModerationQueue::kPending;
   // Only what was queued when the call started: a steady stream of new
   // comments cannot keep it running.
   const std::string snapshot = absl::StrCat(absl::ToUnixMicros(absl::Now()));
@@ -407,14 +397,14 @@ absl::Status ModerationServiceImpl::DoClear(
     }
     if (batch.empty()) break;
     absl::StatusOr<std::vector<absl::StatusOr<Decided>>> decided =
-        DecideAndRecord(batch, approve, QueueName(request.queue()), moderator,
-                        *reason, /*audit_each=*/false, deadline);
+        DecideAndRecord(batch, approve, from, moderator, *reason,
+                        /*audit_each=*/false, deadline);
     if (!decided.ok()) return decided.status();
     int64_t progress = 0;
     std::vector<CommentRef> stale;
     for (size_t i = 0; i < batch.size(); ++i) {
       const absl::StatusOr<Decided>& r = (*decided)[i];
-      if (r.ok() && !r->left_queue.empty()) {
+      if (r.ok() && r->left_queue != v1::QUEUE_UNSPECIFIED) {
         ++progress;
       } else if (!r.ok() && (absl::IsNotFound(r.status()) ||
                              absl::IsFailedPrecondition(r.status()))) {
@@ -433,7 +423,7 @@ absl::Status ModerationServiceImpl::DoClear(
   response.set_count(count);
   if (absl::Status s = AuditOne(
           moderator, "clear_queue", article.empty() ? "*" : article, *reason,
-          absl::StrCat("queue=", QueueName(request.queue()), " decision=",
+          absl::StrCat("queue=", AuditWord(request.queue()), " decision=",
                        approve ? "approve" : "reject", " count=", count),
           absl::Now() + options_.store_timeout);
       !s.ok()) {
@@ -615,14 +605,15 @@ absl::Status ModerationServiceImpl::DoSetPolicy(
         "policy must be POLICY_POST_MODERATION, POLICY_PRE_MODERATION or "
         "POLICY_CLOSED");
   }
-  const std::string word = PolicyWord(request.policy());
   if (absl::Status s =
-          comments_->SetPolicy(request.article_id(), word, deadline);
+          comments_->SetPolicy(request.article_id(), request.policy(), deadline);
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = AuditOne(moderator, "set_policy", request.article_id(),
-                                "", absl::StrCat("policy=", word), deadline);
+  if (absl::Status s =
+          AuditOne(moderator, "set_policy", request.article_id(), "",
+                   absl::StrCat("policy=", AuditWord(request.policy())),
+                   deadline);
       !s.ok()) {
     return s;
   }
@@ -637,12 +628,13 @@ absl::Status ModerationServiceImpl::DoGetPolicy(
   if (absl::Status s = ValidateArticleId(request.article_id()); !s.ok()) {
     return s;
   }
-  absl::StatusOr<std::string> policy =
+  absl::StatusOr<v1::Policy> policy =
       comments_->GetPolicy(request.article_id(), deadline);
   if (!policy.ok()) return policy.status();
   response.set_article_id(request.article_id());
-  response.set_policy(
-      PolicyFromWord(policy->empty() ? options_.default_policy : *policy));
+  response.set_policy(*policy == v1::POLICY_UNSPECIFIED
+                          ? options_.default_policy
+                          : *policy);
   return absl::OkStatus();
 }
 

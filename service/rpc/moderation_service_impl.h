@@ -26,8 +26,8 @@ struct ModerationServiceOptions {
   // sooner. ClearQueue takes this per batch and the client's deadline in
   // all.
   absl::Duration store_timeout = absl::Seconds(2);
-  // Policy of articles that have none: "post" or "pre".
-  std::string default_policy = "post";
+  // Policy of articles that have none: POST or PRE moderation.
+  v1::Policy default_policy = v1::POLICY_POST_MODERATION;
   // Threads that run the calls' work. >= 1.
   int threads = 4;
 };
@@ -144,7 +144,7 @@ class ModerationServiceImpl final
   // queues, and audits them. Returns one result per ref.
   absl::StatusOr<std::vector<absl::StatusOr<Decided>>> DecideAndRecord(
       const std::vector<CommentRef>& refs, bool approve,
-      const std::string& queue, const std::string& moderator,
+      ModerationQueue queue, const std::string& moderator,
       const std::string& reason, bool audit_each, absl::Time deadline);
   absl::Status AuditOne(const std::string& moderator, const std::string& action,
                         const std::string& target, const std::string& reason,

@@ -11,6 +11,8 @@
 #include "absl/strings/strip.h"
 #include "service/store/internal/script_error.h"
 #include "service/store/keyspace.h"
+#include "service/store/lua_words.h"
+#include "service/store/script_calls.h"
 
 namespace comments {
 namespace {
@@ -121,6 +123,39 @@ absl::StatusOr<StoredComment> DecodeRecord(const std::string& article_id,
   return stored;
 }
 
+// Points a script call at the indexes of a comment under `parent`, whose
+// parent is `grandparent`: the guesses the script checks (CHAIN).
+template <typename ScriptCall>
+void SetChain(const Keyspace& keys, const std::string& parent,
+              const std::string& grandparent, ScriptCall& call) {
+  call.parent = parent;
+  call.grandparent = grandparent;
+  call.newest_key = keys.NewestIndex(parent);
+  call.hot_key = keys.HotIndex(parent);
+  call.parent_hot_key = keys.HotIndex(grandparent);
+}
+
+// The keys of the scripts that can take a comment out of everything it is
+// in (decide, delete), and the comment's id.
+void SetUnpublishKeys(const Keyspace& keys, const CommentRef& ref,
+                      UnpublishSlots& call) {
+  call.comments_key = keys.Comments();
+  call.stats_key = keys.Stats();
+  call.participants_key = keys.Participants();
+  call.likers_key = keys.Likers(ref.comment_id);
+  call.pending_key = keys.PendingQueue();
+  call.reported_key = keys.ReportedQueue();
+  call.featured_key = keys.Featured();
+  call.id = ref.comment_id;
+}
+
+// The hot order's parameters, for the scripts that re-score.
+template <typename ScriptCall>
+void SetHot(const CommentStoreOptions& options, ScriptCall& call) {
+  call.half_life = options.hot_half_life;
+  call.reply_weight = options.hot_reply_weight;
+}
+
 // Queue listings show when each comment was queued (its score); a comment
 // list needs only its cursor's.
 bool WantsAllScores(const ListQuery& query) {
@@ -162,11 +197,6 @@ std::string CommentStore::ParentGuess(const std::string& article_id,
   if (comment_id.empty()) return "";
   // Most comments are top-level: guess that when nothing is remembered.
   return parents_.Find(article_id, comment_id).value_or("");
-}
-
-std::vector<std::string> CommentStore::HotArgs() const {
-  return {absl::StrCat(absl::ToDoubleSeconds(options_.hot_half_life)),
-          absl::StrCat(options_.hot_reply_weight)};
 }
 
 struct CommentStore::ChainState {
@@ -222,20 +252,29 @@ void CommentStore::ChainStep(std::unique_ptr<ChainState> state,
 LuaScript::Call CommentStore::PostCall(const NewComment& comment,
                                        const std::string& grandparent) const {
   const Keyspace keys(comment.article_id);
-  const std::vector<std::string> hot = HotArgs();
-  return {
-      {keys.Comments(), keys.Stats(), keys.Participants(),
-       keys.NewestIndex(comment.parent_id), keys.HotIndex(comment.parent_id),
-       keys.Idempotency(comment.author_id, comment.idempotency_key),
-       keys.HotIndex(grandparent), keys.PendingQueue(),
-       keys.PostCount(comment.author_id), keys.LastPost(comment.author_id)},
-      {comment.parent_id, grandparent, comment.author_id, comment.author_name,
-       comment.body, comment.idempotency_key,
-       absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)), hot[0],
-       hot[1], comment.verdict, comment.default_policy, comment.detail,
-       absl::StrCat(options_.post_limit),
-       absl::StrCat(absl::ToInt64Milliseconds(options_.post_limit_window)),
-       absl::StrCat(absl::ToInt64Milliseconds(options_.duplicate_window))}};
+  PostCommentCall call;
+  call.comments_key = keys.Comments();
+  call.stats_key = keys.Stats();
+  call.participants_key = keys.Participants();
+  call.idem_key = keys.Idempotency(comment.author_id, comment.idempotency_key);
+  call.pending_key = keys.PendingQueue();
+  call.post_count_key = keys.PostCount(comment.author_id);
+  call.last_post_key = keys.LastPost(comment.author_id);
+  // The comment goes under its parent, whose own parent is the guess.
+  SetChain(keys, comment.parent_id, grandparent, call);
+  call.author = comment.author_id;
+  call.author_name = comment.author_name;
+  call.body = comment.body;
+  call.idem = comment.idempotency_key;
+  call.idem_ttl = options_.idempotency_ttl;
+  SetHot(options_, call);
+  call.verdict = comment.verdict;
+  call.default_policy = comment.default_policy;
+  call.detail = comment.detail;
+  call.post_limit = options_.post_limit;
+  call.post_window = options_.post_limit_window;
+  call.duplicate_window = options_.duplicate_window;
+  return call.ToCall();
 }
 
 absl::StatusOr<PostResult> CommentStore::DecodePost(const NewComment& comment,
@@ -251,9 +290,12 @@ absl::StatusOr<PostResult> CommentStore::DecodePost(const NewComment& comment,
   if (!stored.ok()) return stored.status();
   parents_.Remember(comment.article_id, stored->comment.comment_id(),
                     stored->comment.parent_id());
+  absl::StatusOr<v1::Policy> policy =
+      FromLuaWord<v1::Policy>(reply.elements[1].str);
+  if (!policy.ok()) return policy.status();
   PostResult result;
   result.created = reply.elements[0].integer == 1;
-  result.policy = std::move(reply.elements[1].str);
+  result.policy = *policy;
   result.stored = *std::move(stored);
   return result;
 }
@@ -263,7 +305,7 @@ void CommentStore::Post(NewComment comment, absl::Time deadline,
   auto shared = std::make_shared<const NewComment>(std::move(comment));
   // The chain that matters is the parent's: its rank changes.
   RunWithChain(
-      PostCommentScript(), shared->article_id, shared->parent_id,
+      PostCommentCall::Script(), shared->article_id, shared->parent_id,
       [this, shared](const std::string& grandparent, const std::string&) {
         return PostCall(*shared, grandparent);
       },
@@ -290,7 +332,7 @@ absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> CommentStore::PostMany(
     calls.push_back(PostCall(c, ParentGuess(c.article_id, c.parent_id)));
   }
   absl::StatusOr<std::vector<absl::StatusOr<RedisReply>>> replies =
-      PostCommentScript().RunMany(*redis_, calls, deadline);
+      PostCommentCall::Script().RunMany(*redis_, calls, deadline);
   if (!replies.ok()) return replies.status();
   std::vector<absl::StatusOr<PostResult>> out;
   out.reserve(comments.size());
@@ -421,18 +463,22 @@ void CommentStore::List(ListQuery query, absl::Time deadline,
       bitmap = query.order != v1::ORDER_HOT && query.parent_id.empty();
       break;
   }
-  // One more than asked tells whether a next page exists.
-  LuaScript::Call call{
-      {keys.Comments(), std::move(index)},
-      {ascending ? "asc" : "desc", query.after ? query.after->score : "",
-       query.after ? query.after->comment_id : "",
-       absl::StrCat(query.limit + 1), query.parent_id,
-       WantsAllScores(query) ? "all" : "last", bitmap ? "bitmap" : "zset"}};
-  if (!query.viewer_id.empty()) {
-    call.keys.push_back(keys.LikedBy(query.viewer_id));
+  ListCommentsCall call;
+  call.comments_key = keys.Comments();
+  call.index_key = std::move(index);
+  if (!query.viewer_id.empty()) call.liked_key = keys.LikedBy(query.viewer_id);
+  call.desc = !ascending;
+  if (query.after) {
+    call.after_score = query.after->score;
+    call.after_id = query.after->comment_id;
   }
-  ListCommentsScript().Send(
-      *redis_, std::move(call), deadline,
+  // One more than asked tells whether a next page exists.
+  call.limit = query.limit + 1;
+  call.parent = query.parent_id;
+  call.all_scores = WantsAllScores(query);
+  call.bitmap = bitmap;
+  ListCommentsCall::Script().Send(
+      *redis_, call.ToCall(), deadline,
       [this, query = std::move(query),
        done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
         std::move(done)(DecodePage(query, reply));
@@ -519,16 +565,22 @@ absl::StatusOr<ListPage> CommentStore::List(const ListQuery& query,
 void CommentStore::SetLike(CommentRef ref, std::string user_id, bool like,
                            absl::Time deadline, Callback<LikeState> done) {
   RunWithChain(
-      LikeCommentScript(), ref.article_id, ref.comment_id,
+      LikeCommentCall::Script(), ref.article_id, ref.comment_id,
       [this, ref, user_id = std::move(user_id), like](const std::string& parent,
                                                       const std::string&) {
         const Keyspace keys(ref.article_id);
-        std::vector<std::string> hot = HotArgs();
-        return LuaScript::Call{
-            {keys.Comments(), keys.Likers(ref.comment_id),
-             keys.HotIndex(parent), keys.Participants(), keys.LikedBy(user_id)},
-            {ref.comment_id, parent, user_id, like ? "1" : "0",
-             std::move(hot[0]), std::move(hot[1])}};
+        LikeCommentCall call;
+        call.comments_key = keys.Comments();
+        call.likers_key = keys.Likers(ref.comment_id);
+        call.hot_key = keys.HotIndex(parent);
+        call.participants_key = keys.Participants();
+        call.liked_key = keys.LikedBy(user_id);
+        call.id = ref.comment_id;
+        call.parent = parent;
+        call.user = user_id;
+        call.like = like;
+        SetHot(options_, call);
+        return call.ToCall();
       },
       deadline,
       [done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
@@ -555,51 +607,49 @@ absl::StatusOr<LikeState> CommentStore::SetLike(const std::string& article_id,
 }
 
 void CommentStore::Delete(CommentRef ref, std::string user_id,
-                          absl::Time deadline, Callback<std::string> done) {
+                          absl::Time deadline, Callback<v1::Queue> done) {
   RunWithChain(
-      DeleteCommentScript(), ref.article_id, ref.comment_id,
+      DeleteCommentCall::Script(), ref.article_id, ref.comment_id,
       [this, ref, user_id = std::move(user_id)](
           const std::string& parent, const std::string& grandparent) {
         const Keyspace keys(ref.article_id);
-        std::vector<std::string> hot = HotArgs();
-        return LuaScript::Call{
-            {keys.Comments(), keys.Stats(), keys.Participants(),
-             keys.NewestIndex(parent), keys.HotIndex(parent),
-             keys.HotIndex(grandparent), keys.Likers(ref.comment_id),
-             keys.PendingQueue(), keys.ReportedQueue(), keys.Featured()},
-            {ref.comment_id, parent, grandparent, user_id, std::move(hot[0]),
-             std::move(hot[1])}};
+        DeleteCommentCall call;
+        SetUnpublishKeys(keys, ref, call);
+        SetChain(keys, parent, grandparent, call);
+        call.user = user_id;
+        SetHot(options_, call);
+        return call.ToCall();
       },
       deadline,
       [done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
         if (!reply.ok()) return std::move(done)(reply.status());
         if (!IsStr(*reply)) return std::move(done)(Malformed("DeleteComment"));
-        std::move(done)(std::move(reply->str));
+        std::move(done)(FromLuaWord<v1::Queue>(reply->str));
       });
 }
 
-absl::StatusOr<std::string> CommentStore::Delete(const std::string& article_id,
-                                                 const std::string& comment_id,
-                                                 const std::string& user_id,
-                                                 absl::Time deadline) {
-  return Await<std::string>([&](Callback<std::string> done) {
+absl::StatusOr<v1::Queue> CommentStore::Delete(const std::string& article_id,
+                                               const std::string& comment_id,
+                                               const std::string& user_id,
+                                               absl::Time deadline) {
+  return Await<v1::Queue>([&](Callback<v1::Queue> done) {
     Delete(CommentRef{article_id, comment_id}, user_id, deadline,
            std::move(done));
   });
 }
 
 LuaScript::Call CommentStore::DecideCall(const CommentRef& ref, bool approve,
-                                         const std::string& queue,
+                                         ModerationQueue queue,
                                          const std::string& parent,
                                          const std::string& grandparent) const {
   const Keyspace keys(ref.article_id);
-  const std::vector<std::string> hot = HotArgs();
-  return {{keys.Comments(), keys.Stats(), keys.Participants(),
-           keys.NewestIndex(parent), keys.HotIndex(parent),
-           keys.HotIndex(grandparent), keys.Likers(ref.comment_id),
-           keys.PendingQueue(), keys.ReportedQueue(), keys.Featured()},
-          {ref.comment_id, parent, grandparent, approve ? "approve" : "reject",
-           queue, hot[0], hot[1]}};
+  DecideCommentCall call;
+  SetUnpublishKeys(keys, ref, call);
+  SetChain(keys, parent, grandparent, call);
+  call.approve = approve;
+  call.queue = queue;
+  SetHot(options_, call);
+  return call.ToCall();
 }
 
 absl::StatusOr<Decided> CommentStore::DecodeDecided(
@@ -609,12 +659,15 @@ absl::StatusOr<Decided> CommentStore::DecodeDecided(
       !IsInt(reply->elements[0]) || !IsStr(reply->elements[1])) {
     return Malformed("a decision");
   }
+  absl::StatusOr<v1::Queue> left =
+      FromLuaWord<v1::Queue>(reply->elements[1].str);
+  if (!left.ok()) return left.status();
   return Decided{static_cast<v1::CommentStatus>(reply->elements[0].integer),
-                 reply->elements[1].str};
+                 *left};
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<Decided>>> CommentStore::Decide(
-    const std::vector<CommentRef>& refs, bool approve, const std::string& queue,
+    const std::vector<CommentRef>& refs, bool approve, ModerationQueue queue,
     absl::Time deadline) {
   std::vector<LuaScript::Call> calls;
   calls.reserve(refs.size());
@@ -624,7 +677,7 @@ absl::StatusOr<std::vector<absl::StatusOr<Decided>>> CommentStore::Decide(
                                ParentGuess(ref.article_id, parent)));
   }
   absl::StatusOr<std::vector<absl::StatusOr<RedisReply>>> replies =
-      DecideCommentScript().RunMany(*redis_, calls, deadline);
+      DecideCommentCall::Script().RunMany(*redis_, calls, deadline);
   if (!replies.ok()) return replies.status();
   std::vector<absl::StatusOr<Decided>> out;
   out.reserve(refs.size());
@@ -635,7 +688,7 @@ absl::StatusOr<std::vector<absl::StatusOr<Decided>>> CommentStore::Decide(
       const CommentRef& ref = refs[i];
       reply = Await<RedisReply>([&](Callback<RedisReply> done) {
         RunWithChain(
-            DecideCommentScript(), ref.article_id, ref.comment_id,
+            DecideCommentCall::Script(), ref.article_id, ref.comment_id,
             [&](const std::string& parent, const std::string& grandparent) {
               return DecideCall(ref, approve, queue, parent, grandparent);
             },
@@ -651,12 +704,16 @@ void CommentStore::Report(CommentRef ref, std::string user_id,
                           std::string reason, int threshold,
                           absl::Time deadline, Callback<ReportResult> done) {
   const Keyspace keys(ref.article_id);
-  LuaScript::Call call{
-      {keys.Comments(), keys.Reports(ref.comment_id), keys.ReportedQueue()},
-      {ref.comment_id, std::move(user_id), std::move(reason),
-       absl::StrCat(threshold)}};
-  ReportCommentScript().Send(
-      *redis_, std::move(call), deadline,
+  ReportCommentCall call;
+  call.comments_key = keys.Comments();
+  call.reports_key = keys.Reports(ref.comment_id);
+  call.reported_key = keys.ReportedQueue();
+  call.id = ref.comment_id;
+  call.user = std::move(user_id);
+  call.reason = std::move(reason);
+  call.threshold = threshold;
+  ReportCommentCall::Script().Send(
+      *redis_, call.ToCall(), deadline,
       [done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
         if (!reply.ok()) {
           return std::move(done)(DecodeScriptError(reply.status()).status);
@@ -676,9 +733,12 @@ absl::StatusOr<v1::Comment> CommentStore::SetFeatured(const CommentRef& ref,
                                                       bool featured,
                                                       absl::Time deadline) {
   const Keyspace keys(ref.article_id);
-  absl::StatusOr<RedisReply> reply = FeatureCommentScript().Run(
-      *redis_, {keys.Comments(), keys.Featured()},
-      {ref.comment_id, featured ? "1" : "0"}, deadline);
+  FeatureCommentCall call;
+  call.comments_key = keys.Comments();
+  call.featured_key = keys.Featured();
+  call.id = ref.comment_id;
+  call.feature = featured;
+  absl::StatusOr<RedisReply> reply = RunScript(*redis_, call, deadline);
   if (!reply.ok()) return DecodeScriptError(reply.status()).status;
   absl::StatusOr<StoredComment> stored = DecodeGot(ref, *std::move(reply));
   if (!stored.ok()) return stored.status();
@@ -708,19 +768,20 @@ CommentStore::ReportReasons(const std::vector<CommentRef>& refs, size_t limit,
   return out;
 }
 
-absl::StatusOr<std::string> CommentStore::GetPolicy(
+absl::StatusOr<v1::Policy> CommentStore::GetPolicy(
     const std::string& article_id, absl::Time deadline) {
   absl::StatusOr<RedisReply> reply = redis_->Command(
       {"HGET", Keyspace(article_id).Stats(), "policy"}, deadline);
   if (!reply.ok()) return reply.status();
-  return reply->is_nil() ? "" : reply->str;
+  if (reply->is_nil()) return v1::POLICY_UNSPECIFIED;
+  return FromLuaWord<v1::Policy>(reply->str);
 }
 
 absl::Status CommentStore::SetPolicy(const std::string& article_id,
-                                     const std::string& policy,
-                                     absl::Time deadline) {
+                                     v1::Policy policy, absl::Time deadline) {
   return redis_
-      ->Command({"HSET", Keyspace(article_id).Stats(), "policy", policy},
+      ->Command({"HSET", Keyspace(article_id).Stats(), "policy",
+                 std::string(ToLuaWord(policy))},
                 deadline)
       .status();
 }

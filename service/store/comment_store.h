@@ -12,10 +12,12 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "comments/v1/comments.pb.h"
+#include "comments/v1/moderation.pb.h"
+#include "moderation/moderation.h"
 #include "redis/await.h"
 #include "redis/lua_script.h"
 #include "redis/redis_client.h"
-#include "service/store/lua_scripts.h"
+#include "service/store/lua_words.h"
 #include "service/store/parent_cache.h"
 
 namespace comments {
@@ -48,10 +50,10 @@ struct NewComment {
   std::string author_name;
   std::string body;
   std::string idempotency_key;
-  // What moderation said of the text: allow, mask, review or block.
-  std::string verdict = "allow";
-  // The policy to apply when the article has none: post or pre.
-  std::string default_policy = "post";
+  // What moderation said of the text.
+  moderation::Action verdict = moderation::Action::kAllow;
+  // The policy to apply when the article has none: POST or PRE moderation.
+  v1::Policy default_policy = v1::POLICY_POST_MODERATION;
   // Kept with the comment for moderators (a serialized v1::QueueItem).
   std::string detail;
 };
@@ -66,7 +68,8 @@ struct StoredComment {
 struct PostResult {
   StoredComment stored;
   bool created = false;  // False: an earlier call with the same key made it.
-  std::string policy;    // The article's policy when the comment was posted.
+  // The article's policy when the comment was posted.
+  v1::Policy policy = v1::POLICY_POST_MODERATION;
 };
 
 struct CommentRef {
@@ -77,9 +80,9 @@ struct CommentRef {
 // The outcome of one moderator decision.
 struct Decided {
   v1::CommentStatus status = v1::COMMENT_STATUS_UNSPECIFIED;
-  // The queue the comment left: "pending", "reported", or "" when the
+  // The queue the comment left: PENDING, REPORTED, or UNSPECIFIED when the
   // decision was already in force.
-  std::string left_queue;
+  v1::Queue left_queue = v1::QUEUE_UNSPECIFIED;
 };
 
 struct ReportResult {
@@ -174,13 +177,14 @@ class CommentStore final {
                                     const std::string& comment_id,
                                     const std::string& user_id, bool like,
                                     absl::Time deadline);
-  // Gives the moderation queue the comment left ("" when none).
+  // Gives the moderation queue the comment left (QUEUE_UNSPECIFIED when
+  // none).
   void Delete(CommentRef ref, std::string user_id, absl::Time deadline,
-              Callback<std::string> done);
-  absl::StatusOr<std::string> Delete(const std::string& article_id,
-                                     const std::string& comment_id,
-                                     const std::string& user_id,
-                                     absl::Time deadline);
+              Callback<v1::Queue> done);
+  absl::StatusOr<v1::Queue> Delete(const std::string& article_id,
+                                   const std::string& comment_id,
+                                   const std::string& user_id,
+                                   absl::Time deadline);
   // One round trip for all articles, answered in the order asked.
   void Stats(std::vector<std::string> article_ids, absl::Time deadline,
              Callback<std::vector<v1::ArticleStats>> done);
@@ -193,14 +197,15 @@ class CommentStore final {
   // round trip; a missing comment is NOT_FOUND in its slot.
   absl::StatusOr<std::vector<absl::StatusOr<StoredComment>>> GetMany(
       const std::vector<CommentRef>& refs, absl::Time deadline);
-  // Approves or rejects each comment, taking it out of `queue` ("pending",
-  // "reported" or "any"). One round trip for the batch (plus one per comment
-  // whose parent was guessed wrong); each decision atomic on its own.
-  // Per-comment errors: NOT_FOUND; FAILED_PRECONDITION when it is in no
-  // such queue and the decision is not already in force.
+  // Approves or rejects each comment, taking it out of `queue` (its
+  // article's pending or reported queue, or whichever holds it). One round
+  // trip for the batch (plus one per comment whose parent was guessed
+  // wrong); each decision atomic on its own. Per-comment errors: NOT_FOUND;
+  // FAILED_PRECONDITION when it is in no such queue and the decision is not
+  // already in force.
   absl::StatusOr<std::vector<absl::StatusOr<Decided>>> Decide(
-      const std::vector<CommentRef>& refs, bool approve,
-      const std::string& queue, absl::Time deadline);
+      const std::vector<CommentRef>& refs, bool approve, ModerationQueue queue,
+      absl::Time deadline);
   // Up to `limit` report reasons per comment.
   absl::StatusOr<std::vector<std::vector<std::string>>> ReportReasons(
       const std::vector<CommentRef>& refs, size_t limit, absl::Time deadline);
@@ -209,11 +214,13 @@ class CommentStore final {
   // comment that is not visible.
   absl::StatusOr<v1::Comment> SetFeatured(const CommentRef& ref, bool featured,
                                           absl::Time deadline);
-  // The article's policy ("post", "pre", "closed"), or "" when none is set.
-  absl::StatusOr<std::string> GetPolicy(const std::string& article_id,
-                                        absl::Time deadline);
-  absl::Status SetPolicy(const std::string& article_id,
-                         const std::string& policy, absl::Time deadline);
+  // The article's policy, or POLICY_UNSPECIFIED when none is set. INTERNAL
+  // for a stored policy this build does not know (lua_words.h).
+  absl::StatusOr<v1::Policy> GetPolicy(const std::string& article_id,
+                                       absl::Time deadline);
+  // REQUIRES: `policy` is POST, PRE or CLOSED moderation.
+  absl::Status SetPolicy(const std::string& article_id, v1::Policy policy,
+                         absl::Time deadline);
 
  private:
   // Builds a script call for a guess of the parent and grandparent of the
@@ -233,8 +240,7 @@ class CommentStore final {
   absl::StatusOr<PostResult> DecodePost(const NewComment& comment,
                                         RedisReply& reply);
   LuaScript::Call DecideCall(const CommentRef& ref, bool approve,
-                             const std::string& queue,
-                             const std::string& parent,
+                             ModerationQueue queue, const std::string& parent,
                              const std::string& grandparent) const;
   absl::StatusOr<Decided> DecodeDecided(
       const absl::StatusOr<RedisReply>& reply) const;
@@ -242,7 +248,6 @@ class CommentStore final {
                                       absl::StatusOr<RedisReply>& reply);
   std::string ParentGuess(const std::string& article_id,
                           const std::string& comment_id) const;
-  std::vector<std::string> HotArgs() const;
 
   RedisClient* const redis_;
   const CommentStoreOptions options_;

@@ -37,7 +37,8 @@ namespace comments {
 //   c:{A}:ft         zset   featured comments (精选), by when they were
 //                           featured (us)
 //   c:{A}:rp:X       hash   user -> reason, one per user reporting comment X
-//   (c:{A}:s also holds `policy`: post|pre|closed, when one was set)
+//   (c:{A}:s also holds `policy`: post|pre|closed, when one was set; the
+//   words the scripts and these keys hold are spelled in lua_words.h)
 class Keyspace final {
  public:
   explicit Keyspace(absl::string_view article_id)

@@ -7,7 +7,9 @@
 #include "absl/strings/str_split.h"
 #include "redis/lua_script.h"
 #include "service/store/keyspace.h"
-#include "service/store/lua_scripts.h"
+#include "service/store/lua_words.h"
+#include "service/store/moderation_convert.h"
+#include "service/store/script_calls.h"
 
 namespace comments {
 namespace {
@@ -33,26 +35,16 @@ absl::Status Malformed(absl::string_view what) {
       absl::StrCat("moderation store: unexpected reply shape for ", what));
 }
 
-// The engine's own action names ("allow" marks an exception word).
-const char* ActionWord(v1::ModerationAction action) {
-  switch (action) {
-    case v1::MODERATION_ACTION_ALLOW:
-      return "allow";
-    case v1::MODERATION_ACTION_MASK:
-      return "mask";
-    case v1::MODERATION_ACTION_REVIEW:
-      return "review";
-    default:
-      return "block";
-  }
+// A keyword's action as stored: the verdict words of lua_words.h ("allow"
+// marks an exception word). UNSPECIFIED is stored as block.
+std::string ActionWord(v1::ModerationAction action) {
+  return std::string(ToLuaWord(FromProtoAction(action)));
 }
 
 // An unknown word reads as block: a keyword is never silently disarmed.
 v1::ModerationAction ActionFromWord(absl::string_view word) {
-  if (word == "allow") return v1::MODERATION_ACTION_ALLOW;
-  if (word == "mask") return v1::MODERATION_ACTION_MASK;
-  if (word == "review") return v1::MODERATION_ACTION_REVIEW;
-  return v1::MODERATION_ACTION_BLOCK;
+  return ToProtoAction(FindLuaWord<moderation::Action>(word).value_or(
+      moderation::Action::kBlock));
 }
 
 // Stored as "category TAB action[ TAB scope]".
@@ -121,11 +113,15 @@ absl::Status ModerationStore::Dequeue(v1::Queue queue,
 absl::StatusOr<std::vector<ModerationStore::QueueEntry>> ModerationStore::Range(
     v1::Queue queue, const std::optional<IndexPosition>& after, int limit,
     const std::string& max_score, absl::Time deadline) {
-  absl::StatusOr<RedisReply> reply = QueueRangeScript().Run(
-      *redis_, {GlobalQueue(queue)},
-      {after ? after->score : "", after ? after->comment_id : "",
-       absl::StrCat(limit), max_score},
-      deadline);
+  QueueRangeCall call;
+  call.queue_key = GlobalQueue(queue);
+  if (after) {
+    call.after_score = after->score;
+    call.after_member = after->comment_id;
+  }
+  call.limit = limit;
+  call.max_score = max_score;
+  absl::StatusOr<RedisReply> reply = RunScript(*redis_, call, deadline);
   if (!reply.ok()) return reply.status();
   if (reply->type != RedisReply::Type::kArray ||
       reply->elements.size() % 2 != 0) {
@@ -253,24 +249,23 @@ absl::StatusOr<int64_t> ModerationStore::RepairQueues(absl::Time deadline) {
 absl::StatusOr<ModerationStore::KeywordsState> ModerationStore::UpdateKeywords(
     const std::vector<v1::Keyword>& add, const std::vector<std::string>& remove,
     bool seed, absl::Time deadline) {
-  std::vector<std::string> args = {seed ? "seed" : "update",
-                                   absl::StrCat(add.size())};
+  UpdateKeywordsCall call;
+  call.words_key = std::string(global_keys::kKeywords);
+  call.index_key = std::string(global_keys::kKeywordIndex);
+  call.version_key = std::string(global_keys::kKeywordVersion);
+  call.seeded_key = std::string(global_keys::kKeywordsSeeded);
+  call.seed = seed;
+  call.adds.reserve(add.size());
   for (const v1::Keyword& k : add) {
-    args.push_back(k.word());
-    args.push_back(k.category());
-    args.push_back(k.scope() == v1::KEYWORD_SCOPE_UNSPECIFIED
-                       ? ActionWord(k.action())
-                       : absl::StrCat(ActionWord(k.action()), "\t",
-                                      static_cast<int>(k.scope())));
+    call.adds.push_back(
+        {k.word(), k.category(),
+         k.scope() == v1::KEYWORD_SCOPE_UNSPECIFIED
+             ? ActionWord(k.action())
+             : absl::StrCat(ActionWord(k.action()), "\t",
+                            static_cast<int>(k.scope()))});
   }
-  args.insert(args.end(), remove.begin(), remove.end());
-  absl::StatusOr<RedisReply> reply =
-      UpdateKeywordsScript().Run(*redis_,
-                                 {std::string(global_keys::kKeywords),
-                                  std::string(global_keys::kKeywordIndex),
-                                  std::string(global_keys::kKeywordVersion),
-                                  std::string(global_keys::kKeywordsSeeded)},
-                                 args, deadline);
+  call.removes = remove;
+  absl::StatusOr<RedisReply> reply = RunScript(*redis_, call, deadline);
   if (!reply.ok()) return reply.status();
   if (reply->elements.size() != 2) return Malformed("UpdateKeywords");
   return KeywordsState{reply->elements[0].integer, reply->elements[1].integer};

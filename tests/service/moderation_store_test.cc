@@ -75,7 +75,7 @@ class ModerationStoreTest : public testing::RedisStoreTest {
     c.article_id = article;
     c.author_id = author;
     c.body = "held";
-    c.verdict = "review";
+    c.verdict = moderation::Action::kReview;
     absl::StatusOr<PostResult> posted = comments_->Post(c, Soon());
     EXPECT_OK(posted);
     if (!posted.ok()) return {};
@@ -211,8 +211,9 @@ TEST_F(ModerationStoreTest, ArticleQueuesAreTheTruth) {
   EXPECT_EQ(queue, v1::QUEUE_UNSPECIFIED);
 
   // Once approved, a comment has left its article's queue.
-  ASSERT_OK_AND_ASSIGN(auto decided, comments_->Decide({a2}, /*approve=*/true,
-                                                       "pending", Soon()));
+  ASSERT_OK_AND_ASSIGN(auto decided,
+                       comments_->Decide({a2}, /*approve=*/true,
+                                         ModerationQueue::kPending, Soon()));
   ASSERT_EQ(decided.size(), 1u);
   ASSERT_OK(decided[0]);
   ASSERT_OK_AND_ASSIGN(

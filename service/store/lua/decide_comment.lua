@@ -1,44 +1,53 @@
 -- Applies a moderator's decision to one comment of a queue.
--- KEYS[1] comment hash   KEYS[2] stats hash   KEYS[3] participants
--- KEYS[4] newest index and KEYS[5] hot index the comment belongs in
--- KEYS[6] hot index holding the parent (ignored for a top-level comment)
--- KEYS[7] the comment's likers set
--- KEYS[8] pending queue   KEYS[9] reported queue (the article's)
--- KEYS[10] the article's featured index
--- ARGV[1] comment id   ARGV[2] its parent as guessed   ARGV[3] the parent's
--- parent as guessed   ARGV[4] approve|reject   ARGV[5] pending|reported|any
--- ARGV[6] hot half-life (s)   ARGV[7] reply weight
 -- Returns {status after, queue left ('' when the decision was already in
 -- force)}; errors NOTFOUND, NOTQUEUED, CHAIN.
-local comments, id = KEYS[1], ARGV[1]
-local approve, queue = ARGV[4] == 'approve', ARGV[5]
-local half_life, reply_weight = tonumber(ARGV[6]), tonumber(ARGV[7])
-local rec = load(comments, id)
+-- KEYS and ARGV, in order (DecideCommentCall in script_calls.h builds them):
+local comments_key = KEYS[1]      -- comment hash
+local stats_key = KEYS[2]         -- stats hash
+local participants_key = KEYS[3]  -- participants
+local newest_key = KEYS[4]        -- newest index the comment belongs in
+local hot_key = KEYS[5]           -- hot index the comment belongs in
+local parent_hot_key = KEYS[6]    -- hot index holding the parent (ignored
+                                  -- for a top-level comment)
+local likers_key = KEYS[7]        -- the comment's likers set
+local pending_key = KEYS[8]       -- the article's pending queue
+local reported_key = KEYS[9]      -- the article's reported queue
+local featured_key = KEYS[10]     -- the article's featured index
+local id = ARGV[1]                -- comment id
+local parent = ARGV[2]            -- its parent as guessed
+local grandparent = ARGV[3]       -- the parent's parent as guessed
+local approve = ARGV[4] == 'approve'       -- 'approve' or 'reject'
+local queue = ARGV[5]             -- pending|reported|any
+local half_life = tonumber(ARGV[6])        -- hot half-life (s)
+local reply_weight = tonumber(ARGV[7])     -- a reply's weight in likes
+
+local rec = load(comments_key, id)
 if not rec then return {err = 'NOTFOUND comment_id ' .. id} end
-local wrong = check_chain(comments, rec, ARGV[2], ARGV[3])
+local wrong = check_chain(comments_key, rec, parent, grandparent)
 if wrong then return wrong end
 
-local pending = queue ~= 'reported' and redis.call('ZSCORE', KEYS[8], id)
-local reported = queue ~= 'pending' and redis.call('ZSCORE', KEYS[9], id)
+local pending = queue ~= 'reported' and redis.call('ZSCORE', pending_key, id)
+local reported = queue ~= 'pending' and redis.call('ZSCORE', reported_key, id)
 local left = ''
 if pending then
-  redis.call('ZREM', KEYS[8], id)
+  redis.call('ZREM', pending_key, id)
   left = 'pending'
   if approve then
     rec[ST] = PUBLISHED
-    publish(comments, KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], id, rec,
-            half_life, reply_weight)
+    publish(comments_key, stats_key, participants_key, newest_key, hot_key,
+            parent_hot_key, id, rec, half_life, reply_weight)
   else
     rec[ST] = REJECTED
   end
 elseif reported then
-  redis.call('ZREM', KEYS[9], id)
+  redis.call('ZREM', reported_key, id)
   left = 'reported'
   if approve then
     rec[REPORTS_SEEN] = rec[REPORTS] or 0
   else
-    unpublish(comments, KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7],
-              KEYS[10], id, rec, half_life, reply_weight)
+    unpublish(comments_key, stats_key, participants_key, newest_key, hot_key,
+              parent_hot_key, likers_key, featured_key, id, rec, half_life,
+              reply_weight)
     rec[ST] = REJECTED
   end
 else
@@ -49,5 +58,5 @@ else
   end
   return {rec[ST], ''}
 end
-save(comments, id, rec)
+save(comments_key, id, rec)
 return {rec[ST], left}

@@ -1,37 +1,50 @@
 -- Stores a new comment or reply with the status moderation and the
 -- article's policy give it, publishes or queues it, and records the
 -- idempotency key, all at once.
--- KEYS[1] comment hash       KEYS[2] stats hash      KEYS[3] participants
--- KEYS[4] newest index and KEYS[5] hot index the comment goes into
--- KEYS[6] idempotency key (ignored when ARGV[6] is '')
--- KEYS[7] hot index holding the parent (ignored for a top-level comment)
--- KEYS[8] the article's pending queue
--- KEYS[9] the author's post count in this window (flood control)
--- KEYS[10] the author's last post on the article (duplicates)
--- ARGV[1] parent id or ''    ARGV[2] the parent's parent as the caller guesses
--- ARGV[3] author id  ARGV[4] author name  ARGV[5] body (masked if masked)
--- ARGV[6] idempotency key or ''  ARGV[7] its lifetime in seconds
--- ARGV[8] hot half-life (s)  ARGV[9] reply weight
--- ARGV[10] moderation verdict: allow|mask|review|block
--- ARGV[11] policy when the article has none: post|pre
--- ARGV[12] moderation detail (opaque)
--- ARGV[13] most posts per window (0: no limit)  ARGV[14] the window (ms)
--- ARGV[15] duplicate window (ms; 0: duplicates allowed)
 -- Returns {created (0|1), policy, id, record as stored}; errors NOTFOUND,
 -- CHAIN, CLOSED, RATE <posts> <ms left>, DUPLICATE <id>.
-local comments, stats, participants = KEYS[1], KEYS[2], KEYS[3]
-local parent, idem = ARGV[1], ARGV[6]
-local half_life, reply_weight = tonumber(ARGV[8]), tonumber(ARGV[9])
-local policy = redis.call('HGET', stats, 'policy') or ARGV[11]
+-- KEYS and ARGV, in order (PostCommentCall in script_calls.h builds them):
+local comments_key = KEYS[1]      -- comment hash
+local stats_key = KEYS[2]         -- stats hash
+local participants_key = KEYS[3]  -- participants
+local newest_key = KEYS[4]        -- newest index the comment goes into
+local hot_key = KEYS[5]           -- hot index the comment goes into
+local idem_key = KEYS[6]          -- idempotency key (ignored when idem is '')
+local parent_hot_key = KEYS[7]    -- hot index holding the parent (ignored
+                                  -- for a top-level comment)
+local pending_key = KEYS[8]       -- the article's pending queue
+local post_count_key = KEYS[9]    -- the author's posts in this window
+                                  -- (flood control)
+local last_post_key = KEYS[10]    -- the author's last post on the article
+                                  -- (duplicates)
+local parent = ARGV[1]            -- parent id or ''
+local grandparent = ARGV[2]       -- the parent's parent as the caller guesses
+local author = ARGV[3]            -- author id
+local author_name = ARGV[4]       -- author name
+local body = ARGV[5]              -- body (masked if masked)
+local idem = ARGV[6]              -- idempotency key or ''
+local idem_ttl = tonumber(ARGV[7])         -- its lifetime (s)
+local half_life = tonumber(ARGV[8])        -- hot half-life (s)
+local reply_weight = tonumber(ARGV[9])     -- a reply's weight in likes
+local verdict = ARGV[10]          -- moderation verdict: allow|mask|review|block
+local default_policy = ARGV[11]   -- policy when the article has none: post|pre
+local detail = ARGV[12]           -- moderation detail (opaque)
+local post_limit = tonumber(ARGV[13])      -- most posts per window (0: none)
+local post_window = ARGV[14]               -- the window (ms)
+local duplicate_window = tonumber(ARGV[15])  -- refuse the author's last
+                                             -- text again within (ms; 0:
+                                             -- allowed)
+
+local policy = redis.call('HGET', stats_key, 'policy') or default_policy
 
 local function answer(created, id, packed)
   return {created, policy, id, packed}
 end
 
 if idem ~= '' then
-  local first = redis.call('GET', KEYS[6])
+  local first = redis.call('GET', idem_key)
   if first then
-    local packed = redis.call('HGET', comments, first)
+    local packed = redis.call('HGET', comments_key, first)
     if packed then return answer(0, first, packed) end
   end
 end
@@ -40,55 +53,54 @@ if policy == 'closed' then
 end
 
 if parent ~= '' then
-  local prec = load(comments, parent)
+  local prec = load(comments_key, parent)
   if not prec or prec[ST] ~= PUBLISHED then
     return {err = 'NOTFOUND parent_id ' .. parent}
   end
-  if prec[PARENT] ~= ARGV[2] then return chain_error(prec[PARENT]) end
+  if prec[PARENT] ~= grandparent then return chain_error(prec[PARENT]) end
 end
 
 -- Flood control, checked after everything else that refuses a post, and
 -- counting only posts that were stored (blocked ones included).
-local limit, duplicate_ms = tonumber(ARGV[13]), tonumber(ARGV[15])
-if limit > 0 then
-  local posted = tonumber(redis.call('GET', KEYS[9]) or '0')
-  if posted >= limit then
-    return {err = 'RATE ' .. posted .. ' ' .. redis.call('PTTL', KEYS[9])}
+if post_limit > 0 then
+  local posted = tonumber(redis.call('GET', post_count_key) or '0')
+  if posted >= post_limit then
+    return {err = 'RATE ' .. posted .. ' ' ..
+                  redis.call('PTTL', post_count_key)}
   end
 end
-if duplicate_ms > 0 then
-  local last = redis.call('HMGET', KEYS[10], 'b', 'p', 'i')
-  if last[1] == ARGV[5] and last[2] == parent then
+if duplicate_window > 0 then
+  local last = redis.call('HMGET', last_post_key, 'b', 'p', 'i')
+  if last[1] == body and last[2] == parent then
     return {err = 'DUPLICATE ' .. last[3]}
   end
 end
 
-local verdict = ARGV[10]
 local status = PUBLISHED
 if verdict == 'block' then status = REJECTED
 elseif verdict == 'review' or policy == 'pre' then status = PENDING end
 
 local now = redis.call('TIME')
-local seq = redis.call('HINCRBY', stats, 'seq', 1)
+local seq = redis.call('HINCRBY', stats_key, 'seq', 1)
 local id = tostring(seq)
 local ctime = tonumber(now[1]) * 1000000 + tonumber(now[2])
-local rec = {status, 0, 0, ctime, parent, ARGV[3], ARGV[4], ARGV[5], ARGV[12],
+local rec = {status, 0, 0, ctime, parent, author, author_name, body, detail,
              0, 0}
 if status == PUBLISHED then
-  publish(comments, stats, participants, KEYS[4], KEYS[5], KEYS[7], id, rec,
-          half_life, reply_weight)
+  publish(comments_key, stats_key, participants_key, newest_key, hot_key,
+          parent_hot_key, id, rec, half_life, reply_weight)
 elseif status == PENDING then
-  redis.call('ZADD', KEYS[8], ctime, id)
+  redis.call('ZADD', pending_key, ctime, id)
 end
-local packed = save(comments, id, rec)
-if limit > 0 and redis.call('INCR', KEYS[9]) == 1 then
-  redis.call('PEXPIRE', KEYS[9], ARGV[14])
+local packed = save(comments_key, id, rec)
+if post_limit > 0 and redis.call('INCR', post_count_key) == 1 then
+  redis.call('PEXPIRE', post_count_key, post_window)
 end
-if duplicate_ms > 0 then
-  redis.call('HSET', KEYS[10], 'b', ARGV[5], 'p', parent, 'i', id)
-  redis.call('PEXPIRE', KEYS[10], duplicate_ms)
+if duplicate_window > 0 then
+  redis.call('HSET', last_post_key, 'b', body, 'p', parent, 'i', id)
+  redis.call('PEXPIRE', last_post_key, duplicate_window)
 end
 if idem ~= '' then
-  redis.call('SET', KEYS[6], id, 'EX', tonumber(ARGV[7]))
+  redis.call('SET', idem_key, id, 'EX', idem_ttl)
 end
 return answer(1, id, packed)
