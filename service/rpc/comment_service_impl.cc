@@ -258,7 +258,7 @@ void CommentServiceImpl::DoGet(const v1::GetCommentRequest& request,
     s = ValidateUserId(request.viewer_id(), "viewer_id");
   }
   if (!s.ok()) return std::move(done)(s);
-  store_->GetFor(
+  store_->Get(
       {request.article_id(), request.comment_id()}, request.viewer_id(),
       deadline,
       [response, viewer = request.viewer_id(),

@@ -37,18 +37,21 @@ const char* StoreErrorMessage(const absl::Status& status) {
 
 }  // namespace
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  const auto code = static_cast<grpc::StatusCode>(status.code());
+absl::Status ForClient(const absl::Status& status) {
   const char* replacement = StoreErrorMessage(status);
-  if (replacement == nullptr) {
-    return grpc::Status(code, std::string(status.message()));
-  }
+  if (replacement == nullptr) return status;
   // The payloads repeat the message's first word: left out of the log.
   std::fprintf(
       stderr, "comment-server: store error: %s\n",
       status.ToString(absl::StatusToStringMode::kWithNoExtraData).c_str());
-  return grpc::Status(code, replacement);
+  return absl::Status(status.code(), replacement);
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  const absl::Status shown = ForClient(status);
+  return grpc::Status(static_cast<grpc::StatusCode>(shown.code()),
+                      std::string(shown.message()));
 }
 
 absl::Time StoreDeadline(const grpc::ServerContextBase& context,

@@ -16,6 +16,11 @@ namespace comments {
 // detail and the client gets a generic message, never Redis internals.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
+// `status` as a client may read it, by the same rule: a store failure gets
+// the generic message (and is logged); anything else is returned as it is.
+// For errors a response carries per item rather than as the call's status.
+absl::Status ForClient(const absl::Status& status);
+
 // Deadline for the store work of one call: the client's deadline, capped at
 // `cap` from now.
 absl::Time StoreDeadline(const grpc::ServerContextBase& context,

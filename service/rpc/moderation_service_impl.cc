@@ -344,8 +344,11 @@ absl::Status ModerationServiceImpl::DoModerate(
       if (r.ok()) {
         result->set_status(r->status);
       } else {
-        result->set_code(static_cast<int>(r.status().code()));
-        result->set_message(std::string(r.status().message()));
+        // A decision's own failure is told as the call's would be: never
+        // Redis's text.
+        const absl::Status shown = ForClient(r.status());
+        result->set_code(static_cast<int>(shown.code()));
+        result->set_message(std::string(shown.message()));
       }
     }
   }

@@ -317,13 +317,6 @@ void CommentStore::Post(NewComment comment, absl::Time deadline,
       });
 }
 
-absl::StatusOr<PostResult> CommentStore::Post(const NewComment& comment,
-                                              absl::Time deadline) {
-  return Await<PostResult>([&](Callback<PostResult> done) {
-    Post(comment, deadline, std::move(done));
-  });
-}
-
 absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> CommentStore::PostMany(
     const std::vector<NewComment>& comments, absl::Time deadline) {
   std::vector<LuaScript::Call> calls;
@@ -343,8 +336,15 @@ absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> CommentStore::PostMany(
       continue;
     }
     ScriptError error = DecodeScriptError(reply.status());
-    out.push_back(error.chain ? Post(comments[i], deadline)
-                              : absl::StatusOr<PostResult>(error.status));
+    if (!error.chain) {
+      out.push_back(error.status);
+      continue;
+    }
+    // The parent's place was guessed wrong: the one-by-one post follows
+    // the chain.
+    out.push_back(Await<PostResult>([&](Callback<PostResult> done) {
+      Post(comments[i], deadline, std::move(done));
+    }));
   }
   return out;
 }
@@ -366,21 +366,19 @@ absl::StatusOr<StoredComment> DecodeGot(
 
 }  // namespace
 
-void CommentStore::Get(CommentRef ref, absl::Time deadline,
-                       Callback<StoredComment> done) {
-  // Built first: the callback below takes `ref` over.
-  RedisArgv hget = {"HGET", Keyspace(ref.article_id).Comments(),
-                    ref.comment_id};
-  redis_->Send(hget, deadline,
-               [ref = std::move(ref), done = std::move(done)](
-                   absl::StatusOr<RedisReply> reply) mutable {
-                 std::move(done)(DecodeGot(ref, reply));
-               });
-}
-
-void CommentStore::GetFor(CommentRef ref, std::string viewer_id,
-                          absl::Time deadline, Callback<StoredComment> done) {
-  if (viewer_id.empty()) return Get(std::move(ref), deadline, std::move(done));
+void CommentStore::Get(CommentRef ref, std::string viewer_id,
+                       absl::Time deadline, Callback<StoredComment> done) {
+  if (viewer_id.empty()) {
+    // Built first: the callback below takes `ref` over.
+    RedisArgv hget = {"HGET", Keyspace(ref.article_id).Comments(),
+                      ref.comment_id};
+    redis_->Send(hget, deadline,
+                 [ref = std::move(ref), done = std::move(done)](
+                     absl::StatusOr<RedisReply> reply) mutable {
+                   std::move(done)(DecodeGot(ref, reply));
+                 });
+    return;
+  }
   const Keyspace keys(ref.article_id);
   RedisBatch batch;
   batch.Begin(3).Arg("HGET").Arg(keys.Comments()).Arg(ref.comment_id);
@@ -405,17 +403,6 @@ void CommentStore::GetFor(CommentRef ref, std::string viewer_id,
                                       IsInt(liked) && liked.integer == 1);
         std::move(done)(std::move(got));
       });
-}
-
-absl::StatusOr<v1::Comment> CommentStore::Get(const std::string& article_id,
-                                              const std::string& comment_id,
-                                              absl::Time deadline) {
-  absl::StatusOr<StoredComment> got =
-      Await<StoredComment>([&](Callback<StoredComment> done) {
-        Get(CommentRef{article_id, comment_id}, deadline, std::move(done));
-      });
-  if (!got.ok()) return got.status();
-  return std::move(got->comment);
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<StoredComment>>>
@@ -595,17 +582,6 @@ void CommentStore::SetLike(CommentRef ref, std::string user_id, bool like,
       });
 }
 
-absl::StatusOr<LikeState> CommentStore::SetLike(const std::string& article_id,
-                                                const std::string& comment_id,
-                                                const std::string& user_id,
-                                                bool like,
-                                                absl::Time deadline) {
-  return Await<LikeState>([&](Callback<LikeState> done) {
-    SetLike(CommentRef{article_id, comment_id}, user_id, like, deadline,
-            std::move(done));
-  });
-}
-
 void CommentStore::Delete(CommentRef ref, std::string user_id,
                           absl::Time deadline, Callback<v1::Queue> done) {
   RunWithChain(
@@ -626,16 +602,6 @@ void CommentStore::Delete(CommentRef ref, std::string user_id,
         if (!IsStr(*reply)) return std::move(done)(Malformed("DeleteComment"));
         std::move(done)(FromLuaWord<v1::Queue>(reply->str));
       });
-}
-
-absl::StatusOr<v1::Queue> CommentStore::Delete(const std::string& article_id,
-                                               const std::string& comment_id,
-                                               const std::string& user_id,
-                                               absl::Time deadline) {
-  return Await<v1::Queue>([&](Callback<v1::Queue> done) {
-    Delete(CommentRef{article_id, comment_id}, user_id, deadline,
-           std::move(done));
-  });
 }
 
 LuaScript::Call CommentStore::DecideCall(const CommentRef& ref, bool approve,
@@ -801,14 +767,6 @@ void CommentStore::Stats(std::vector<std::string> article_ids,
                  if (!replies.ok()) return std::move(done)(replies.status());
                  std::move(done)(DecodeStats(ids, *replies));
                });
-}
-
-absl::StatusOr<std::vector<v1::ArticleStats>> CommentStore::Stats(
-    const std::vector<std::string>& article_ids, absl::Time deadline) {
-  return Await<std::vector<v1::ArticleStats>>(
-      [&](Callback<std::vector<v1::ArticleStats>> done) {
-        Stats(article_ids, deadline, std::move(done));
-      });
 }
 
 }  // namespace comments

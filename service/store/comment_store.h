@@ -140,9 +140,13 @@ struct LikeState {
 // RedisClient, with their RedisErrorKind; INTERNAL for a reply the store
 // cannot read.
 //
-// Each single-comment call has an asynchronous form, taking a Callback that
-// runs once on a RedisClient I/O thread (or at once on the caller's, when
-// the call fails before reaching Redis); the blocking form waits on it.
+// Each call comes in the form its callers use: the readers' calls
+// (CommentService) are asynchronous, taking a Callback that runs once on a
+// RedisClient I/O thread (or at once on the caller's, when the call fails
+// before reaching Redis); the moderators' calls, which run on threads that
+// may wait, block. A caller that wants to wait on an asynchronous call
+// wraps it in Await (redis/await.h); List has both forms, for both kinds
+// of caller.
 //
 // Thread-safe. Holds no article state of its own beyond ParentCache.
 class CommentStore final {
@@ -153,43 +157,27 @@ class CommentStore final {
   CommentStore& operator=(const CommentStore&) = delete;
 
   void Post(NewComment comment, absl::Time deadline, Callback<PostResult> done);
-  absl::StatusOr<PostResult> Post(const NewComment& comment,
-                                  absl::Time deadline);
   // Posts many comments in one round trip (for seeding and imports); each
   // is atomic on its own and has its own result. Replies whose parent's
   // place was guessed wrong are posted again one by one.
   absl::StatusOr<std::vector<absl::StatusOr<PostResult>>> PostMany(
       const std::vector<NewComment>& comments, absl::Time deadline);
-  // Reads one comment of any status.
-  void Get(CommentRef ref, absl::Time deadline, Callback<StoredComment> done);
-  // As Get, with viewer_liked set for `viewer_id` (in the same round trip).
-  void GetFor(CommentRef ref, std::string viewer_id, absl::Time deadline,
-              Callback<StoredComment> done);
-  absl::StatusOr<v1::Comment> Get(const std::string& article_id,
-                                  const std::string& comment_id,
-                                  absl::Time deadline);
+  // Reads one comment of any status; with a `viewer_id`, its viewer_liked
+  // says whether that user likes it (in the same round trip).
+  void Get(CommentRef ref, std::string viewer_id, absl::Time deadline,
+           Callback<StoredComment> done);
   void List(ListQuery query, absl::Time deadline, Callback<ListPage> done);
   absl::StatusOr<ListPage> List(const ListQuery& query, absl::Time deadline);
   // Likes (like=true) or unlikes the comment for `user_id`.
   void SetLike(CommentRef ref, std::string user_id, bool like,
                absl::Time deadline, Callback<LikeState> done);
-  absl::StatusOr<LikeState> SetLike(const std::string& article_id,
-                                    const std::string& comment_id,
-                                    const std::string& user_id, bool like,
-                                    absl::Time deadline);
   // Gives the moderation queue the comment left (QUEUE_UNSPECIFIED when
   // none).
   void Delete(CommentRef ref, std::string user_id, absl::Time deadline,
               Callback<v1::Queue> done);
-  absl::StatusOr<v1::Queue> Delete(const std::string& article_id,
-                                   const std::string& comment_id,
-                                   const std::string& user_id,
-                                   absl::Time deadline);
   // One round trip for all articles, answered in the order asked.
   void Stats(std::vector<std::string> article_ids, absl::Time deadline,
              Callback<std::vector<v1::ArticleStats>> done);
-  absl::StatusOr<std::vector<v1::ArticleStats>> Stats(
-      const std::vector<std::string>& article_ids, absl::Time deadline);
   void Report(CommentRef ref, std::string user_id, std::string reason,
               int threshold, absl::Time deadline, Callback<ReportResult> done);
 

@@ -9,6 +9,7 @@
 #include "service/store/keyspace.h"
 #include "tests/support/redis_store_test.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/store_calls.h"
 
 namespace comments {
 namespace {
@@ -33,7 +34,7 @@ class CommentStoreTest : public testing::RedisStoreTest {
     c.parent_id = parent;
     c.author_id = author;
     c.body = "body";
-    absl::StatusOr<PostResult> r = store.Post(c, Soon());
+    absl::StatusOr<PostResult> r = testing::WaitPost(store, c, Soon());
     EXPECT_OK(r);
     return r.ok() ? r->stored.comment : v1::Comment();
   }
@@ -58,9 +59,9 @@ TEST_F(CommentStoreTest, DeepThreadsWorkFromAColdReplica) {
   EXPECT_EQ(nested.parent_id(), reply.comment_id());
 
   std::unique_ptr<CommentStore> cold2 = NewStore();
-  ASSERT_OK_AND_ASSIGN(
-      const LikeState like,
-      cold2->SetLike("a", reply.comment_id(), "u3", true, Soon()));
+  ASSERT_OK_AND_ASSIGN(const LikeState like,
+                       testing::WaitSetLike(*cold2, "a", reply.comment_id(),
+                                            "u3", true, Soon()));
   EXPECT_EQ(like.like_count, 1);
 
   const Keyspace keys("a");
@@ -72,9 +73,11 @@ TEST_F(CommentStoreTest, DeepThreadsWorkFromAColdReplica) {
   EXPECT_FALSE(score.is_nil());
 
   std::unique_ptr<CommentStore> cold3 = NewStore();
-  ASSERT_OK(cold3->Delete("a", nested.comment_id(), "u2", Soon()));
-  ASSERT_OK_AND_ASSIGN(const v1::Comment parent,
-                       store_->Get("a", reply.comment_id(), Soon()));
+  ASSERT_OK(
+      testing::WaitDelete(*cold3, "a", nested.comment_id(), "u2", Soon()));
+  ASSERT_OK_AND_ASSIGN(
+      const v1::Comment parent,
+      testing::WaitGet(*store_, "a", reply.comment_id(), Soon()));
   EXPECT_EQ(parent.reply_count(), 0);
   EXPECT_EQ(ZCard(keys.NewestIndex(reply.comment_id())), 0);
   EXPECT_EQ(ZCard(keys.HotIndex(reply.comment_id())), 0);
@@ -83,17 +86,20 @@ TEST_F(CommentStoreTest, DeepThreadsWorkFromAColdReplica) {
 TEST_F(CommentStoreTest, DeleteUndoesEveryCountAndIndex) {
   const v1::Comment top = Post(*store_, "");
   const v1::Comment reply = Post(*store_, top.comment_id(), "u2");
-  ASSERT_OK(store_->SetLike("a", reply.comment_id(), "u3", true, Soon()));
-  ASSERT_OK(store_->SetLike("a", reply.comment_id(), "u1", true, Soon()));
+  ASSERT_OK(testing::WaitSetLike(*store_, "a", reply.comment_id(), "u3", true,
+                                 Soon()));
+  ASSERT_OK(testing::WaitSetLike(*store_, "a", reply.comment_id(), "u1", true,
+                                 Soon()));
   ASSERT_OK_AND_ASSIGN(const std::vector<v1::ArticleStats> before,
-                       store_->Stats({"a"}, Soon()));
+                       testing::WaitStats(*store_, {"a"}, Soon()));
   ASSERT_EQ(before.size(), 1u);
   EXPECT_EQ(before[0].comment_count(), 2);
   EXPECT_EQ(before[0].participant_count(), 3);
 
-  ASSERT_OK(store_->Delete("a", reply.comment_id(), "u2", Soon()));
+  ASSERT_OK(
+      testing::WaitDelete(*store_, "a", reply.comment_id(), "u2", Soon()));
   ASSERT_OK_AND_ASSIGN(const std::vector<v1::ArticleStats> after,
-                       store_->Stats({"a"}, Soon()));
+                       testing::WaitStats(*store_, {"a"}, Soon()));
   ASSERT_EQ(after.size(), 1u);
   EXPECT_EQ(after[0].comment_count(), 1);
   EXPECT_EQ(after[0].participant_count(), 1);  // Only u1's comment is left.
@@ -102,8 +108,9 @@ TEST_F(CommentStoreTest, DeleteUndoesEveryCountAndIndex) {
       const RedisReply likers,
       redis_->Command({"EXISTS", keys.Likers(reply.comment_id())}, Soon()));
   EXPECT_EQ(likers.integer, 0);
-  ASSERT_OK_AND_ASSIGN(const v1::Comment top_after,
-                       store_->Get("a", top.comment_id(), Soon()));
+  ASSERT_OK_AND_ASSIGN(
+      const v1::Comment top_after,
+      testing::WaitGet(*store_, "a", top.comment_id(), Soon()));
   EXPECT_EQ(top_after.reply_count(), 0);
 }
 
@@ -126,11 +133,12 @@ TEST_F(CommentStoreTest, PostManyPipelinesAndFixesWrongGuesses) {
   ASSERT_OK(results[1]);
   EXPECT_EQ(results[1]->stored.comment.parent_id(), reply.comment_id());
   EXPECT_THAT(results[2], testing::StatusIs(absl::StatusCode::kNotFound));
-  ASSERT_OK_AND_ASSIGN(const v1::Comment parent,
-                       store_->Get("a", reply.comment_id(), Soon()));
+  ASSERT_OK_AND_ASSIGN(
+      const v1::Comment parent,
+      testing::WaitGet(*store_, "a", reply.comment_id(), Soon()));
   EXPECT_EQ(parent.reply_count(), 1);
   ASSERT_OK_AND_ASSIGN(const std::vector<v1::ArticleStats> stats,
-                       store_->Stats({"a"}, Soon()));
+                       testing::WaitStats(*store_, {"a"}, Soon()));
   ASSERT_EQ(stats.size(), 1u);
   EXPECT_EQ(stats[0].comment_count(), 4);
 }
@@ -152,7 +160,8 @@ TEST_F(CommentStoreTest, NewestWalksCrossLongRunsOfReplies) {
   const v1::Comment third = Post(*store_, "");
   const v1::Comment fourth = Post(*store_, "");
   ASSERT_EQ(fourth.comment_id(), "3004");
-  ASSERT_OK(store_->Delete("a", third.comment_id(), "u1", Soon()));
+  ASSERT_OK(
+      testing::WaitDelete(*store_, "a", third.comment_id(), "u1", Soon()));
 
   auto walk = [&](v1::Order order) {
     std::vector<std::string> ids;

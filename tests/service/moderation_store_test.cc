@@ -14,6 +14,7 @@
 #include "service/store/comment_store.h"
 #include "tests/support/redis_store_test.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/store_calls.h"
 
 namespace comments {
 namespace {
@@ -76,7 +77,8 @@ class ModerationStoreTest : public testing::RedisStoreTest {
     c.author_id = author;
     c.body = "held";
     c.verdict = moderation::Action::kReview;
-    absl::StatusOr<PostResult> posted = comments_->Post(c, Soon());
+    absl::StatusOr<PostResult> posted =
+        testing::WaitPost(*comments_, c, Soon());
     EXPECT_OK(posted);
     if (!posted.ok()) return {};
     EXPECT_EQ(posted->stored.comment.status(), v1::COMMENT_STATUS_PENDING);
@@ -229,7 +231,8 @@ TEST_F(ModerationStoreTest, ReportedCommentsAreInTheReportedQueue) {
   c.article_id = "a";
   c.author_id = "w";
   c.body = "visible";
-  ASSERT_OK_AND_ASSIGN(const PostResult posted, comments_->Post(c, Soon()));
+  ASSERT_OK_AND_ASSIGN(const PostResult posted,
+                       testing::WaitPost(*comments_, c, Soon()));
   const CommentRef ref{"a", posted.stored.comment.comment_id()};
   ASSERT_OK(Await<ReportResult>([&](Callback<ReportResult> done) {
     comments_->Report(ref, "reader", "rude", /*threshold=*/1, Soon(),
