@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and starts a local Redis (data and AOF in
 # var/redis), comment-server on 127.0.0.1:50051 and the demo portal page
-# (comment-portal) on http://127.0.0.1:8080/. Ctrl-C stops all three.
-# Environment: COMMENTS_PORT (50051), COMMENTS_REDIS_PORT (6379),
-# COMMENTS_PORTAL_PORT (8080).
+# (comment-portal) on http://127.0.0.1:8080/, with Prometheus metrics at
+# http://127.0.0.1:9464/metrics (the portal's at its /metrics). Ctrl-C
+# stops all three. Environment: COMMENTS_PORT (50051), COMMENTS_REDIS_PORT
+# (6379), COMMENTS_PORTAL_PORT (8080), COMMENTS_METRICS_PORT (9464).
 set -euo pipefail
 COMMENTS_ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 source "$COMMENTS_ROOT/scripts/deps.sh"
@@ -35,8 +36,10 @@ if [ ! -f "$tokens" ]; then
 fi
 token="$(awk '!/^#/ && NF {print $1; exit}' "$tokens")"
 
+metrics_port="${COMMENTS_METRICS_PORT:-9464}"
 "$build/service/comment-server" --listen="127.0.0.1:$port" \
   --redis="redis://127.0.0.1:$redis_port" \
+  --metrics_listen="127.0.0.1:$metrics_port" \
   --lexicon="$COMMENTS_ROOT/moderation/data/default_lexicon.tsv" \
   --moderator_tokens="$tokens" &
 server_pid=$!
@@ -62,8 +65,9 @@ Open the demo portal page:   $portal_url
   (try posting '有事加微信详聊' or '来玩博彩' to see moderation at work;
   its comments are those of article $portal_article)
 Moderator page:              ${portal_url}moderate?token=$token
+Metrics (Prometheus):        http://127.0.0.1:$metrics_port/metrics and ${portal_url}metrics
 
-Or from the shell:
+Or from the shell (\`commentctl help\` lists every command):
 
   $ctl post demo-article reader-1 '写得好，支持家乡发展！' --name=竹山网友
   $ctl like demo-article 1 reader-2
