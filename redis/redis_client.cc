@@ -10,8 +10,11 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "redis/internal/redis_cluster.h"
@@ -76,6 +79,26 @@ absl::StatusOr<RedisEndpoint> RedisEndpoint::Parse(const std::string& url) {
   endpoint.host = std::string(host);
   endpoint.port = port;
   return endpoint;
+}
+
+absl::StatusOr<std::vector<RedisEndpoint>> RedisEndpoint::ParseList(
+    const std::string& urls) {
+  std::vector<RedisEndpoint> endpoints;
+  for (absl::string_view element : absl::StrSplit(urls, ',')) {
+    element = absl::StripAsciiWhitespace(element);
+    std::string url(element);
+    if (!endpoints.empty() && !absl::StrContains(element, "://")) {
+      url = absl::StrCat("redis://", element);
+    }
+    absl::StatusOr<RedisEndpoint> endpoint = Parse(url);
+    if (!endpoint.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("element ", endpoints.size() + 1, " of '", urls,
+                       "': ", endpoint.status().message()));
+    }
+    endpoints.push_back(*std::move(endpoint));
+  }
+  return endpoints;
 }
 
 std::string RedisEndpoint::ToString() const {

@@ -67,6 +67,12 @@ struct RedisEndpoint {
   std::string unix_path;  // Empty for TCP.
 
   static absl::StatusOr<RedisEndpoint> Parse(const std::string& url);
+  // A comma-separated list of a cluster's nodes, as people write it:
+  // "redis://h1:7000,redis://h2:7001" or "redis://h1:7000,h2:7001" (an
+  // element after the first may leave out the scheme); spaces around
+  // elements are ignored. INVALID_ARGUMENT names the element at fault.
+  static absl::StatusOr<std::vector<RedisEndpoint>> ParseList(
+      const std::string& urls);
   std::string ToString() const;
 };
 

@@ -59,8 +59,7 @@ absl::Status Validate(const ServerOptions& o) {
     return absl::InvalidArgumentError("page_token_secret is empty");
   }
   if (o.moderation_threads < 1 || o.moderation_threads > 256) {
-    return absl::InvalidArgumentError(
-        "moderation_threads must be 1 to 256");
+    return absl::InvalidArgumentError("moderation_threads must be 1 to 256");
   }
   if (o.default_policy != v1::POLICY_POST_MODERATION &&
       o.default_policy != v1::POLICY_PRE_MODERATION) {
@@ -107,13 +106,10 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 
 absl::StatusOr<RedisClientOptions> RedisOptionsFrom(const ServerOptions& o) {
   // "URL[,URL...]": the others are more nodes of the same cluster.
-  std::vector<RedisEndpoint> endpoints;
-  for (absl::string_view url : absl::StrSplit(o.redis, ',')) {
-    absl::StatusOr<RedisEndpoint> endpoint =
-        RedisEndpoint::Parse(std::string(absl::StripAsciiWhitespace(url)));
-    if (!endpoint.ok()) return endpoint.status();
-    endpoints.push_back(*std::move(endpoint));
-  }
+  absl::StatusOr<std::vector<RedisEndpoint>> parsed =
+      RedisEndpoint::ParseList(o.redis);
+  if (!parsed.ok()) return parsed.status();
+  const std::vector<RedisEndpoint>& endpoints = *parsed;
   RedisClientOptions redis{endpoints.front(), o.redis_connections};
   redis.other_seeds.assign(endpoints.begin() + 1, endpoints.end());
   redis.username = o.redis_username;
@@ -185,12 +181,11 @@ class ServerImpl final : public CommentServer {
             &store_, &moderation_store_, &bans_, &lexicon_, &tokens_,
             &rpc_metrics_),
         moderation_service_(
-            ModerationServiceOptions{
-                .store_timeout = options.store_timeout,
-                .default_policy = options.default_policy,
-                .threads = options.moderation_threads},
-                            &auth_, &store_, &moderation_store_, &keyword_sync_,
-                            &bans_, &tokens_, &rpc_metrics_) {
+            ModerationServiceOptions{.store_timeout = options.store_timeout,
+                                     .default_policy = options.default_policy,
+                                     .threads = options.moderation_threads},
+            &auth_, &store_, &moderation_store_, &keyword_sync_, &bans_,
+            &tokens_, &rpc_metrics_) {
     AddServerMetrics();
   }
 
@@ -306,9 +301,8 @@ class ServerImpl final : public CommentServer {
       // A scrape must answer even while Redis does not: the depths then
       // keep their last value.
       const absl::Time deadline = absl::Now() + absl::Milliseconds(500);
-      for (auto [queue, gauge] :
-           {std::pair{v1::QUEUE_PENDING, &pending},
-            std::pair{v1::QUEUE_REPORTED, &reported}}) {
+      for (auto [queue, gauge] : {std::pair{v1::QUEUE_PENDING, &pending},
+                                  std::pair{v1::QUEUE_REPORTED, &reported}}) {
         absl::StatusOr<int64_t> size =
             moderation_store_.QueueSize(queue, "", deadline);
         if (size.ok()) gauge->Set(static_cast<double>(*size));
@@ -393,9 +387,8 @@ absl::StatusOr<std::unique_ptr<CommentServer>> CommentServer::Start(
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       Credentials(options);
   if (!credentials.ok()) return credentials.status();
-  auto server =
-      std::make_unique<ServerImpl>(options, *std::move(redis), engine,
-                                   *std::move(lexicon), std::move(auth));
+  auto server = std::make_unique<ServerImpl>(
+      options, *std::move(redis), engine, *std::move(lexicon), std::move(auth));
   if (absl::Status s = server->Listen(*credentials); !s.ok()) return s;
   if (absl::Status s = server->ServeMetrics(); !s.ok()) return s;
   server->StartBackground(seed);

@@ -23,7 +23,8 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "gRPC address: HOST:PORT or unix:/path/to.sock");
 ABSL_FLAG(std::string, redis, "redis://127.0.0.1:6379",
           "Redis: redis://HOST:PORT or unix:///path/to.sock; for a Redis "
-          "Cluster, any of its nodes, or several separated by commas");
+          "Cluster, any of its nodes, or several separated by commas "
+          "(redis://h1:7000,h2:7001: later ones may leave out redis://)");
 ABSL_FLAG(int, max_body_chars, 2000,
           "Longest comment body, in code points after trimming");
 ABSL_FLAG(std::string, redis_password_file, "",

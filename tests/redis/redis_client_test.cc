@@ -134,6 +134,31 @@ TEST(RedisEndpointTest, ParsesBothForms) {
   }
 }
 
+TEST(RedisEndpointTest, ParsesAListOfSeedsAsPeopleWriteIt) {
+  absl::StatusOr<std::vector<RedisEndpoint>> seeds =
+      RedisEndpoint::ParseList("redis://h1:7000, h2:7001,redis://h3:7002");
+  ASSERT_TRUE(seeds.ok()) << seeds.status();
+  ASSERT_EQ(seeds->size(), 3u);
+  EXPECT_EQ((*seeds)[0].ToString(), "redis://h1:7000");
+  EXPECT_EQ((*seeds)[1].ToString(), "redis://h2:7001");
+  EXPECT_EQ((*seeds)[2].ToString(), "redis://h3:7002");
+  absl::StatusOr<std::vector<RedisEndpoint>> one =
+      RedisEndpoint::ParseList("unix:///tmp/r.sock");
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->front().unix_path, "/tmp/r.sock");
+  // The first names its scheme; an empty or bad element is named.
+  for (const char* bad :
+       {"h1:7000,h2:7001", "redis://h1:7000,", "redis://h1:7000,h2:x"}) {
+    absl::StatusOr<std::vector<RedisEndpoint>> parsed =
+        RedisEndpoint::ParseList(bad);
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+  EXPECT_THAT(
+      RedisEndpoint::ParseList("redis://h1:7000,h2:x").status().message(),
+      ::testing::HasSubstr("element 2"));
+}
+
 class RedisClientTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(redis_.Start()); }
