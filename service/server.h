@@ -72,6 +72,12 @@ struct ServerOptions {
   // Actions of the contact-spam detectors (links, phone numbers, QQ and
   // WeChat ids): kAllow turns one off; each is kReview by default.
   moderation::ContactOptions contact;
+  // How often Redis is checked for the gRPC health service: every primary
+  // of a Redis Cluster must answer. Two failed checks in a row make the
+  // overall status ("") and both services' NOT_SERVING, one that passes
+  // SERVING again; the name "liveness" stays SERVING while the process
+  // runs (docs/operations.md, "Health"). Positive.
+  absl::Duration health_interval = absl::Seconds(1);
   // How often each replica looks for keyword and ban changes made through
   // other replicas.
   absl::Duration keyword_poll_interval = absl::Milliseconds(250);

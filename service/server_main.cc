@@ -72,6 +72,9 @@ ABSL_FLAG(std::string, contact_wechat_action, "review",
 ABSL_FLAG(absl::Duration, keyword_poll_interval, absl::Milliseconds(250),
           "How often to look for keyword and ban changes made by other "
           "replicas");
+ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(1),
+          "How often to check Redis (every cluster primary) for the gRPC "
+          "health service; two failures in a row: NOT_SERVING");
 ABSL_FLAG(absl::Duration, queue_repair_interval, absl::Minutes(10),
           "How often to re-check the cross-article moderation queues");
 ABSL_FLAG(std::string, moderator_tokens, "",
@@ -159,6 +162,7 @@ int main(int argc, char** argv) {
   options.lexicon_path = absl::GetFlag(FLAGS_lexicon);
   options.keyword_poll_interval = absl::GetFlag(FLAGS_keyword_poll_interval);
   options.queue_repair_interval = absl::GetFlag(FLAGS_queue_repair_interval);
+  options.health_interval = absl::GetFlag(FLAGS_health_interval);
   options.moderator_tokens_path = absl::GetFlag(FLAGS_moderator_tokens);
   options.tls_cert_path = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_path = absl::GetFlag(FLAGS_tls_key);
