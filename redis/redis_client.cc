@@ -271,8 +271,8 @@ class RedisClient::Impl final : public RedisConnectionObserver {
             absl::MutexLock lock(&round->mu);
             if (!s.ok() && round->error.ok()) {
               round->error = absl::Status(
-                  s.code(), absl::StrCat("redis node ", name, ": ",
-                                         s.message()));
+                  s.code(),
+                  absl::StrCat("redis node ", name, ": ", s.message()));
             }
             if (--round->left == 0) round->done.Notify();
           });
@@ -428,8 +428,7 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     if (!replies.ok()) return replies.status();
     const RedisReply& reply = replies->front();
     if (reply.is_error()) return reply.error_status();
-    if (in_cluster &&
-        !absl::StrContains(reply.str, "cluster_state:ok")) {
+    if (in_cluster && !absl::StrContains(reply.str, "cluster_state:ok")) {
       return absl::UnavailableError(
           "cluster_state is not ok: some slots have no reachable primary");
     }

@@ -43,8 +43,8 @@ constexpr absl::Duration kHandshakeTimeout = absl::Seconds(3);
 // (RedisHealth): a readiness probe. kLiveness is SERVING from start to
 // shutdown whatever Redis does: a liveness probe, which must not restart a
 // replica because Redis is down.
-constexpr const char* kRedisBoundHealth[] = {
-    "", "comments.v1.CommentService", "comments.v1.ModerationService"};
+constexpr const char* kRedisBoundHealth[] = {"", "comments.v1.CommentService",
+                                             "comments.v1.ModerationService"};
 constexpr char kLiveness[] = "liveness";
 
 absl::Status Validate(const ServerOptions& o) {
@@ -188,7 +188,7 @@ class ServerImpl final : public CommentServer {
                       options.keyword_poll_interval),
         bans_(&moderation_store_, options.keyword_poll_interval),
         auth_(std::move(auth)),
-        tokens_(options.page_token_secret),
+        tokens_(options.page_token_secret, options.page_token_previous_secret),
         comment_service_(
             CommentServiceOptions{.max_body_chars = options.max_body_chars,
                                   .store_timeout = options.store_timeout,

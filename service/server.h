@@ -48,6 +48,10 @@ struct ServerOptions {
   // Key that signs page tokens. Replicas behind one load balancer must
   // share it. Must not be empty.
   std::string page_token_secret;
+  // The secret before the last rotation: its page tokens are still
+  // accepted (new ones are signed with page_token_secret only). Empty:
+  // none. Set it for as long as readers may hold its tokens, then drop it.
+  std::string page_token_previous_secret;
   // Threads that run moderators' calls (ModerationService), each waiting on
   // the store for one call at a time; more calls wait their turn. Readers'
   // calls (CommentService) hold no thread while they wait on Redis.

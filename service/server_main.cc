@@ -42,6 +42,9 @@ ABSL_FLAG(absl::Duration, store_timeout, absl::Seconds(2),
 ABSL_FLAG(std::string, page_token_secret, "",
           "Key signing page tokens; replicas must share it. Defaults to a "
           "fixed development key, with a warning");
+ABSL_FLAG(std::string, page_token_previous_secret, "",
+          "The page-token secret before the last rotation: its tokens are "
+          "still accepted, new ones are signed with --page_token_secret");
 ABSL_FLAG(int, moderation_threads, 4,
           "Threads running moderators' calls, each waiting on Redis for one "
           "call at a time (readers' calls hold no thread while they wait)");
@@ -155,6 +158,8 @@ int main(int argc, char** argv) {
   options.store_timeout = absl::GetFlag(FLAGS_store_timeout);
   options.moderation_threads = absl::GetFlag(FLAGS_moderation_threads);
   options.page_token_secret = absl::GetFlag(FLAGS_page_token_secret);
+  options.page_token_previous_secret =
+      absl::GetFlag(FLAGS_page_token_previous_secret);
   options.report_threshold = absl::GetFlag(FLAGS_report_threshold);
   options.post_limit = absl::GetFlag(FLAGS_post_limit);
   options.post_limit_window = absl::GetFlag(FLAGS_post_limit_window);

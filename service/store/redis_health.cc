@@ -21,12 +21,11 @@ void RedisHealth::Start() {
   changed_(first.ok(), first);
   // The Poller logs failed runs every time; a check that fails is a
   // verdict, reported by `changed_` on transitions only.
-  poller_ = std::make_unique<Poller>(options_.interval, "checking redis",
-                                     [this] {
-                                       Record(redis_->PingAll(
-                                           absl::Now() + options_.interval));
-                                       return absl::OkStatus();
-                                     });
+  poller_ =
+      std::make_unique<Poller>(options_.interval, "checking redis", [this] {
+        Record(redis_->PingAll(absl::Now() + options_.interval));
+        return absl::OkStatus();
+      });
   poller_->Start();
 }
 

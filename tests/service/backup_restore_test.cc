@@ -78,8 +78,8 @@ std::set<std::string> Listed(Client& client, const std::string& article,
 // nodes.conf goes with its data (COMMENTS_TEST_REDIS_CLUSTER=1): it holds
 // the slots the node owns, and a node restored without it would claim only
 // the slots of the keys it loaded.
-void CopyBackup(const testing::RedisServer& from, const testing::RedisServer& to,
-                const std::string& name) {
+void CopyBackup(const testing::RedisServer& from,
+                const testing::RedisServer& to, const std::string& name) {
   fs::copy(fs::path(from.dir()) / name, fs::path(to.dir()) / name,
            fs::copy_options::recursive);
   if (testing::RedisServer::cluster_mode()) {
@@ -116,8 +116,8 @@ void ExpectRestored(testing::RedisServer& restored,
 }
 
 TEST(BackupRestoreTest, AofCopyBringsBackEveryAcknowledgedComment) {
-  const std::vector<std::string> aof = {"--appendonly", "yes",
-                                        "--appendfsync", "always"};
+  const std::vector<std::string> aof = {"--appendonly", "yes", "--appendfsync",
+                                        "always"};
   testing::RedisServer source;
   source.set_extra_args(aof);
   ASSERT_TRUE(source.Start());

@@ -32,8 +32,8 @@ const std::vector<std::string> kFlags = {"--health_interval=100ms"};
 class HealthProbe {
  public:
   explicit HealthProbe(const std::string& target)
-      : stub_(Health::NewStub(grpc::CreateChannel(
-            target, grpc::InsecureChannelCredentials()))) {}
+      : stub_(Health::NewStub(
+            grpc::CreateChannel(target, grpc::InsecureChannelCredentials()))) {}
 
   // The status of `service`; UNKNOWN when the call itself fails.
   Status Check(const std::string& service = "") {
