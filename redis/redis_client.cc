@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "redis/internal/redis_cluster.h"
 #include "redis/internal/redis_connection.h"
 
@@ -246,6 +247,64 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     return mode_.load(std::memory_order_acquire) == Mode::kCluster;
   }
 
+  absl::Status PingAll(absl::Time deadline) {
+    const bool in_cluster = cluster();
+    std::vector<Node*> nodes = {seed_};
+    if (in_cluster) {
+      {
+        absl::MutexLock lock(&mu_);
+        nodes = primaries_;
+      }
+      int uncovered = 0;
+      for (const std::atomic<Node*>& owner : owners_) {
+        if (owner.load(std::memory_order_acquire) == nullptr) ++uncovered;
+      }
+      if (nodes.empty() || uncovered > 0) {
+        RequestTopology();
+        return absl::UnavailableError(absl::StrCat(
+            "redis cluster: ", uncovered, " slots have no known primary"));
+      }
+    }
+    // Every node is asked at once: a node that does not answer costs the
+    // check its deadline once, not once per node behind it.
+    struct Round {
+      absl::Mutex mu;
+      absl::Status error ABSL_GUARDED_BY(mu);
+      size_t left ABSL_GUARDED_BY(mu) = 0;
+      absl::Notification done;
+    };
+    auto round = std::make_shared<Round>();
+    {
+      absl::MutexLock lock(&round->mu);
+      round->left = nodes.size();
+    }
+    for (Node* node : nodes) {
+      RedisBatch batch;
+      if (in_cluster) {
+        batch.Add({"CLUSTER", "INFO"});
+      } else {
+        batch.Add({"PING"});
+      }
+      node->Submit(
+          std::move(batch.wire_), 1, deadline, 0, /*resendable=*/false,
+          [round, in_cluster, name = node->endpoint().ToString()](
+              absl::StatusOr<RedisReplies> replies) {
+            absl::Status s = NodeHealth(in_cluster, std::move(replies));
+            absl::MutexLock lock(&round->mu);
+            if (!s.ok() && round->error.ok()) {
+              round->error = absl::Status(
+                  s.code(),
+                  absl::StrCat("redis node ", name, ": ", s.message()));
+            }
+            if (--round->left == 0) round->done.Notify();
+          });
+    }
+    round->done.WaitForNotification();
+    absl::MutexLock lock(&round->mu);
+    if (!round->error.ok() && in_cluster) RequestTopology();
+    return round->error;
+  }
+
   // RedisConnectionObserver:
   void Redirected(const RedisEndpoint& from, std::string wire,
                   RedisReplies replies, absl::Time deadline, int redirects,
@@ -384,6 +443,19 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     absl::Status error_ ABSL_GUARDED_BY(mu_);
     RedisDone done_;
   };
+
+  // What one node's answer to PingAll's command says.
+  static absl::Status NodeHealth(bool in_cluster,
+                                 absl::StatusOr<RedisReplies> replies) {
+    if (!replies.ok()) return replies.status();
+    const RedisReply& reply = replies->front();
+    if (reply.is_error()) return reply.error_status();
+    if (in_cluster && !absl::StrContains(reply.str, "cluster_state:ok")) {
+      return absl::UnavailableError(
+          "cluster_state is not ok: some slots have no reachable primary");
+    }
+    return absl::OkStatus();
+  }
 
   static Part& PartFor(std::vector<Part>& parts, Node* node) {
     for (Part& part : parts) {
@@ -585,6 +657,14 @@ absl::Status RedisClient::Scan(
     absl::FunctionRef<absl::Status(const RedisReply& keys)> page) {
   if (absl::Status s = MayBlock(); !s.ok()) return s;
   return impl_->Scan(options, deadline, page);
+}
+
+absl::Status RedisClient::PingAll(absl::Time deadline) {
+  if (absl::Status s = MayBlock(); !s.ok()) return s;
+  if (deadline <= absl::Now()) {
+    return absl::DeadlineExceededError("redis: deadline passed before sending");
+  }
+  return impl_->PingAll(deadline);
 }
 
 bool RedisClient::cluster() const { return impl_->cluster(); }

@@ -195,6 +195,19 @@ class RedisClient final {
       const RedisArgv& options, absl::Time deadline,
       absl::FunctionRef<absl::Status(const RedisReply& keys)> page);
 
+  // Whether Redis can serve every key now, for a health check: a PING to
+  // a plain Redis; on a Redis Cluster, a CLUSTER INFO to every primary in
+  // the client's slot table, each of which must answer cluster_state:ok.
+  // OK when all do. UNAVAILABLE when a node cannot be reached (or refuses
+  // for a while, such as LOADING), when a primary reports
+  // cluster_state:fail, or when some slots have no known primary (the
+  // client then asks for the table again, as after any failure, so a
+  // failover is seen at a later check); DEADLINE_EXCEEDED when a node
+  // does not answer by `deadline`. The message names the node. The nodes
+  // are asked at once, one command each, over the connections calls use.
+  // Blocking; never call it from a `done` callback.
+  absl::Status PingAll(absl::Time deadline);
+
   // True once the client has found that its endpoint is a Redis Cluster
   // node, and routes calls by slot.
   bool cluster() const;

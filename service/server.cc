@@ -27,6 +27,7 @@
 #include "service/store/keyword_sync.h"
 #include "service/store/moderation_convert.h"
 #include "service/store/moderation_store.h"
+#include "service/store/redis_health.h"
 
 namespace comments {
 namespace {
@@ -37,6 +38,14 @@ namespace {
 // stuck probe) held SIGTERM for the whole grace period. The portal's backends
 // are near; a real handshake takes milliseconds.
 constexpr absl::Duration kHandshakeTimeout = absl::Seconds(3);
+
+// The health service's names. "" and the two services follow Redis
+// (RedisHealth): a readiness probe. kLiveness is SERVING from start to
+// shutdown whatever Redis does: a liveness probe, which must not restart a
+// replica because Redis is down.
+constexpr const char* kRedisBoundHealth[] = {"", "comments.v1.CommentService",
+                                             "comments.v1.ModerationService"};
+constexpr char kLiveness[] = "liveness";
 
 absl::Status Validate(const ServerOptions& o) {
   if (o.listen.empty()) return absl::InvalidArgumentError("listen is empty");
@@ -73,6 +82,9 @@ absl::Status Validate(const ServerOptions& o) {
     return absl::InvalidArgumentError(
         "post_limit and duplicate_window must be >= 0 and post_limit_window "
         "positive");
+  }
+  if (o.health_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("health_interval must be positive");
   }
   if (o.keyword_poll_interval <= absl::ZeroDuration() ||
       o.queue_repair_interval <= absl::ZeroDuration()) {
@@ -172,7 +184,7 @@ class ServerImpl final : public CommentServer {
                       options.keyword_poll_interval),
         bans_(&moderation_store_, options.keyword_poll_interval),
         auth_(std::move(auth)),
-        tokens_(options.page_token_secret),
+        tokens_(options.page_token_secret, options.page_token_previous_secret),
         comment_service_(
             CommentServiceOptions{.max_body_chars = options.max_body_chars,
                                   .store_timeout = options.store_timeout,
@@ -198,6 +210,14 @@ class ServerImpl final : public CommentServer {
   }
 
   absl::Status Listen(std::shared_ptr<grpc::ServerCredentials> credentials) {
+    // Redis is checked before the port opens, so that the first health
+    // answer is already Redis's (gRPC's default says SERVING).
+    health_ = std::make_unique<RedisHealth>(
+        &redis_, RedisHealthOptions{.interval = options_.health_interval},
+        [this](bool serving, const absl::Status& why) {
+          SetHealth(serving, why);
+        });
+    health_->Start();
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
@@ -211,6 +231,14 @@ class ServerImpl final : public CommentServer {
     if (server_ == nullptr) {
       return absl::UnavailableError(
           absl::StrCat("cannot listen on ", options_.listen));
+    }
+    {
+      absl::MutexLock lock(&health_mu_);
+      health_service_ = server_->GetHealthCheckService();
+      health_service_->SetServingStatus(kLiveness, true);
+      for (const char* name : kRedisBoundHealth) {
+        health_service_->SetServingStatus(name, health_->serving());
+      }
     }
     return absl::OkStatus();
   }
@@ -310,6 +338,28 @@ class ServerImpl final : public CommentServer {
     });
   }
 
+  // RedisHealth's verdict, into the health service once it exists.
+  void SetHealth(bool serving, const absl::Status& why) {
+    {
+      absl::MutexLock lock(&health_mu_);
+      if (health_service_ != nullptr) {
+        for (const char* name : kRedisBoundHealth) {
+          health_service_->SetServingStatus(name, serving);
+        }
+      }
+    }
+    LogHealth(serving, why);
+  }
+
+  static void LogHealth(bool serving, const absl::Status& why) {
+    if (serving) {
+      std::fprintf(stderr, "comment-server: health: SERVING (redis answers)\n");
+    } else {
+      std::fprintf(stderr, "comment-server: health: NOT_SERVING: %s\n",
+                   why.ToString().c_str());
+    }
+  }
+
   static void Log(const char* what, const absl::Status& s) {
     std::fprintf(stderr, "comment-server: %s: %s\n", what,
                  s.ToString().c_str());
@@ -352,6 +402,11 @@ class ServerImpl final : public CommentServer {
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::unique_ptr<metrics::HttpExporter> exporter_;
+  absl::Mutex health_mu_;
+  grpc::HealthCheckServiceInterface* health_service_
+      ABSL_GUARDED_BY(health_mu_) = nullptr;
+  // After server_ (its health service) and redis_: stopped before them.
+  std::unique_ptr<RedisHealth> health_;
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
   absl::Mutex repair_mu_;

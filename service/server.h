@@ -48,6 +48,10 @@ struct ServerOptions {
   // Key that signs page tokens. Replicas behind one load balancer must
   // share it. Must not be empty.
   std::string page_token_secret;
+  // The secret before the last rotation: its page tokens are still
+  // accepted (new ones are signed with page_token_secret only). Empty:
+  // none. Set it for as long as readers may hold its tokens, then drop it.
+  std::string page_token_previous_secret;
   // Threads that run moderators' calls (ModerationService), each waiting on
   // the store for one call at a time; more calls wait their turn. Readers'
   // calls (CommentService) hold no thread while they wait on Redis.
@@ -72,6 +76,12 @@ struct ServerOptions {
   // Actions of the contact-spam detectors (links, phone numbers, QQ and
   // WeChat ids): kAllow turns one off; each is kReview by default.
   moderation::ContactOptions contact;
+  // How often Redis is checked for the gRPC health service: every primary
+  // of a Redis Cluster must answer. Two failed checks in a row make the
+  // overall status ("") and both services' NOT_SERVING, one that passes
+  // SERVING again; the name "liveness" stays SERVING while the process
+  // runs (docs/operations.md, "Health"). Positive.
+  absl::Duration health_interval = absl::Seconds(1);
   // How often each replica looks for keyword and ban changes made through
   // other replicas.
   absl::Duration keyword_poll_interval = absl::Milliseconds(250);

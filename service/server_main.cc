@@ -43,6 +43,9 @@ ABSL_FLAG(absl::Duration, store_timeout, absl::Seconds(2),
 ABSL_FLAG(std::string, page_token_secret, "",
           "Key signing page tokens; replicas must share it. Defaults to a "
           "fixed development key, with a warning");
+ABSL_FLAG(std::string, page_token_previous_secret, "",
+          "The page-token secret before the last rotation: its tokens are "
+          "still accepted, new ones are signed with --page_token_secret");
 ABSL_FLAG(int, moderation_threads, 4,
           "Threads running moderators' calls, each waiting on Redis for one "
           "call at a time (readers' calls hold no thread while they wait)");
@@ -73,6 +76,9 @@ ABSL_FLAG(std::string, contact_wechat_action, "review",
 ABSL_FLAG(absl::Duration, keyword_poll_interval, absl::Milliseconds(250),
           "How often to look for keyword and ban changes made by other "
           "replicas");
+ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(1),
+          "How often to check Redis (every cluster primary) for the gRPC "
+          "health service; two failures in a row: NOT_SERVING");
 ABSL_FLAG(absl::Duration, queue_repair_interval, absl::Minutes(10),
           "How often to re-check the cross-article moderation queues");
 ABSL_FLAG(std::string, moderator_tokens, "",
@@ -153,6 +159,8 @@ int main(int argc, char** argv) {
   options.store_timeout = absl::GetFlag(FLAGS_store_timeout);
   options.moderation_threads = absl::GetFlag(FLAGS_moderation_threads);
   options.page_token_secret = absl::GetFlag(FLAGS_page_token_secret);
+  options.page_token_previous_secret =
+      absl::GetFlag(FLAGS_page_token_previous_secret);
   options.report_threshold = absl::GetFlag(FLAGS_report_threshold);
   options.post_limit = absl::GetFlag(FLAGS_post_limit);
   options.post_limit_window = absl::GetFlag(FLAGS_post_limit_window);
@@ -160,6 +168,7 @@ int main(int argc, char** argv) {
   options.lexicon_path = absl::GetFlag(FLAGS_lexicon);
   options.keyword_poll_interval = absl::GetFlag(FLAGS_keyword_poll_interval);
   options.queue_repair_interval = absl::GetFlag(FLAGS_queue_repair_interval);
+  options.health_interval = absl::GetFlag(FLAGS_health_interval);
   options.moderator_tokens_path = absl::GetFlag(FLAGS_moderator_tokens);
   options.tls_cert_path = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_path = absl::GetFlag(FLAGS_tls_key);

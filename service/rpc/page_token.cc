@@ -39,8 +39,8 @@ EVP_MD_CTX* ThreadDigest() {
 }  // namespace
 
 // HMAC (RFC 2104) with SHA-256: H((K ^ opad) || H((K ^ ipad) || m)).
-PageTokenCodec::PageTokenCodec(std::string secret)
-    : inner_(EVP_MD_CTX_new()), outer_(EVP_MD_CTX_new()) {
+PageTokenCodec::Key PageTokenCodec::MakeKey(const std::string& secret) {
+  Key k{EVP_MD_CTX_new(), EVP_MD_CTX_new()};
   constexpr size_t kBlock = 64;  // SHA-256's block size.
   unsigned char key[kBlock] = {};
   if (secret.size() > kBlock) {
@@ -54,28 +54,36 @@ PageTokenCodec::PageTokenCodec(std::string secret)
     inner_pad[i] = key[i] ^ 0x36;
     outer_pad[i] = key[i] ^ 0x5c;
   }
-  EVP_DigestInit_ex(inner_, EVP_sha256(), nullptr);
-  EVP_DigestUpdate(inner_, inner_pad, kBlock);
-  EVP_DigestInit_ex(outer_, EVP_sha256(), nullptr);
-  EVP_DigestUpdate(outer_, outer_pad, kBlock);
+  EVP_DigestInit_ex(k.inner, EVP_sha256(), nullptr);
+  EVP_DigestUpdate(k.inner, inner_pad, kBlock);
+  EVP_DigestInit_ex(k.outer, EVP_sha256(), nullptr);
+  EVP_DigestUpdate(k.outer, outer_pad, kBlock);
   OPENSSL_cleanse(key, sizeof(key));
   OPENSSL_cleanse(inner_pad, sizeof(inner_pad));
   OPENSSL_cleanse(outer_pad, sizeof(outer_pad));
+  return k;
+}
+
+PageTokenCodec::PageTokenCodec(std::string secret, std::string previous_secret)
+    : key_(MakeKey(secret)) {
+  if (!previous_secret.empty()) previous_ = MakeKey(previous_secret);
 }
 
 PageTokenCodec::~PageTokenCodec() {
-  EVP_MD_CTX_free(inner_);
-  EVP_MD_CTX_free(outer_);
+  for (const Key& k : {key_, previous_}) {
+    EVP_MD_CTX_free(k.inner);  // Null-safe.
+    EVP_MD_CTX_free(k.outer);
+  }
 }
 
-std::string PageTokenCodec::Tag(absl::string_view payload) const {
+std::string PageTokenCodec::Tag(const Key& key, absl::string_view payload) {
   EVP_MD_CTX* ctx = ThreadDigest();
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_MD_CTX_copy_ex(ctx, inner_);
+  EVP_MD_CTX_copy_ex(ctx, key.inner);
   EVP_DigestUpdate(ctx, payload.data(), payload.size());
   EVP_DigestFinal_ex(ctx, digest, &length);
-  EVP_MD_CTX_copy_ex(ctx, outer_);
+  EVP_MD_CTX_copy_ex(ctx, key.outer);
   EVP_DigestUpdate(ctx, digest, length);
   EVP_DigestFinal_ex(ctx, digest, &length);
   return std::string(reinterpret_cast<const char*>(digest), kTagBytes);
@@ -86,7 +94,7 @@ std::string PageTokenCodec::Encode(const PageCursor& cursor) const {
       {std::string(kVersion), cursor.article_id, cursor.parent_id,
        std::to_string(cursor.order), cursor.score, cursor.comment_id},
       std::string(1, kSeparator));
-  return absl::WebSafeBase64Escape(payload + Tag(payload));
+  return absl::WebSafeBase64Escape(payload + Tag(key_, payload));
 }
 
 absl::StatusOr<PageCursor> PageTokenCodec::Decode(
@@ -97,8 +105,13 @@ absl::StatusOr<PageCursor> PageTokenCodec::Decode(
   }
   if (raw.size() <= kTagBytes) return BadToken("too short");
   const absl::string_view payload(raw.data(), raw.size() - kTagBytes);
-  const std::string tag = Tag(payload);
-  if (CRYPTO_memcmp(tag.data(), raw.data() + payload.size(), kTagBytes) != 0) {
+  const auto signed_with = [&](const Key& key) {
+    if (key.inner == nullptr) return false;
+    const std::string tag = Tag(key, payload);
+    return CRYPTO_memcmp(tag.data(), raw.data() + payload.size(), kTagBytes) ==
+           0;
+  };
+  if (!signed_with(key_) && !signed_with(previous_)) {
     return BadToken("its signature does not match");
   }
   const std::vector<std::string> fields = absl::StrSplit(payload, kSeparator);

@@ -25,10 +25,16 @@ struct PageCursor {
 // unpadded base64url. Tokens outlive the process that made them and work on
 // every replica that shares the secret.
 //
+// Rotating the secret: a codec may also hold the previous secret, whose
+// tokens it still accepts (it signs with `secret` only), so that readers
+// paging through a list while the replicas restart with a new secret are
+// not refused (docs/operations.md, "Rotating the page-token secret").
+//
 // Thread-safe (immutable).
 class PageTokenCodec final {
  public:
-  explicit PageTokenCodec(std::string secret);
+  // `previous_secret`: accepted for decoding only; empty: none.
+  explicit PageTokenCodec(std::string secret, std::string previous_secret = "");
   ~PageTokenCodec();
   PageTokenCodec(const PageTokenCodec&) = delete;
   PageTokenCodec& operator=(const PageTokenCodec&) = delete;
@@ -36,20 +42,25 @@ class PageTokenCodec final {
   std::string Encode(const PageCursor& cursor) const;
 
   // INVALID_ARGUMENT "page_token ..." when the token was not made by a codec
-  // with this secret (forged, truncated, corrupted) or when it belongs to
-  // another article, parent or order than `expected`'s.
+  // with this secret or the previous one (forged, truncated, corrupted) or when
+  // it belongs to another article, parent or order than `expected`'s.
   absl::StatusOr<PageCursor> Decode(absl::string_view token,
                                     const PageCursor& expected) const;
 
  private:
-  std::string Tag(absl::string_view payload) const;
-
-  // SHA-256 states that have already absorbed the HMAC key's inner and
+  // SHA-256 states that have already absorbed an HMAC key's inner and
   // outer pads. A tag copies them instead of keying from scratch: OpenSSL
   // 3's one-shot HMAC() looks up both algorithms on every call, which cost
-  // more than the hashing itself.
-  EVP_MD_CTX* inner_;
-  EVP_MD_CTX* outer_;
+  // more than the hashing itself. Null for an absent previous key.
+  struct Key {
+    EVP_MD_CTX* inner = nullptr;
+    EVP_MD_CTX* outer = nullptr;
+  };
+  static Key MakeKey(const std::string& secret);
+  static std::string Tag(const Key& key, absl::string_view payload);
+
+  Key key_;
+  Key previous_;
 };
 
 }  // namespace comments

@@ -10,8 +10,9 @@ and checks what would break a rollout:
   - every container has an image and resources.requests and .limits (cpu
     and memory);
   - Services, the PodDisruptionBudget and the HorizontalPodAutoscaler reach
-    a workload; comment-server has gRPC liveness and readiness probes and
-    anti-affinity;
+    a workload; comment-server has gRPC liveness and readiness probes
+    (readiness on the overall status, which follows Redis; liveness on
+    "liveness", which does not) and anti-affinity;
   - base/lexicon.tsv is moderation/data/default_lexicon.tsv.
 
   k8s_manifests_test.py ROOT COMMENT_SERVER KUBECTL
@@ -214,6 +215,17 @@ def check(folder, flags):
                 for probe in ("livenessProbe", "readinessProbe"):
                     if "grpc" not in c.get(probe, {}):
                         error(where, "no gRPC %s" % probe)
+                # Readiness follows Redis (the overall status); liveness
+                # must not, or Redis down restarts every replica.
+                ready = c.get("readinessProbe", {}).get("grpc", {})
+                if ready.get("service", "") != "":
+                    error(where, "readinessProbe asks service %r, not the "
+                          "overall status \"\"" % ready["service"])
+                alive = c.get("livenessProbe", {}).get("grpc", {})
+                if alive.get("service") != "liveness":
+                    error(where, "livenessProbe must ask service "
+                          "\"liveness\" (SERVING while the process runs), "
+                          "not one that follows Redis")
                 if not spec.get("affinity", {}).get("podAntiAffinity"):
                     error(where, "no pod anti-affinity")
 

@@ -68,6 +68,26 @@ TEST(PageTokenTest, RejectsGarbageAndOtherSecrets) {
   }
 }
 
+// Rotation: replicas restarted with a new secret and the old one as
+// previous accept the tokens readers hold, sign new ones with the new
+// secret only, and once the previous secret is dropped refuse the old.
+TEST(PageTokenTest, PreviousSecretIsAcceptedForDecodingOnly) {
+  const PageTokenCodec before("old");
+  const PageTokenCodec during("new", "old");
+  const PageTokenCodec after("new");
+  const std::string old_token = before.Encode(Cursor());
+  absl::StatusOr<PageCursor> back = during.Decode(old_token, Request());
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->comment_id, "42");
+  const std::string new_token = during.Encode(Cursor());
+  EXPECT_EQ(new_token, after.Encode(Cursor())) << "signed with the new one";
+  EXPECT_TRUE(after.Decode(new_token, Request()).ok());
+  EXPECT_FALSE(before.Decode(new_token, Request()).ok());
+  EXPECT_FALSE(after.Decode(old_token, Request()).ok());
+  EXPECT_FALSE(
+      PageTokenCodec("new", "other").Decode(old_token, Request()).ok());
+}
+
 TEST(PageTokenTest, BoundToItsList) {
   PageTokenCodec codec("secret");
   const std::string token = codec.Encode(Cursor());
