@@ -525,8 +525,20 @@ absl::Status ModerationServiceImpl::DoUpdateKeywords(
     }
     add.push_back(std::move(k));
   }
-  std::vector<std::string> remove(request.remove().begin(),
-                                  request.remove().end());
+  // Removed words go to the audit log as they are written: bounded like the
+  // words added.
+  std::vector<std::string> remove;
+  for (int i = 0; i < request.remove_size(); ++i) {
+    const std::string field = absl::StrCat("remove[", i, "]");
+    absl::StatusOr<std::string> word = NormalizeReason(request.remove(i), field);
+    if (!word.ok()) return word.status();
+    if (word->empty() || CountCodePoints(*word) > kMaxKeywordChars ||
+        word->find('\n') != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, " must be 1 to ", kMaxKeywordChars, " characters on one line"));
+    }
+    remove.push_back(*std::move(word));
+  }
   absl::StatusOr<ModerationStore::KeywordsState> state =
       store_->UpdateKeywords(add, remove, /*seed=*/false, deadline);
   if (!state.ok()) return state.status();

@@ -218,5 +218,185 @@ TEST_F(HostileInputTest, ValidRequestsStillWork) {
   EXPECT_TRUE(client.PostComment(post).ok());
 }
 
+TEST_F(HostileInputTest, EmojiSequencesArePostedUnchanged) {
+  Client client({.target = server_->target()});
+  for (const std::string body :
+       {"\U0001F468\u200D\U0001F469\u200D\U0001F467",
+        "\u2764\uFE0F\u200D\U0001F525 great read",
+        "\U0001F469\U0001F3FB\u200D\U0001F4BB"}) {
+    v1::PostCommentRequest post;
+    post.set_article_id("hostile-emoji");
+    post.set_author_id("reader");
+    post.set_author_name("\U0001F469\u200D\U0001F52C fan");
+    post.set_body(body);
+    absl::StatusOr<v1::PostCommentResponse> posted = client.PostComment(post);
+    ASSERT_TRUE(posted.ok()) << posted.status();
+    EXPECT_EQ(posted->comment().body(), body);
+    absl::StatusOr<v1::Comment> got = client.GetComment(
+        "hostile-emoji", posted->comment().comment_id(), "");
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(got->body(), body);
+    EXPECT_EQ(got->author_name(), "\U0001F469\u200D\U0001F52C fan");
+  }
+  v1::PostCommentRequest reversed;
+  reversed.set_article_id("hostile-emoji");
+  reversed.set_author_id("reader");
+  reversed.set_body("open \u202Egnp.exe");
+  absl::StatusOr<v1::PostCommentResponse> refused = client.PostComment(reversed);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("body holds U+202E RIGHT-TO-LEFT OVERRIDE"));
+}
+
+// Every string a moderator supplies has a limit, and passing it is
+// INVALID_ARGUMENT naming the field, before anything is stored or audited.
+TEST_F(HostileInputTest, EveryModeratorStringIsBounded) {
+  const std::string big(1 << 20, 'w');  // 1 MB.
+  const std::string reason(501, 'r');
+  const std::string id(129, 'i');
+  const std::string word(65, 'k');
+  struct Case {
+    std::string method;
+    std::unique_ptr<Message> request;
+    std::string field;
+  };
+  std::vector<Case> cases;
+  auto add = [&](const std::string& method, Message* request,
+                 const std::string& field) {
+    cases.push_back({method, std::unique_ptr<Message>(request), field});
+  };
+  {
+    auto* r = new v1::ModerateCommentsRequest();
+    auto* d = r->add_decisions();
+    d->set_article_id("a");
+    d->set_comment_id("1");
+    d->set_decision(v1::DECISION_APPROVE);
+    r->set_reason(reason);
+    add("ModerateComments", r, "reason");
+  }
+  {
+    auto* r = new v1::ClearQueueRequest();
+    r->set_queue(v1::QUEUE_PENDING);
+    r->set_decision(v1::DECISION_APPROVE);
+    r->set_reason(reason);
+    add("ClearQueue", r, "reason");
+  }
+  {
+    auto* r = new v1::FeatureCommentRequest();
+    r->set_article_id("a");
+    r->set_comment_id("1");
+    r->set_reason(big);
+    add("FeatureComment", r, "reason");
+  }
+  for (const char* method : {"BanUser", "UnbanUser"}) {
+    auto* r = new v1::BanUserRequest();  // UnbanUserRequest: the same fields.
+    r->set_user_id("someone");
+    r->set_reason(reason);
+    add(method, r, "reason");
+    auto* i = new v1::BanUserRequest();
+    i->set_user_id(id);
+    add(method, i, "user_id");
+  }
+  {
+    auto* r = new v1::UpdateKeywordsRequest();
+    auto* k = r->add_add();
+    k->set_word(word);
+    k->set_category("spam");
+    k->set_action(v1::MODERATION_ACTION_BLOCK);
+    add("UpdateKeywords", r, "add[0].word");
+    auto* c = new v1::UpdateKeywordsRequest();
+    auto* kc = c->add_add();
+    kc->set_word("fine");
+    kc->set_category(word);
+    kc->set_action(v1::MODERATION_ACTION_BLOCK);
+    add("UpdateKeywords", c, "add[0].category");
+    for (const std::string* removed : {&word, &big}) {
+      auto* m = new v1::UpdateKeywordsRequest();
+      m->add_remove("fine");
+      m->add_remove(*removed);
+      add("UpdateKeywords", m, "remove[1]");
+    }
+  }
+  {
+    auto* r = new v1::ListQueueRequest();
+    r->set_queue(v1::QUEUE_PENDING);
+    r->set_article_id(id);
+    add("ListQueue", r, "article_id");
+    auto* t = new v1::ListQueueRequest();
+    t->set_queue(v1::QUEUE_PENDING);
+    t->set_page_token(big);
+    add("ListQueue", t, "page_token");
+    auto* k = new v1::ListKeywordsRequest();
+    k->set_page_token(big);
+    add("ListKeywords", k, "page_token");
+    auto* a = new v1::ListAuditLogRequest();
+    a->set_page_token(big);
+    add("ListAuditLog", a, "page_token");
+  }
+  {
+    auto* r = new v1::InspectCommentRequest();
+    r->set_article_id("a");
+    r->set_comment_id(id);
+    add("InspectComment", r, "comment_id");
+    auto* d = new v1::ModerateCommentsRequest();
+    auto* one = d->add_decisions();
+    one->set_article_id(id);
+    one->set_comment_id("1");
+    one->set_decision(v1::DECISION_APPROVE);
+    add("ModerateComments", d, "decisions[0].article_id");  // In its result.
+    auto* p = new v1::SetArticlePolicyRequest();
+    p->set_article_id(id);
+    p->set_policy(v1::POLICY_CLOSED);
+    add("SetArticlePolicy", p, "article_id");
+  }
+  for (const Case& c : cases) {
+    grpc::GenericStub stub(*channel_);
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
+    grpc::Slice slice(c.request->SerializeAsString());
+    grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer response;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&context, "/comments.v1.ModerationService/" + c.method,
+                   grpc::StubOptions(), &request, &response,
+                   [&done](grpc::Status s) { done.set_value(std::move(s)); });
+    const grpc::Status status = done.get_future().get();
+    if (c.field.rfind("decisions[", 0) == 0) {
+      // Decisions fail one by one, in their results.
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      v1::ModerateCommentsResponse parsed;
+      std::vector<grpc::Slice> slices;
+      ASSERT_TRUE(response.Dump(&slices).ok());
+      std::string bytes;
+      for (const grpc::Slice& s : slices) {
+        bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+      }
+      ASSERT_TRUE(parsed.ParseFromString(bytes));
+      EXPECT_EQ(parsed.results(0).code(), grpc::StatusCode::INVALID_ARGUMENT);
+      EXPECT_THAT(parsed.results(0).message(), HasSubstr(c.field));
+      continue;
+    }
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << c.method << " " << c.field << ": " << status.error_message();
+    EXPECT_EQ(status.error_message().rfind(c.field, 0), 0u)
+        << c.method << ": " << status.error_message();
+  }
+  // Nothing oversized reached the audit log.
+  v1::ListAuditLogRequest audit;
+  audit.set_page_size(500);
+  grpc::GenericStub stub(*channel_);
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
+  grpc::Slice slice(audit.SerializeAsString());
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, "/comments.v1.ModerationService/ListAuditLog",
+                 grpc::StubOptions(), &request, &response,
+                 [&done](grpc::Status s) { done.set_value(std::move(s)); });
+  ASSERT_TRUE(done.get_future().get().ok());
+  EXPECT_LT(response.Length(), 4096u);
+}
+
 }  // namespace
 }  // namespace comments
