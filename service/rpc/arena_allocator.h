@@ -5,6 +5,7 @@
 #include <grpcpp/support/message_allocator.h>
 
 #include <cstddef>
+#include <type_traits>
 
 namespace comments {
 
@@ -13,8 +14,10 @@ namespace comments {
 // of 20 comments then costs one allocation instead of a few hundred, and
 // freeing it is one more.
 //
-// Register with the generated SetMessageAllocatorFor_<Method>; the
-// allocator must outlive the server. Thread-safe (stateless).
+// Register with the generated SetMessageAllocatorFor_<Method>, or the
+// handler's SetMessageAllocator; the allocator must outlive the server.
+// `Request` is a message, or a type constructed from the arena that puts
+// its message there (CheckedRequest). Thread-safe (stateless).
 template <typename Request, typename Response,
           size_t kInitialBlockBytes = 16 * 1024>
 class ArenaMessageAllocator final
@@ -28,8 +31,14 @@ class ArenaMessageAllocator final
   class Holder final : public grpc::MessageHolder<Request, Response> {
    public:
     Holder() : arena_(Options(block_)) {
-      this->set_request(
-          google::protobuf::Arena::CreateMessage<Request>(&arena_));
+      if constexpr (std::is_base_of_v<google::protobuf::MessageLite,
+                                      Request>) {
+        this->set_request(
+            google::protobuf::Arena::CreateMessage<Request>(&arena_));
+      } else {
+        this->set_request(
+            google::protobuf::Arena::Create<Request>(&arena_, &arena_));
+      }
       this->set_response(
           google::protobuf::Arena::CreateMessage<Response>(&arena_));
     }

@@ -23,7 +23,41 @@ CommentServiceImpl::CommentServiceImpl(CommentServiceOptions options,
       bans_(bans),
       lexicon_(lexicon),
       tokens_(tokens) {
-  SetMessageAllocatorFor_ListComments(&list_allocator_);
+  InstallProtobufLogFilter();
+  CheckRequests("PostComment", &CommentServiceImpl::PostComment);
+  CheckRequests("GetComment", &CommentServiceImpl::GetComment);
+  CheckRequests("ListComments", &CommentServiceImpl::ListComments)
+      ->SetMessageAllocator(&list_allocator_);
+  CheckRequests("LikeComment", &CommentServiceImpl::LikeComment);
+  CheckRequests("UnlikeComment", &CommentServiceImpl::UnlikeComment);
+  CheckRequests("DeleteComment", &CommentServiceImpl::DeleteComment);
+  CheckRequests("GetArticleStats", &CommentServiceImpl::GetArticleStats);
+  CheckRequests("BatchGetArticleStats",
+                &CommentServiceImpl::BatchGetArticleStats);
+  CheckRequests("ReportComment", &CommentServiceImpl::ReportComment);
+}
+
+template <typename Request, typename Response>
+grpc::internal::CallbackUnaryHandler<CheckedRequest<Request>, Response>*
+CommentServiceImpl::CheckRequests(
+    absl::string_view method,
+    grpc::ServerUnaryReactor* (CommentServiceImpl::*handler)(
+        grpc::CallbackServerContext*, const Request*, Response*)) {
+  auto* checked = NewCheckedHandler(
+      this, handler,
+      [metrics = methods_.find(method)->second](
+          grpc::CallbackServerContext* context, const absl::Status& problem) {
+        metrics->Started();
+        metrics->Handled(problem.code(), absl::ZeroDuration());
+        grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+        reactor->Finish(ToGrpcStatus(problem));
+        return reactor;
+      });
+  MarkMethodCallback(
+      CheckedMethodIndex(v1::CommentService::service_full_name(), method,
+                         Request::descriptor()),
+      checked);
+  return checked;
 }
 
 template <typename Work>

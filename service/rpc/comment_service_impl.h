@@ -8,6 +8,7 @@
 #include "comments/v1/comments.grpc.pb.h"
 #include "moderation/moderation.h"
 #include "service/rpc/arena_allocator.h"
+#include "service/rpc/checked_request.h"
 #include "service/rpc/page_token.h"
 #include "service/rpc/rpc_metrics.h"
 #include "service/store/ban_list.h"
@@ -40,6 +41,10 @@ struct CommentServiceOptions {
 // and returns; the call finishes from the store's callback on a Redis I/O
 // thread. No thread waits on Redis, so a few threads serve any number of
 // calls in flight.
+//
+// Every method parses its request as a CheckedRequest (checked_request.h):
+// a request protobuf refuses (a string field that is not UTF-8) is answered
+// INVALID_ARGUMENT naming the field, and never reaches the handlers below.
 //
 // Thread-safe: handlers share only the stores.
 class CommentServiceImpl final : public v1::CommentService::CallbackService {
@@ -116,11 +121,20 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
                                   absl::string_view method, Work&& work);
 
+  // Makes `method` parse its request as a CheckedRequest; `handler` is the
+  // method's handler above.
+  template <typename Request, typename Response>
+  grpc::internal::CallbackUnaryHandler<CheckedRequest<Request>, Response>*
+  CheckRequests(absl::string_view method,
+                grpc::ServerUnaryReactor* (CommentServiceImpl::*handler)(
+                    grpc::CallbackServerContext*, const Request*, Response*));
+
   const CommentServiceOptions options_;
   // Each method's series, by name; fixed at construction.
   const absl::flat_hash_map<std::string, RpcMetrics::Method*> methods_;
   // A page of comments is decoded straight into its response, on an arena.
-  ArenaMessageAllocator<v1::ListCommentsRequest, v1::ListCommentsResponse>
+  ArenaMessageAllocator<CheckedRequest<v1::ListCommentsRequest>,
+                        v1::ListCommentsResponse>
       list_allocator_;
   CommentStore* const store_;
   ModerationStore* const moderation_store_;

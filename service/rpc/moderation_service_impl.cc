@@ -88,7 +88,44 @@ ModerationServiceImpl::ModerationServiceImpl(
       keyword_sync_(keyword_sync),
       bans_(bans),
       tokens_(tokens),
-      workers_(options_.threads) {}
+      workers_(options_.threads) {
+  InstallProtobufLogFilter();
+  CheckRequests("ListQueue", &ModerationServiceImpl::ListQueue);
+  CheckRequests("InspectComment", &ModerationServiceImpl::InspectComment);
+  CheckRequests("ModerateComments", &ModerationServiceImpl::ModerateComments);
+  CheckRequests("ClearQueue", &ModerationServiceImpl::ClearQueue);
+  CheckRequests("FeatureComment", &ModerationServiceImpl::FeatureComment);
+  CheckRequests("SetArticlePolicy", &ModerationServiceImpl::SetArticlePolicy);
+  CheckRequests("GetArticlePolicy", &ModerationServiceImpl::GetArticlePolicy);
+  CheckRequests("UpdateKeywords", &ModerationServiceImpl::UpdateKeywords);
+  CheckRequests("ListKeywords", &ModerationServiceImpl::ListKeywords);
+  CheckRequests("BanUser", &ModerationServiceImpl::BanUser);
+  CheckRequests("UnbanUser", &ModerationServiceImpl::UnbanUser);
+  CheckRequests("ListAuditLog", &ModerationServiceImpl::ListAuditLog);
+}
+
+template <typename Request, typename Response>
+void ModerationServiceImpl::CheckRequests(
+    absl::string_view method,
+    grpc::ServerUnaryReactor* (ModerationServiceImpl::*handler)(
+        grpc::CallbackServerContext*, const Request*, Response*)) {
+  // A caller learns nothing about validation before it is authenticated.
+  auto refuse = [this, metrics = methods_.find(method)->second](
+                    grpc::CallbackServerContext* context,
+                    const absl::Status& problem) {
+    absl::StatusOr<std::string> moderator = auth_->Authenticate(*context);
+    const absl::Status status = moderator.ok() ? problem : moderator.status();
+    metrics->Started();
+    metrics->Handled(status.code(), absl::ZeroDuration());
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(ToGrpcStatus(status));
+    return reactor;
+  };
+  MarkMethodCallback(
+      CheckedMethodIndex(v1::ModerationService::service_full_name(), method,
+                         Request::descriptor()),
+      NewCheckedHandler(this, handler, std::move(refuse)));
+}
 
 absl::Time ModerationServiceImpl::Deadline(
     const grpc::ServerContextBase& context) const {
@@ -491,8 +528,20 @@ absl::Status ModerationServiceImpl::DoUpdateKeywords(
     }
     add.push_back(std::move(k));
   }
-  std::vector<std::string> remove(request.remove().begin(),
-                                  request.remove().end());
+  // Removed words go to the audit log as they are written: bounded like the
+  // words added.
+  std::vector<std::string> remove;
+  for (int i = 0; i < request.remove_size(); ++i) {
+    const std::string field = absl::StrCat("remove[", i, "]");
+    absl::StatusOr<std::string> word = NormalizeReason(request.remove(i), field);
+    if (!word.ok()) return word.status();
+    if (word->empty() || CountCodePoints(*word) > kMaxKeywordChars ||
+        word->find('\n') != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, " must be 1 to ", kMaxKeywordChars, " characters on one line"));
+    }
+    remove.push_back(*std::move(word));
+  }
   absl::StatusOr<ModerationStore::KeywordsState> state =
       store_->UpdateKeywords(add, remove, /*seed=*/false, deadline);
   if (!state.ok()) return state.status();

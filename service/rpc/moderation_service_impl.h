@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "comments/v1/moderation.grpc.pb.h"
 #include "moderation/moderation.h"
+#include "service/rpc/checked_request.h"
 #include "service/rpc/moderator_auth.h"
 #include "service/rpc/page_token.h"
 #include "service/rpc/rpc_metrics.h"
@@ -40,6 +41,10 @@ struct ModerationServiceOptions {
 // A moderator's call chains several store round trips and waits on each
 // (ClearQueue runs for as long as the client allows), which must not hold
 // gRPC's threads; moderators are few, so a few threads serve them.
+//
+// Requests are parsed as CheckedRequests (checked_request.h), as in
+// CommentServiceImpl: one that protobuf refuses is answered, once the caller
+// is authenticated, INVALID_ARGUMENT naming the field.
 //
 // Thread-safe.
 class ModerationServiceImpl final
@@ -99,6 +104,14 @@ class ModerationServiceImpl final
   // the call in the RPC metrics.
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
                                   absl::string_view method, Work work);
+
+  // Makes `method` parse its request as a CheckedRequest; `handler` is the
+  // method's handler above.
+  template <typename Request, typename Response>
+  void CheckRequests(absl::string_view method,
+                     grpc::ServerUnaryReactor* (ModerationServiceImpl::*handler)(
+                         grpc::CallbackServerContext*, const Request*,
+                         Response*));
 
   // Each RPC's logic, after authentication. They block on the store.
   absl::Status DoListQueue(const v1::ListQueueRequest& request,
