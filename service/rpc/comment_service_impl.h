@@ -8,6 +8,7 @@
 #include "comments/v1/comments.grpc.pb.h"
 #include "moderation/moderation.h"
 #include "service/rpc/arena_allocator.h"
+#include "service/rpc/call_log.h"
 #include "service/rpc/page_token.h"
 #include "service/rpc/rpc_metrics.h"
 #include "service/store/ban_list.h"
@@ -31,6 +32,8 @@ struct CommentServiceOptions {
   v1::Policy default_policy = v1::POLICY_POST_MODERATION;
   // Distinct reports that put a comment in the reported queue.
   int report_threshold = 3;
+  // The access line of each call names the client's address ("peer").
+  bool log_client_ip = false;
 };
 
 // comments.v1.CommentService: validates each request, asks the store, and
@@ -110,11 +113,12 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
   void DoReport(const v1::ReportCommentRequest& request, absl::Time deadline,
               v1::ReportCommentResponse* response, StatusCallback done);
 
-  // Runs `work(deadline, done)` for a call of `method` and returns the
-  // reactor that `done` finishes; counts the call in the RPC metrics.
+  // Runs `work(deadline, done)` for a call of `call.method` and returns the
+  // reactor that `done` finishes; counts the call in the RPC metrics, returns
+  // its request id and writes its access line (call_log.h).
   template <typename Work>
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
-                                  absl::string_view method, Work&& work);
+                                  const CallInfo& call, Work&& work);
 
   const CommentServiceOptions options_;
   // Each method's series, by name; fixed at construction.

@@ -1,6 +1,5 @@
 #include "service/rpc/grpc_status.h"
 
-#include <cstdio>
 #include <string>
 
 #include "absl/time/clock.h"
@@ -44,11 +43,11 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (replacement == nullptr) {
     return grpc::Status(code, std::string(status.message()));
   }
-  // The payloads repeat the message's first word: left out of the log.
-  std::fprintf(
-      stderr, "comment-server: store error: %s\n",
-      status.ToString(absl::StatusToStringMode::kWithNoExtraData).c_str());
   return grpc::Status(code, replacement);
+}
+
+bool IsStoreFailure(const absl::Status& status) {
+  return !status.ok() && StoreErrorMessage(status) != nullptr;
 }
 
 absl::Time StoreDeadline(const grpc::ServerContextBase& context,

@@ -12,9 +12,13 @@ namespace comments {
 // (store_error.h: a post limit, a closed article), go to the client as they
 // are; store failures (UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, and
 // RESOURCE_EXHAUSTED from Redis out of memory, told apart by its
-// RedisErrorKind payload, never by its text) are logged here with their
-// detail and the client gets a generic message, never Redis internals.
+// RedisErrorKind payload, never by its text) go to the client as a generic
+// message, never Redis internals; their detail goes to the call's access
+// line (call_log.h).
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// True for a store failure as above: the client is told a generic message.
+bool IsStoreFailure(const absl::Status& status);
 
 // Deadline for the store work of one call: the client's deadline, capped at
 // `cap` from now.
