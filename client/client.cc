@@ -44,13 +44,45 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
 namespace {
 
 // 128 random bits, hex.
-std::string NewIdempotencyKey() {
+std::string RandomHex128() {
   thread_local std::mt19937_64 random{std::random_device{}()};
   return absl::StrCat(absl::Hex(random(), absl::kZeroPad16),
                       absl::Hex(random(), absl::kZeroPad16));
 }
 
+// This thread's innermost RequestIdScope, and its last call's id.
+thread_local const std::string* t_scope_id = nullptr;
+thread_local std::string t_last_request_id;
+
 }  // namespace
+
+std::string NewRequestId() { return RandomHex128(); }
+
+bool IsValidRequestId(absl::string_view request_id) {
+  if (request_id.empty() || request_id.size() > 128) return false;
+  for (char c : request_id) {
+    if (c <= ' ' || c > '~') return false;
+  }
+  return true;
+}
+
+RequestIdScope::RequestIdScope(std::string request_id)
+    : id_(std::move(request_id)), outer_(t_scope_id) {
+  t_scope_id = &id_;
+}
+
+RequestIdScope::~RequestIdScope() { t_scope_id = outer_; }
+
+const std::string& LastRequestId() { return t_last_request_id; }
+
+namespace client_internal {
+
+std::string BeginCall() {
+  t_last_request_id = t_scope_id != nullptr ? *t_scope_id : NewRequestId();
+  return t_last_request_id;
+}
+
+}  // namespace client_internal
 
 Client::Client(const ClientOptions& options)
     : Client(options, MakeChannel(options)) {}
@@ -71,7 +103,7 @@ absl::StatusOr<v1::PostCommentResponse> Client::PostComment(
   // instead of posting it twice.
   v1::PostCommentRequest request = original;
   if (request.idempotency_key().empty()) {
-    request.set_idempotency_key(NewIdempotencyKey());
+    request.set_idempotency_key(RandomHex128());
   }
   return client_internal::UnaryCall<v1::PostCommentResponse>(
       *stub_, &v1::CommentService::Stub::PostComment, request, options_);
@@ -176,12 +208,15 @@ absl::StatusOr<CommentBlock> Client::FetchCommentBlock(
   newest_request.set_order(v1::ORDER_NEWEST);
 
   const absl::Time deadline = absl::Now() + options_.deadline;
+  // One id for the three parts and their retries: one call for the caller.
+  const std::string request_id = client_internal::BeginCall();
+  const RequestIdScope same_id(request_id);
   CommentBlock block;
   grpc::ClientContext contexts[3];
   grpc::Status statuses[3];
   absl::BlockingCounter pending(3);
   for (grpc::ClientContext& context : contexts) {
-    client_internal::Prepare(context, options_, deadline);
+    client_internal::Prepare(context, options_, deadline, request_id);
   }
   auto done = [&](int i) {
     return [&, i](grpc::Status status) {

@@ -16,6 +16,16 @@
 // always carries an idempotency key, and the client makes one (random, 128
 // bits) when the request has none. See docs/client.md.
 //
+// Every call carries a request id (`x-request-id` metadata), the same on all
+// its attempts; the server returns it and writes it in its log line for the
+// call, so that a portal's log and the service's meet. The id is the one of
+// the calling thread's innermost RequestIdScope, or a fresh random one per
+// call; LastRequestId() tells which one the thread's last call sent:
+//
+//   comments::RequestIdScope scope(http_request_id);  // every call below
+//   auto block = client.FetchCommentBlock(article_id);
+//   if (!block.ok()) log(comments::LastRequestId(), block.status());
+//
 // Thread-safe: one Client may be shared by all threads; it holds one
 // channel, which multiplexes calls over one connection.
 
@@ -27,6 +37,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "comments/v1/comments.grpc.pb.h"
 #include "comments/v1/moderation.grpc.pb.h"
@@ -164,6 +175,35 @@ class ModerationClient final {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ModerationService::Stub> stub_;
 };
+
+// The request id of the calls this thread makes while the scope lives
+// (innermost first, for nested scopes). The id should be printable ASCII
+// without spaces, at most 128 bytes: the server replaces any other with one
+// of its own (and returns that). Not movable; destroy it on the thread that
+// made it, in reverse order of construction.
+class RequestIdScope final {
+ public:
+  explicit RequestIdScope(std::string request_id);
+  ~RequestIdScope();
+  RequestIdScope(const RequestIdScope&) = delete;
+  RequestIdScope& operator=(const RequestIdScope&) = delete;
+
+ private:
+  const std::string id_;
+  const std::string* const outer_;
+};
+
+// The request id sent by the last call this thread made through a Client or
+// ModerationClient (FetchCommentBlock: the one id of its three parts), ""
+// before any. Valid until this thread's next call.
+const std::string& LastRequestId();
+
+// A fresh random request id as the library makes them: 32 hex digits.
+std::string NewRequestId();
+// True for an id the server keeps as it is: 1 to 128 bytes of printable
+// ASCII without spaces. A portal taking ids from its own callers (an HTTP
+// X-Request-Id) checks them with this and makes a new one otherwise.
+bool IsValidRequestId(absl::string_view request_id);
 
 // gRPC and absl share code numbers; the message is kept.
 absl::Status FromGrpcStatus(const grpc::Status& status);

@@ -16,6 +16,9 @@ pkg_check_modules(MSGPACK REQUIRED IMPORTED_TARGET msgpack)
 pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
 # nlohmann-json: comment-moderate's output and the tests that read JSON.
 find_package(nlohmann_json CONFIG REQUIRED)
+# spdlog 1.10 (compiled, over Debian's fmt 9): the sink of the structured
+# logs (logging/).
+find_package(spdlog CONFIG REQUIRED)
 # cpp-httplib (a compiled library on Debian): the demo portal and the
 # metrics endpoint.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)

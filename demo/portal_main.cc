@@ -27,6 +27,7 @@
 #include "demo/html.h"
 #include "demo/moderator_page.h"
 #include "demo/portal_server.h"
+#include "logging/log.h"
 #include "metrics/metrics.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:8080", "HOST:PORT to serve HTTP on");
@@ -45,7 +46,9 @@ ABSL_FLAG(absl::Duration, deadline, absl::Seconds(5),
 namespace {
 
 int Die(const std::string& message) {
-  std::fprintf(stderr, "comment-portal: %s\n", message.c_str());
+  comments::logging::Log(comments::logging::Level::kError, "start_failed",
+                         {{"error", message},
+                          {"action", "fix the flag or file the error names"}});
   return 2;
 }
 

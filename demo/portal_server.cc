@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "demo/html.h"
+#include "logging/log.h"
 
 namespace comments::demo {
 namespace {
@@ -158,7 +159,22 @@ void PortalServer::Register(httplib::Server& http,
     return [this, h, route, requests, latency](const httplib::Request& req,
                                                httplib::Response& res) {
       const absl::Time start = absl::Now();
-      (this->*h)(req, res);
+      // The request's id: the caller's (a proxy's) X-Request-Id, or a new
+      // one. Sent back, and with every call to the service the handler
+      // makes on this thread, so the service's log lines carry it.
+      std::string request_id = req.get_header_value("X-Request-Id");
+      if (!IsValidRequestId(request_id)) request_id = NewRequestId();
+      res.set_header("X-Request-Id", request_id);
+      {
+        const RequestIdScope scope(request_id);
+        (this->*h)(req, res);
+      }
+      logging::Log(logging::Level::kInfo, "http",
+                   {{"request_id", request_id},
+                    {"route", route},
+                    {"status", res.status},
+                    {"duration_ms",
+                     absl::ToDoubleMilliseconds(absl::Now() - start)}});
       if (latency == nullptr) return;
       latency->Observe(absl::ToDoubleSeconds(absl::Now() - start));
       requests->WithLabels({route, absl::StrCat(res.status)}).Increment();

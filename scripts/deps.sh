@@ -5,6 +5,7 @@ COMMENTS_PACKAGES=(
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   libabsl-dev libhiredis-dev libjemalloc-dev libmsgpack-dev libssl-dev
   libicu-dev libopencc-dev opencc libvectorscan-dev nlohmann-json3-dev
+  libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools openssl
   # The metrics tests lint the exposition with promtool and scrape the real

@@ -4,7 +4,6 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -14,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "logging/log.h"
 #include "metrics/http_exporter.h"
 #include "metrics/metrics.h"
 #include "moderation/moderation.h"
@@ -189,13 +189,16 @@ class ServerImpl final : public CommentServer {
             CommentServiceOptions{.max_body_chars = options.max_body_chars,
                                   .store_timeout = options.store_timeout,
                                   .default_policy = options.default_policy,
-                                  .report_threshold = options.report_threshold},
+                                  .report_threshold = options.report_threshold,
+                                  .log_client_ip = options.log_client_ip},
             &store_, &moderation_store_, &bans_, &lexicon_, &tokens_,
             &rpc_metrics_),
         moderation_service_(
-            ModerationServiceOptions{.store_timeout = options.store_timeout,
-                                     .default_policy = options.default_policy,
-                                     .threads = options.moderation_threads},
+            ModerationServiceOptions{
+                .store_timeout = options.store_timeout,
+                .default_policy = options.default_policy,
+                .threads = options.moderation_threads,
+                .log_client_ip = options.log_client_ip},
             &auth_, &store_, &moderation_store_, &keyword_sync_, &bans_,
             &tokens_, &rpc_metrics_) {
     AddServerMetrics();
@@ -251,13 +254,17 @@ class ServerImpl final : public CommentServer {
     for (const auto& e : seed) keywords.push_back(ToKeyword(e));
     keyword_sync_.SetSeed(std::move(keywords));
     if (absl::Status s = keyword_sync_.SyncNow(); !s.ok()) {
-      Log("seeding and loading keywords (using the lexicon file until Redis "
-          "answers)",
-          s);
+      LogFailure("keywords_not_loaded",
+                 "the lexicon file's keywords are used until Redis answers; "
+                 "check Redis (redis_* lines)",
+                 s);
     }
     keyword_sync_.Start();
     if (absl::Status s = bans_.SyncNow(); !s.ok()) {
-      Log("loading bans (asking Redis per post until it answers)", s);
+      LogFailure("bans_not_loaded",
+                 "bans are asked of Redis per post until it answers; check "
+                 "Redis (redis_* lines)",
+                 s);
     }
     bans_.Start();
     repair_thread_ = std::thread([this] { RepairLoop(); });
@@ -353,16 +360,21 @@ class ServerImpl final : public CommentServer {
 
   static void LogHealth(bool serving, const absl::Status& why) {
     if (serving) {
-      std::fprintf(stderr, "comment-server: health: SERVING (redis answers)\n");
+      logging::Log(logging::Level::kInfo, "health_serving",
+                   {{"reason", "redis answers"}});
     } else {
-      std::fprintf(stderr, "comment-server: health: NOT_SERVING: %s\n",
-                   why.ToString().c_str());
+      logging::Log(logging::Level::kWarning, "health_not_serving",
+                   {{"error", why.ToString()},
+                    {"action", "check that Redis (every primary of a "
+                               "cluster) is up and reachable from this "
+                               "replica"}});
     }
   }
 
-  static void Log(const char* what, const absl::Status& s) {
-    std::fprintf(stderr, "comment-server: %s: %s\n", what,
-                 s.ToString().c_str());
+  static void LogFailure(const char* event, const char* action,
+                         const absl::Status& s) {
+    logging::Log(logging::Level::kWarning, event,
+                 {{"error", s.ToString()}, {"action", action}});
   }
 
   void RepairLoop() {
@@ -370,10 +382,13 @@ class ServerImpl final : public CommentServer {
       absl::StatusOr<int64_t> added =
           moderation_store_.RepairQueues(absl::Now() + absl::Minutes(1));
       if (!added.ok()) {
-        Log("repairing queues", added.status());
+        LogFailure("queue_repair_failed",
+                   "retried at the next --queue_repair_interval; check Redis "
+                   "(redis_* lines)",
+                   added.status());
       } else if (*added > 0) {
-        std::fprintf(stderr, "comment-server: re-queued %lld comments\n",
-                     static_cast<long long>(*added));
+        logging::Log(logging::Level::kInfo, "queue_repaired",
+                     {{"requeued", *added}});
       }
       absl::MutexLock lock(&repair_mu_);
       const auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(repair_mu_) {

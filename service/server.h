@@ -102,6 +102,9 @@ struct ServerOptions {
   // see CommentServer::metrics_port), at /metrics; empty: nowhere. What is
   // measured: docs/operations.md, "Metrics".
   std::string metrics_listen;
+  // Each call's access line names the client's address (docs/operations.md,
+  // "Logs"); off, a line holds no address.
+  bool log_client_ip = false;
 };
 
 // Thread-safe.

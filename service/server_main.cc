@@ -1,10 +1,11 @@
 // comment-server: serves comments.v1 over gRPC from Redis. Flags are parsed
 // here and nowhere else; see docs/operations.md.
 
+#include <google/protobuf/stubs/logging.h>
+#include <grpc/support/log.h>
 #include <pthread.h>
 
 #include <csignal>
-#include <cstdio>
 #include <optional>
 #include <string>
 
@@ -15,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "logging/log.h"
 #include "moderation/moderation.h"
 #include "service/server.h"
 #include "service/store/lua_words.h"
@@ -92,9 +94,50 @@ ABSL_FLAG(std::string, metrics_listen, "",
           "off). Never expose it beyond the operators' network");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "On SIGTERM/SIGINT, how long calls in flight may finish");
+ABSL_FLAG(std::string, log_level, "info",
+          "Least level of the lines written to stderr: debug, info (one "
+          "access line per call), warning or error");
+ABSL_FLAG(bool, log_client_ip, false,
+          "Name the client's address (\"peer\") in each call's access line");
 
 namespace {
 constexpr char kDevelopmentSecret[] = "comment-server development key";
+
+using comments::logging::Level;
+using comments::logging::Log;
+
+// gRPC's and protobuf's own messages become lines of the same log (events
+// "grpc" and "protobuf"), so that every line on stderr is JSON.
+void CaptureLibraryLogs() {
+  gpr_set_log_function([](gpr_log_func_args* args) {
+    const Level level = args->severity == GPR_LOG_SEVERITY_ERROR ? Level::kError
+                        : args->severity == GPR_LOG_SEVERITY_INFO
+                            ? Level::kInfo
+                            : Level::kDebug;
+    Log(level, "grpc",
+        {{"message", args->message},
+         {"source", absl::StrCat(args->file, ":", args->line)}});
+  });
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel severity,
+                                     const char* file, int line,
+                                     const std::string& message) {
+    const Level level = severity >= google::protobuf::LOGLEVEL_ERROR
+                            ? Level::kError
+                        : severity == google::protobuf::LOGLEVEL_WARNING
+                            ? Level::kWarning
+                            : Level::kInfo;
+    Log(level, "protobuf",
+        {{"message", message}, {"source", absl::StrCat(file, ":", line)}});
+  });
+}
+
+// A start that cannot go on: the line says what to fix.
+int StartFailed(const absl::Status& s) {
+  Log(Level::kError, "start_failed",
+      {{"error", s.ToString()},
+       {"action", "fix the flag or file the error names, then start again"}});
+  return 1;
+}
 
 // Parses the flags that are words into ServerOptions' enums, once; a bad
 // word is refused as CommentServer::Start refuses a bad option.
@@ -134,6 +177,14 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Serves comments.v1.CommentService over gRPC from Redis.");
   absl::ParseCommandLine(argc, argv);
+  CaptureLibraryLogs();
+  const std::optional<Level> log_level =
+      comments::logging::ParseLevel(absl::GetFlag(FLAGS_log_level));
+  if (!log_level) {
+    return StartFailed(absl::InvalidArgumentError(
+        "log_level must be debug, info, warning or error"));
+  }
+  comments::logging::SetLevel(*log_level);
   // Debian's abseil keeps absl::Mutex deadlock detection on, which showed up
   // in server profiles (GraphCycles bookkeeping on every lock); the tests'
   // builds keep it.
@@ -174,36 +225,31 @@ int main(int argc, char** argv) {
   options.tls_key_path = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca_path = absl::GetFlag(FLAGS_tls_client_ca);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
-  if (absl::Status s = ParseWordFlags(options); !s.ok()) {
-    std::fprintf(stderr, "comment-server: %s\n", s.ToString().c_str());
-    return 1;
-  }
+  options.log_client_ip = absl::GetFlag(FLAGS_log_client_ip);
+  if (absl::Status s = ParseWordFlags(options); !s.ok()) return StartFailed(s);
   if (options.page_token_secret.empty()) {
-    std::fprintf(stderr,
-                 "comment-server: warning: no --page_token_secret; page "
-                 "tokens are signed with the public development key\n");
+    Log(Level::kWarning, "page_token_secret_missing",
+        {{"action",
+          "set --page_token_secret (the same on every replica): page tokens "
+          "are signed with the public development key"}});
     options.page_token_secret = kDevelopmentSecret;
   }
 
   auto server = comments::CommentServer::Start(options);
-  if (!server.ok()) {
-    std::fprintf(stderr, "comment-server: %s\n",
-                 server.status().ToString().c_str());
-    return 1;
-  }
-  std::fprintf(stderr, "comment-server: listening on %s (port %d), redis %s\n",
-               options.listen.c_str(), (*server)->port(),
-               options.redis.c_str());
+  if (!server.ok()) return StartFailed(server.status());
+  comments::logging::Fields listening = {{"listen", options.listen},
+                                         {"port", (*server)->port()},
+                                         {"redis", options.redis}};
   if ((*server)->metrics_port() != 0) {
-    std::fprintf(stderr, "comment-server: metrics on port %d at /metrics\n",
-                 (*server)->metrics_port());
+    listening["metrics_port"] = (*server)->metrics_port();
   }
+  Log(Level::kInfo, "listening", listening);
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  std::fprintf(stderr, "comment-server: signal %d, draining\n", signal_number);
+  Log(Level::kInfo, "draining", {{"signal", signal_number}});
   (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   (*server)->Wait();
-  std::fprintf(stderr, "comment-server: stopped\n");
+  Log(Level::kInfo, "stopped");
   return 0;
 }

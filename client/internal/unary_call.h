@@ -14,10 +14,15 @@
 
 namespace comments::client_internal {
 
-// Sets the call's deadline and credentials metadata.
+// The request id of a call starting now on this thread: the innermost
+// RequestIdScope's, or a fresh one. Recorded as LastRequestId().
+std::string BeginCall();
+
+// Sets the call's deadline, request id and credentials metadata.
 inline void Prepare(grpc::ClientContext& context, const ClientOptions& options,
-                    absl::Time deadline) {
+                    absl::Time deadline, const std::string& request_id) {
   context.set_deadline(absl::ToChronoTime(deadline));
+  context.AddMetadata("x-request-id", request_id);
   if (!options.bearer_token.empty()) {
     context.AddMetadata("authorization", "Bearer " + options.bearer_token);
   }
@@ -31,17 +36,19 @@ inline absl::Duration Jitter(absl::Duration backoff) {
 }
 
 // One unary call, tried again on UNAVAILABLE with exponential backoff while
-// ClientOptions::max_attempts and the call's deadline allow.
+// ClientOptions::max_attempts and the call's deadline allow. Every attempt
+// carries the same request id.
 // REQUIRES: the method is safe to retry.
 template <typename Response, typename Stub, typename Method, typename Request>
 absl::StatusOr<Response> UnaryCall(Stub& stub, Method method,
                                    const Request& request,
                                    const ClientOptions& options) {
   const absl::Time deadline = absl::Now() + options.deadline;
+  const std::string request_id = BeginCall();
   absl::Duration backoff = options.initial_backoff;
   for (int attempt = 1;; ++attempt) {
     grpc::ClientContext context;
-    Prepare(context, options, deadline);
+    Prepare(context, options, deadline, request_id);
     Response response;
     const grpc::Status status = (stub.*method)(&context, request, &response);
     if (status.ok()) return response;

@@ -21,6 +21,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "logging/log.h"
 
 namespace comments {
 namespace {
@@ -273,11 +274,26 @@ class RedisConnection::Loop final {
                                             : AuthError(context);
     if (!error.empty()) {
       if (context != nullptr) redisFree(context);
+      // Logged once when the node goes down, not at every backoff.
+      if (last_connect_error_.empty()) {
+        logging::Log(logging::Level::kWarning, "redis_unreachable",
+                     {{"node", ep.ToString()},
+                      {"error", error},
+                      {"action",
+                       "check that this Redis node is up and reachable from "
+                       "the server (and its password, for AUTH errors); "
+                       "calls needing it fail UNAVAILABLE meanwhile"}});
+      }
       last_connect_error_ = std::move(error);
       retry_after_ = absl::Now() + options_.reconnect_backoff;
       if (observer_ != nullptr) observer_->ConnectionFailed(endpoint_);
       return absl::UnavailableError(absl::StrCat(
           "redis ", ep.ToString(), ": cannot connect: ", last_connect_error_));
+    }
+    if (!last_connect_error_.empty()) {
+      logging::Log(logging::Level::kInfo, "redis_reconnected",
+                   {{"node", ep.ToString()}});
+      last_connect_error_.clear();
     }
     fd_ = redisFreeKeepFd(context);
     fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK);
@@ -316,8 +332,12 @@ class RedisConnection::Loop final {
   // Fails every call in flight and closes the socket; the next call
   // connects anew.
   void Disconnect(const absl::Status& why) {
-    if (fd_ >= 0 && observer_ != nullptr && !stopping_now_) {
-      observer_->ConnectionFailed(endpoint_);
+    if (fd_ >= 0 && !stopping_now_) {
+      logging::Log(logging::Level::kWarning, "redis_connection_lost",
+                   {{"node", endpoint_.ToString()},
+                    {"error", std::string(why.message())},
+                    {"in_flight", in_flight_.size()}});
+      if (observer_ != nullptr) observer_->ConnectionFailed(endpoint_);
     }
     if (fd_ >= 0) close(fd_);
     fd_ = -1;

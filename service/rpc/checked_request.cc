@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "logging/log.h"
 
 namespace comments {
 namespace {
@@ -90,11 +91,11 @@ class Utf8ErrorLimiter final {
       count = unreported_;
       unreported_ = 0;
     }
-    std::fprintf(stderr,
-                 "comment-server: refused %lld request(s) holding invalid "
-                 "UTF-8 in a string field (INVALID_ARGUMENT; at most one such "
-                 "line a minute); the latest: %s\n",
-                 static_cast<long long>(count), message.c_str());
+    // At most one line a minute, whatever a caller sends.
+    logging::Log(logging::Level::kWarning, "invalid_utf8_refused",
+                 {{"requests", count},
+                  {"answer", "INVALID_ARGUMENT"},
+                  {"latest", message}});
   }
 
  private:
@@ -154,9 +155,10 @@ int CheckedMethodIndex(absl::string_view service, absl::string_view method,
   const google::protobuf::MethodDescriptor* m =
       s == nullptr ? nullptr : s->FindMethodByName(std::string(method));
   if (m == nullptr || m->input_type() != request) {
-    std::fprintf(stderr, "comment-server: %s.%s does not take %s\n",
-                 std::string(service).c_str(), std::string(method).c_str(),
-                 request->full_name().c_str());
+    logging::Log(logging::Level::kError, "handler_mismatch",
+                 {{"rpc", absl::StrCat(service, "/", method)},
+                  {"request", request->full_name()},
+                  {"action", "a bug in this build: report it"}});
     std::abort();
   }
   return m->index();

@@ -62,16 +62,20 @@ CommentServiceImpl::CheckRequests(
 
 template <typename Work>
 grpc::ServerUnaryReactor* CommentServiceImpl::Serve(
-    grpc::CallbackServerContext* context, absl::string_view method,
+    grpc::CallbackServerContext* context, const CallInfo& call,
     Work&& work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  RpcMetrics::Method* metrics = methods_.find(method)->second;
+  RpcMetrics::Method* metrics = methods_.find(call.method)->second;
   metrics->Started();
   const absl::Time start = absl::Now();
+  CallLog log(*context, v1::CommentService::service_full_name(), call,
+              options_.log_client_ip);
   std::forward<Work>(work)(
       StoreDeadline(*context, options_.store_timeout),
-      StatusCallback([reactor, metrics, start](absl::Status status) {
+      StatusCallback([reactor, metrics, start,
+                      log = std::move(log)](absl::Status status) {
         metrics->Handled(status.code(), absl::Now() - start);
+        log.Finished(status);
         reactor->Finish(ToGrpcStatus(status));
       }));
   return reactor;
@@ -388,7 +392,7 @@ void CommentServiceImpl::DoBatchStats(
 grpc::ServerUnaryReactor* CommentServiceImpl::PostComment(
     grpc::CallbackServerContext* context, const v1::PostCommentRequest* request,
     v1::PostCommentResponse* response) {
-  return Serve(context, "PostComment", [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, {"PostComment", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
     DoPost(*request, deadline, response, std::move(done));
   });
 }
@@ -396,7 +400,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::PostComment(
 grpc::ServerUnaryReactor* CommentServiceImpl::GetComment(
     grpc::CallbackServerContext* context, const v1::GetCommentRequest* request,
     v1::Comment* response) {
-  return Serve(context, "GetComment", [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, {"GetComment", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
     DoGet(*request, deadline, response, std::move(done));
   });
 }
@@ -405,7 +409,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::ListComments(
     grpc::CallbackServerContext* context,
     const v1::ListCommentsRequest* request,
     v1::ListCommentsResponse* response) {
-  return Serve(context, "ListComments", [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, {"ListComments", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
     DoList(*request, deadline, response, std::move(done));
   });
 }
@@ -413,7 +417,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::ListComments(
 grpc::ServerUnaryReactor* CommentServiceImpl::LikeComment(
     grpc::CallbackServerContext* context, const v1::LikeCommentRequest* request,
     v1::LikeCommentResponse* response) {
-  return Serve(context, "LikeComment", [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, {"LikeComment", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
     DoLike(request->article_id(), request->comment_id(), request->user_id(),
          /*like=*/true, deadline, response, std::move(done));
   });
@@ -423,7 +427,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::UnlikeComment(
     grpc::CallbackServerContext* context,
     const v1::UnlikeCommentRequest* request,
     v1::LikeCommentResponse* response) {
-  return Serve(context, "UnlikeComment", [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, {"UnlikeComment", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
     DoLike(request->article_id(), request->comment_id(), request->user_id(),
          /*like=*/false, deadline, response, std::move(done));
   });
@@ -432,7 +436,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::UnlikeComment(
 grpc::ServerUnaryReactor* CommentServiceImpl::DeleteComment(
     grpc::CallbackServerContext* context,
     const v1::DeleteCommentRequest* request, v1::DeleteCommentResponse*) {
-  return Serve(context, "DeleteComment", [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, {"DeleteComment", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
     DoDelete(*request, deadline, std::move(done));
   });
 }
@@ -440,7 +444,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::DeleteComment(
 grpc::ServerUnaryReactor* CommentServiceImpl::GetArticleStats(
     grpc::CallbackServerContext* context,
     const v1::GetArticleStatsRequest* request, v1::ArticleStats* response) {
-  return Serve(context, "GetArticleStats", [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, {"GetArticleStats", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
     DoStats(*request, deadline, response, std::move(done));
   });
 }
@@ -449,7 +453,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::BatchGetArticleStats(
     grpc::CallbackServerContext* context,
     const v1::BatchGetArticleStatsRequest* request,
     v1::BatchGetArticleStatsResponse* response) {
-  return Serve(context, "BatchGetArticleStats", [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, {"BatchGetArticleStats"}, [&](absl::Time deadline, StatusCallback done) {
     DoBatchStats(*request, deadline, response, std::move(done));
   });
 }
@@ -458,7 +462,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::ReportComment(
     grpc::CallbackServerContext* context,
     const v1::ReportCommentRequest* request,
     v1::ReportCommentResponse* response) {
-  return Serve(context, "ReportComment", [&](absl::Time deadline, StatusCallback done) {
+  return Serve(context, {"ReportComment", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
     DoReport(*request, deadline, response, std::move(done));
   });
 }

@@ -9,6 +9,7 @@
 #include "moderation/moderation.h"
 #include "service/rpc/arena_allocator.h"
 #include "service/rpc/checked_request.h"
+#include "service/rpc/call_log.h"
 #include "service/rpc/page_token.h"
 #include "service/rpc/rpc_metrics.h"
 #include "service/store/ban_list.h"
@@ -32,6 +33,8 @@ struct CommentServiceOptions {
   v1::Policy default_policy = v1::POLICY_POST_MODERATION;
   // Distinct reports that put a comment in the reported queue.
   int report_threshold = 3;
+  // The access line of each call names the client's address ("peer").
+  bool log_client_ip = false;
 };
 
 // comments.v1.CommentService: validates each request, asks the store, and
@@ -115,11 +118,12 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
   void DoReport(const v1::ReportCommentRequest& request, absl::Time deadline,
               v1::ReportCommentResponse* response, StatusCallback done);
 
-  // Runs `work(deadline, done)` for a call of `method` and returns the
-  // reactor that `done` finishes; counts the call in the RPC metrics.
+  // Runs `work(deadline, done)` for a call of `call.method` and returns the
+  // reactor that `done` finishes; counts the call in the RPC metrics, returns
+  // its request id and writes its access line (call_log.h).
   template <typename Work>
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
-                                  absl::string_view method, Work&& work);
+                                  const CallInfo& call, Work&& work);
 
   // Makes `method` parse its request as a CheckedRequest; `handler` is the
   // method's handler above.

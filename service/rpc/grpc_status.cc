@@ -1,9 +1,9 @@
 #include "service/rpc/grpc_status.h"
 
-#include <cstdio>
 #include <string>
 
 #include "absl/time/clock.h"
+#include "logging/log.h"
 #include "redis/redis_error.h"
 
 namespace comments {
@@ -41,17 +41,25 @@ absl::Status ForClient(const absl::Status& status) {
   const char* replacement = StoreErrorMessage(status);
   if (replacement == nullptr) return status;
   // The payloads repeat the message's first word: left out of the log.
-  std::fprintf(
-      stderr, "comment-server: store error: %s\n",
-      status.ToString(absl::StatusToStringMode::kWithNoExtraData).c_str());
+  logging::Log(
+      logging::Level::kWarning, "store_error_in_result",
+      {{"code", std::string(absl::StatusCodeToString(status.code()))},
+       {"error", status.ToString(absl::StatusToStringMode::kWithNoExtraData)}});
   return absl::Status(status.code(), replacement);
 }
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  const absl::Status shown = ForClient(status);
-  return grpc::Status(static_cast<grpc::StatusCode>(shown.code()),
-                      std::string(shown.message()));
+  const auto code = static_cast<grpc::StatusCode>(status.code());
+  const char* replacement = StoreErrorMessage(status);
+  if (replacement == nullptr) {
+    return grpc::Status(code, std::string(status.message()));
+  }
+  return grpc::Status(code, replacement);
+}
+
+bool IsStoreFailure(const absl::Status& status) {
+  return !status.ok() && StoreErrorMessage(status) != nullptr;
 }
 
 absl::Time StoreDeadline(const grpc::ServerContextBase& context,

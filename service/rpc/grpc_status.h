@@ -12,13 +12,17 @@ namespace comments {
 // (store_error.h: a post limit, a closed article), go to the client as they
 // are; store failures (UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, and
 // RESOURCE_EXHAUSTED from Redis out of memory, told apart by its
-// RedisErrorKind payload, never by its text) are logged here with their
-// detail and the client gets a generic message, never Redis internals.
+// RedisErrorKind payload, never by its text) go to the client as a generic
+// message, never Redis internals; their detail goes to the call's access
+// line (call_log.h).
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
-// `status` as a client may read it, by the same rule: a store failure gets
-// the generic message (and is logged); anything else is returned as it is.
-// For errors a response carries per item rather than as the call's status.
+// True for a store failure as above: the client is told a generic message.
+bool IsStoreFailure(const absl::Status& status);
+
+// `status` as a client may read it in a response's per-item result, by the
+// same rule: a store failure gets the generic message (its detail is logged
+// as a warning); anything else is returned as it is.
 absl::Status ForClient(const absl::Status& status);
 
 // Deadline for the store work of one call: the client's deadline, capped at

@@ -736,14 +736,18 @@ absl::Status ModerationServiceImpl::DoBan(const std::string& moderator,
 // ---- RPC entry points: authenticate, then a Do* method on a worker --------
 
 grpc::ServerUnaryReactor* ModerationServiceImpl::Serve(
-    grpc::CallbackServerContext* context, absl::string_view method,
-    Work work) {
+    grpc::CallbackServerContext* context, const CallInfo& call, Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  RpcMetrics::Method* metrics = methods_.find(method)->second;
+  RpcMetrics::Method* metrics = methods_.find(call.method)->second;
   metrics->Started();
   const absl::Time start = absl::Now();
-  const auto finish = [reactor, metrics, start](const absl::Status& status) {
+  auto finish = [reactor, metrics, start,
+                 log = CallLog(*context,
+                               v1::ModerationService::service_full_name(),
+                               call, options_.log_client_ip)](
+                    const absl::Status& status) {
     metrics->Handled(status.code(), absl::Now() - start);
+    log.Finished(status);
     reactor->Finish(ToGrpcStatus(status));
   };
   absl::StatusOr<std::string> moderator = auth_->Authenticate(*context);
@@ -752,7 +756,8 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::Serve(
     return reactor;
   }
   const absl::Time deadline = Deadline(*context);
-  workers_.Schedule([finish, deadline, moderator = *std::move(moderator),
+  workers_.Schedule([finish = std::move(finish), deadline,
+                     moderator = *std::move(moderator),
                      work = std::move(work)]() mutable {
     finish(std::move(work)(moderator, deadline));
   });
@@ -766,7 +771,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::Serve(
 grpc::ServerUnaryReactor* ModerationServiceImpl::ListQueue(
     grpc::CallbackServerContext* context, const v1::ListQueueRequest* request,
     v1::ListQueueResponse* response) {
-  return Serve(context, "ListQueue", [this, request, response](const std::string&,
+  return Serve(context, {"ListQueue", request->article_id()}, [this, request, response](const std::string&,
                                                   absl::Time deadline) {
     return DoListQueue(*request, deadline, *response);
   });
@@ -775,7 +780,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ListQueue(
 grpc::ServerUnaryReactor* ModerationServiceImpl::InspectComment(
     grpc::CallbackServerContext* context,
     const v1::InspectCommentRequest* request, v1::QueueItem* response) {
-  return Serve(context, "InspectComment", [this, request, response](const std::string&,
+  return Serve(context, {"InspectComment", request->article_id()}, [this, request, response](const std::string&,
                                                   absl::Time deadline) {
     return DoInspect(*request, deadline, *response);
   });
@@ -785,7 +790,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ModerateComments(
     grpc::CallbackServerContext* context,
     const v1::ModerateCommentsRequest* request,
     v1::ModerateCommentsResponse* response) {
-  return Serve(context, "ModerateComments", [this, request, response](const std::string& moderator,
+  return Serve(context, {"ModerateComments"}, [this, request, response](const std::string& moderator,
                                                   absl::Time deadline) {
     return DoModerate(moderator, *request, deadline, *response);
   });
@@ -796,7 +801,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ClearQueue(
     v1::ClearQueueResponse* response) {
   // Clearing runs batch after batch, each with its own store deadline, up to
   // the client's deadline: it takes the context rather than one deadline.
-  return Serve(context, "ClearQueue", [this, context, request, response](
+  return Serve(context, {"ClearQueue", request->article_id()}, [this, context, request, response](
                             const std::string& moderator, absl::Time) {
     return DoClear(moderator, *request, *context, *response);
   });
@@ -805,7 +810,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ClearQueue(
 grpc::ServerUnaryReactor* ModerationServiceImpl::SetArticlePolicy(
     grpc::CallbackServerContext* context,
     const v1::SetArticlePolicyRequest* request, v1::ArticlePolicy* response) {
-  return Serve(context, "SetArticlePolicy", [this, request, response](const std::string& moderator,
+  return Serve(context, {"SetArticlePolicy", request->article_id()}, [this, request, response](const std::string& moderator,
                                                   absl::Time deadline) {
     return DoSetPolicy(moderator, *request, deadline, *response);
   });
@@ -814,7 +819,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::SetArticlePolicy(
 grpc::ServerUnaryReactor* ModerationServiceImpl::GetArticlePolicy(
     grpc::CallbackServerContext* context,
     const v1::GetArticlePolicyRequest* request, v1::ArticlePolicy* response) {
-  return Serve(context, "GetArticlePolicy", [this, request, response](const std::string&,
+  return Serve(context, {"GetArticlePolicy", request->article_id()}, [this, request, response](const std::string&,
                                                   absl::Time deadline) {
     return DoGetPolicy(*request, deadline, *response);
   });
@@ -824,7 +829,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::UpdateKeywords(
     grpc::CallbackServerContext* context,
     const v1::UpdateKeywordsRequest* request,
     v1::UpdateKeywordsResponse* response) {
-  return Serve(context, "UpdateKeywords", [this, request, response](const std::string& moderator,
+  return Serve(context, {"UpdateKeywords"}, [this, request, response](const std::string& moderator,
                                                   absl::Time deadline) {
     return DoUpdateKeywords(moderator, *request, deadline, *response);
   });
@@ -834,7 +839,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ListKeywords(
     grpc::CallbackServerContext* context,
     const v1::ListKeywordsRequest* request,
     v1::ListKeywordsResponse* response) {
-  return Serve(context, "ListKeywords", [this, request, response](const std::string&,
+  return Serve(context, {"ListKeywords"}, [this, request, response](const std::string&,
                                                   absl::Time deadline) {
     return DoListKeywords(*request, deadline, *response);
   });
@@ -843,7 +848,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ListKeywords(
 grpc::ServerUnaryReactor* ModerationServiceImpl::FeatureComment(
     grpc::CallbackServerContext* context,
     const v1::FeatureCommentRequest* request, v1::Comment* response) {
-  return Serve(context, "FeatureComment", [this, request, response](const std::string& moderator,
+  return Serve(context, {"FeatureComment", request->article_id()}, [this, request, response](const std::string& moderator,
                                                   absl::Time deadline) {
     return DoFeature(moderator, *request, deadline, *response);
   });
@@ -852,7 +857,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::FeatureComment(
 grpc::ServerUnaryReactor* ModerationServiceImpl::BanUser(
     grpc::CallbackServerContext* context, const v1::BanUserRequest* request,
     v1::BanUserResponse*) {
-  return Serve(context, "BanUser", [this, request](const std::string& moderator,
+  return Serve(context, {"BanUser"}, [this, request](const std::string& moderator,
                                         absl::Time deadline) {
     return DoBan(moderator, request->user_id(), request->reason(),
                  /*ban=*/true, deadline);
@@ -862,7 +867,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::BanUser(
 grpc::ServerUnaryReactor* ModerationServiceImpl::UnbanUser(
     grpc::CallbackServerContext* context, const v1::UnbanUserRequest* request,
     v1::UnbanUserResponse*) {
-  return Serve(context, "UnbanUser", [this, request](const std::string& moderator,
+  return Serve(context, {"UnbanUser"}, [this, request](const std::string& moderator,
                                         absl::Time deadline) {
     return DoBan(moderator, request->user_id(), request->reason(),
                  /*ban=*/false, deadline);
@@ -873,7 +878,7 @@ grpc::ServerUnaryReactor* ModerationServiceImpl::ListAuditLog(
     grpc::CallbackServerContext* context,
     const v1::ListAuditLogRequest* request,
     v1::ListAuditLogResponse* response) {
-  return Serve(context, "ListAuditLog", [this, request, response](const std::string&,
+  return Serve(context, {"ListAuditLog"}, [this, request, response](const std::string&,
                                                   absl::Time deadline) {
     return DoListAudit(*request, deadline, *response);
   });

@@ -11,6 +11,7 @@
 #include "comments/v1/moderation.grpc.pb.h"
 #include "moderation/moderation.h"
 #include "service/rpc/checked_request.h"
+#include "service/rpc/call_log.h"
 #include "service/rpc/moderator_auth.h"
 #include "service/rpc/page_token.h"
 #include "service/rpc/rpc_metrics.h"
@@ -31,6 +32,8 @@ struct ModerationServiceOptions {
   v1::Policy default_policy = v1::POLICY_POST_MODERATION;
   // Threads that run the calls' work. >= 1.
   int threads = 4;
+  // The access line of each call names the client's address ("peer").
+  bool log_client_ip = false;
 };
 
 // comments.v1.ModerationService (proto/comments/v1/moderation.proto): every
@@ -100,10 +103,11 @@ class ModerationServiceImpl final
   // and the store deadline; its status finishes the call.
   using Work = absl::AnyInvocable<absl::Status(const std::string& moderator,
                                                absl::Time deadline) &&>;
-  // Authenticates a call of `method`, then runs `work` on a worker; counts
-  // the call in the RPC metrics.
+  // Authenticates a call of `call.method`, then runs `work` on a worker;
+  // counts the call in the RPC metrics, returns its request id and writes
+  // its access line (call_log.h).
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
-                                  absl::string_view method, Work work);
+                                  const CallInfo& call, Work work);
 
   // Makes `method` parse its request as a CheckedRequest; `handler` is the
   // method's handler above.

@@ -1,20 +1,21 @@
 #ifndef COMMENTS_SERVICE_STORE_POLLER_H_
 #define COMMENTS_SERVICE_STORE_POLLER_H_
 
-#include <cstdio>
 #include <functional>
 #include <thread>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "logging/log.h"
 
 namespace comments {
 
 // Runs `work` on a thread of its own every `interval`, and at once when
 // poked: how a replica keeps its copies of shared state (keywords, bans)
 // in step with Redis without any request waiting for it. A failed run is
-// logged as "comment-server: <what>: <status>" and retried at the next.
+// retried at the next; the first failure is logged (event reload_failed,
+// with `what`), and the first success after it (reload_recovered).
 //
 // Thread-safe. Destruction stops the thread after the run in progress.
 class Poller final {
@@ -53,10 +54,21 @@ class Poller final {
         if (stopping_) return;
         poked_ = false;
       }
-      if (absl::Status s = work_(); !s.ok()) {
-        std::fprintf(stderr, "comment-server: %s: %s\n", what_,
-                     s.ToString().c_str());
+      // Logged when runs start failing and when they succeed again, not at
+      // every interval while Redis is down.
+      absl::Status s = work_();
+      if (!s.ok() && !failing_) {
+        logging::Log(logging::Level::kWarning, "reload_failed",
+                     {{"what", what_},
+                      {"error", s.ToString()},
+                      {"action",
+                       "this replica keeps its last copy and retries every "
+                       "interval; check Redis (redis_* lines)"}});
+      } else if (s.ok() && failing_) {
+        logging::Log(logging::Level::kInfo, "reload_recovered",
+                     {{"what", what_}});
       }
+      failing_ = !s.ok();
     }
   }
 
@@ -66,6 +78,7 @@ class Poller final {
   absl::Mutex mu_;
   bool poked_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool failing_ = false;  // Run's thread only.
   std::thread thread_;
 };
 

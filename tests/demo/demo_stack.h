@@ -32,6 +32,8 @@ class DemoStack final {
   // The comment service's gRPC target, for seeding data directly.
   std::string target() const { return server_.target(); }
   const std::string& dir() const { return dir_.path(); }
+  // What the comment service has logged so far.
+  std::string ServerLog() const { return server_.ReadLog(); }
 
  private:
   TempDir dir_;

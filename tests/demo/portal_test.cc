@@ -108,6 +108,37 @@ class PortalTest : public ::testing::Test {
   std::unique_ptr<httplib::Client> http_;
 };
 
+// The service's log lines of the request id `id` (its access lines: the
+// id is quoted as the JSON has it).
+int ServiceLinesOf(const DemoStack& stack, const std::string& id) {
+  const std::string log = stack.ServerLog();
+  const std::string needle = "\"request_id\":\"" + id + "\"";
+  int n = 0;
+  for (size_t at = log.find(needle); at != std::string::npos;
+       at = log.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST_F(PortalTest, PassesItsRequestIdToTheService) {
+  // A proxy's id is kept, returned, and names the service's calls for the
+  // page (its stats and lists).
+  httplib::Result res = http_->Get(
+      "/", {{"Cookie", "uid=reader-a"}, {"X-Request-Id", "edge-5d1c"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("X-Request-Id"), "edge-5d1c");
+  EXPECT_GE(ServiceLinesOf(stack_, "edge-5d1c"), 1) << stack_.ServerLog();
+  // Without one the portal makes one, and a form's calls carry it too.
+  res = http_->Post("/post", {{"Cookie", "uid=reader-a"}},
+                    httplib::Params{{"body", "带编号的请求"}, {"key", ""}});
+  ASSERT_TRUE(res);
+  const std::string made = res->get_header_value("X-Request-Id");
+  ASSERT_EQ(made.size(), 32u);
+  EXPECT_GE(ServiceLinesOf(stack_, made), 1) << stack_.ServerLog();
+}
+
 TEST_F(PortalTest, ShowsTheArticleWithAnEmptyCommentBlock) {
   httplib::Result res = http_->Get("/");
   ASSERT_TRUE(res);

@@ -214,7 +214,8 @@ TEST_F(ClusterServerTest, TheRepairScanFindsQueuedCommentsOnEveryPrimary) {
   for (auto* server : servers_) {
     logs.append(server->ReadLog());
   }
-  EXPECT_NE(logs.find("re-queued"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("\"event\":\"queue_repaired\""), std::string::npos)
+      << logs;
 }
 
 TEST_F(ClusterServerTest, BansAndKeywordsReachEveryReplica) {

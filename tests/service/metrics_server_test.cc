@@ -67,12 +67,12 @@ class MetricsServerTest : public ::testing::Test {
     // Pre-moderation holds every post: the pending queue's depth is known.
     ASSERT_TRUE(server_.Start(redis_.url(), {"--metrics_listen=127.0.0.1:0",
                                              "--default_policy=pre"}));
-    // The server names its metrics port on stderr right after it listens.
+    // The server names its metrics port in its "listening" log line.
     std::smatch port;
     std::string log;
     for (int i = 0; i < 100; ++i) {
       log = server_.ReadLog();
-      if (std::regex_search(log, port, std::regex("metrics on port ([0-9]+)"))) {
+      if (std::regex_search(log, port, std::regex("\"metrics_port\":([0-9]+)"))) {
         break;
       }
       absl::SleepFor(absl::Milliseconds(50));
