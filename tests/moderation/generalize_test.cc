@@ -1,0 +1,140 @@
+// How the engine generalizes: the recall and false positives per class of
+// two lexicons on the generalization set (data/evaluation_generalize.tsv
+// and its held-out part, data/evaluation_generalize_heldout.tsv):
+//  * the curated default lexicon (moderation/data/default_lexicon.tsv),
+//  * a plain operator list (data/plain_lexicon.txt: one word per line, no
+//    exception words, no inflected forms), each word an entry of action
+//    review.
+// Each class holds the evasions of one kind (numerals, repeated characters,
+// Latin inflections, split letters, stand-ins, look-alikes, same-sound
+// characters) or innocent text that a rule for that kind could flag
+// (trap_*). The floors asserted are the figures reached (docs/moderation.md
+// has the table), so no class can slip back unnoticed.
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "moderation/moderation.h"
+#include "tests/moderation/evaluation_util.h"
+#include "tests/moderation/test_util.h"
+
+namespace moderation {
+namespace {
+
+using testing::Evaluate;
+using testing::Results;
+using testing::Sum;
+using testing::Tally;
+
+std::shared_ptr<const Lexicon> PlainLexicon() {
+  static const auto* const lexicon = [] {
+    std::ifstream in(std::string(MODERATION_TEST_DATA) + "/plain_lexicon.txt");
+    EXPECT_TRUE(in.good());
+    std::vector<LexiconEntry> entries;
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      if (line.empty() || line[0] == '#') continue;
+      entries.push_back({line, "plain", Action::kReview, WordMode::kAuto, n});
+    }
+    auto compiled = Lexicon::Compile(entries, EngineOptions());
+    EXPECT_TRUE(compiled.ok()) << compiled.status();
+    return new std::shared_ptr<const Lexicon>(
+        compiled.ok() ? *compiled : nullptr);
+  }();
+  return *lexicon;
+}
+
+// Both parts of the set through `lexicon`, and their sum per class.
+Results EvaluateBoth(const Lexicon& lexicon, const char* name) {
+  Results all;
+  for (const char* file :
+       {"evaluation_generalize.tsv", "evaluation_generalize_heldout.tsv"}) {
+    std::printf("== %s lexicon, ", name);
+    const Results r = Evaluate(lexicon, file);
+    const Tally hits = Sum(r.hit_classes, {});
+    const Tally clean = Sum(r.clean_classes, {});
+    std::printf("  all: caught %d/%d, false positives %d/%d\n", hits.flagged,
+                hits.total, clean.flagged, clean.total);
+    for (const auto* part : {&r.hit_classes, &r.clean_classes}) {
+      auto& sum = part == &r.hit_classes ? all.hit_classes : all.clean_classes;
+      for (const auto& [cls, t] : *part) {
+        sum[cls].total += t.total;
+        sum[cls].flagged += t.flagged;
+      }
+    }
+  }
+  const Tally hits = Sum(all.hit_classes, {});
+  const Tally clean = Sum(all.clean_classes, {});
+  std::printf("== %s lexicon, both parts: caught %d/%d, false positives %d/%d\n",
+              name, hits.flagged, hits.total, clean.flagged, clean.total);
+  return all;
+}
+
+// Per class, over both parts: hit classes caught at least, trap classes
+// flagged at most.
+struct ClassFloor {
+  const char* cls;
+  int value;
+};
+
+void ExpectFloors(const Results& r, const std::vector<ClassFloor>& floors) {
+  for (const ClassFloor& floor : floors) {
+    const auto hit = r.hit_classes.find(floor.cls);
+    const auto clean = r.clean_classes.find(floor.cls);
+    if (hit != r.hit_classes.end()) {
+      EXPECT_GE(hit->second.flagged, floor.value) << floor.cls;
+    } else if (clean != r.clean_classes.end()) {
+      EXPECT_LE(clean->second.flagged, floor.value) << floor.cls;
+    } else {
+      ADD_FAILURE() << "no class " << floor.cls;
+    }
+  }
+}
+
+TEST(GeneralizeTest, PlainLexicon) {
+  ASSERT_NE(PlainLexicon(), nullptr);
+  const Results r = EvaluateBoth(*PlainLexicon(), "plain");
+  ExpectFloors(r, {
+                      {"numeral", 3},
+                      {"repeat", 17},
+                      {"inflection", 0},
+                      {"split", 18},
+                      {"standin", 5},
+                      {"lookalike", 16},
+                      {"samesound", 0},
+                      {"trap_numeral", 1},
+                      {"trap_repeat", 0},
+                      {"trap_scunthorpe", 0},
+                      {"trap_split", 2},
+                      {"trap_standin", 0},
+                      {"trap_lookalike", 0},
+                      {"trap_samesound", 0},
+                  });
+}
+
+TEST(GeneralizeTest, DefaultLexicon) {
+  ASSERT_NE(testing::DefaultLexicon(), nullptr);
+  const Results r = EvaluateBoth(*testing::DefaultLexicon(), "default");
+  ExpectFloors(r, {
+                      {"numeral", 0},
+                      {"repeat", 15},
+                      {"inflection", 14},
+                      {"split", 15},
+                      {"standin", 3},
+                      {"lookalike", 13},
+                      {"samesound", 0},
+                      {"trap_numeral", 0},
+                      {"trap_repeat", 0},
+                      {"trap_scunthorpe", 0},
+                      {"trap_split", 2},
+                      {"trap_standin", 0},
+                      {"trap_lookalike", 0},
+                      {"trap_samesound", 0},
+                  });
+}
+
+}  // namespace
+}  // namespace moderation
