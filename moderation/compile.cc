@@ -11,6 +11,7 @@
 #include "moderation/internal/contact.h"
 #include "moderation/internal/lexicon_impl.h"
 #include "moderation/internal/normalizer.h"
+#include "moderation/internal/numerals.h"
 #include "moderation/internal/pinyin.h"
 #include "moderation/internal/scanner.h"
 #include "moderation/internal/variants.h"
@@ -40,6 +41,9 @@ constexpr size_t kMaxPinyinVariants = 8;
 // up to 25,000 Han words keep all eight; larger ones fewer per word (two at
 // 100,000), fewest replacements first.
 constexpr size_t kPinyinBudget = 200000;
+// Numeral spellings kept per entry (internal/numerals.h): a word with one
+// digit has two, with two eight.
+constexpr size_t kMaxNumeralVariants = 8;
 
 size_t PinyinVariantsPerEntry(size_t han_words) {
   if (han_words == 0) return kMaxPinyinVariants;
@@ -373,7 +377,8 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
     }
   }
   // Regional and Japanese spellings (internal/variants.h), then the
-  // pinyin-mixed ones (internal/pinyin.h), an exception word's too, so that
+  // pinyin-mixed ones (internal/pinyin.h), then the numeral ones
+  // (internal/numerals.h), an exception word's too, so that
   // it excuses its own variants. Stronger entries go first: where the
   // variants of several entries coincide, the one kept belongs to the
   // strongest, so the verdict is what all would give. The two kinds are not
@@ -397,7 +402,9 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
     const PatternKind kind = entries[h.entry].action == Action::kAllow
                                  ? PatternKind::kAllow
                                  : PatternKind::kEntry;
-    for (const auto* found : {&(*variants)[k], &(*pinyin)[k]}) {
+    std::vector<internal::Spelling> numerals =
+        internal::FindNumeralVariants(han_words[k], kMaxNumeralVariants);
+    for (const auto* found : {&(*variants)[k], &(*pinyin)[k], &numerals}) {
       for (const internal::Spelling& variant : *found) {
         if (variant.size() > kMaxWordUnits) continue;
         syms.clear();
