@@ -137,6 +137,13 @@ absl::Status CheckEntry(const LexiconEntry& e, size_t index, size_t length) {
   return absl::OkStatus();
 }
 
+std::string Lowercase(std::string word) {
+  for (char& c : word) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return word;
+}
+
 bool IsAsciiWord(const std::vector<Unit>& units) {
   bool latin = false;
   for (const Unit& u : units) {
@@ -356,6 +363,7 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
       patterns.Add(syms, units, entry, edges, PatternKind::kAllow);
       continue;
     }
+    const size_t first_pattern = impl->patterns.size();
     patterns.Add(syms, units, entry, edges, PatternKind::kEntry);
     patterns.AddSpelledVariant(syms, units, entry, edges, PatternKind::kEntry);
     if (ascii) patterns.AddVForUVariant(syms, units, entry, edges);
@@ -373,6 +381,14 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
       normalize(apart, &kept);
       if (kept != syms) {
         patterns.Add(kept, units, entry, edges, PatternKind::kEntry);
+      }
+    }
+    // Inflections and compounds (internal/affixes.h) for Latin words in the
+    // default mode, on all their patterns ("f*cking", "fvcked").
+    if (ascii && e.mode == WordMode::kAuto) {
+      const internal::AffixRule rule = internal::AffixRuleFor(Lowercase(e.word));
+      for (size_t k = first_pattern; k < impl->patterns.size(); ++k) {
+        impl->patterns[k].affix = rule;
       }
     }
   }

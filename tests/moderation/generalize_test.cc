@@ -100,7 +100,7 @@ TEST(GeneralizeTest, PlainLexicon) {
   ExpectFloors(r, {
                       {"numeral", 18},
                       {"repeat", 17},
-                      {"inflection", 0},
+                      {"inflection", 30},
                       {"split", 18},
                       {"standin", 5},
                       {"lookalike", 16},
@@ -121,7 +121,7 @@ TEST(GeneralizeTest, DefaultLexicon) {
   ExpectFloors(r, {
                       {"numeral", 4},
                       {"repeat", 15},
-                      {"inflection", 14},
+                      {"inflection", 24},
                       {"split", 15},
                       {"standin", 3},
                       {"lookalike", 13},
