@@ -2,6 +2,7 @@
 // and the per-lexicon symbol table the scanner reads.
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -275,6 +276,33 @@ class PatternSet final {
     Add(variant, units, entry, edges, PatternKind::kEntry);
   }
 
+  // Stand-ins spelled with other letters: "ph" for f ("phuck"), and "i"
+  // for l, since leetspeak reads "1" as i ("s1ut" is stored as "siut").
+  // Every occurrence of `from` is replaced by `to` (one or two letters).
+  void AddLetterSwapVariant(const std::vector<uint32_t>& syms,
+                            const std::vector<Unit>& units, uint32_t entry,
+                            WordEdges edges, char from, std::string_view to) {
+    const uint32_t from_sym = internal::kFirstLetterSym + (from - 'a');
+    if (std::find(syms.begin(), syms.end(), from_sym) == syms.end()) return;
+    std::vector<uint32_t> variant;
+    std::vector<Unit> variant_units;
+    for (size_t k = 0; k < syms.size(); ++k) {
+      if (syms[k] != from_sym) {
+        variant.push_back(syms[k]);
+        variant_units.push_back(units[k]);
+        continue;
+      }
+      for (char c : to) {
+        Unit u = units[k];
+        u.run = 1;
+        variant.push_back(internal::kFirstLetterSym + (c - 'a'));
+        variant_units.push_back(u);
+      }
+    }
+    if (variant.size() > kMaxWordUnits) return;
+    Add(variant, variant_units, entry, edges, PatternKind::kEntry);
+  }
+
   const std::vector<std::vector<uint32_t>>& symbols() const { return symbols_; }
 
   // The symbols of the patterns that can make a match: all but exception
@@ -366,7 +394,11 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
     const size_t first_pattern = impl->patterns.size();
     patterns.Add(syms, units, entry, edges, PatternKind::kEntry);
     patterns.AddSpelledVariant(syms, units, entry, edges, PatternKind::kEntry);
-    if (ascii) patterns.AddVForUVariant(syms, units, entry, edges);
+    if (ascii) {
+      patterns.AddVForUVariant(syms, units, entry, edges);
+      patterns.AddLetterSwapVariant(syms, units, entry, edges, 'f', "ph");
+      patterns.AddLetterSwapVariant(syms, units, entry, edges, 'l', "i");
+    }
     if (ascii && syms.size() >= 3) {
       patterns.AddWildcardVariants(syms, units, entry);
     }

@@ -208,11 +208,15 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
         const uint32_t letter = u[r].sym;
         const bool is_i = letter == (table.Lookup('i') & kValueMask);
         const bool is_s = letter == (table.Lookup('s') & kValueMask);
+        // '!', '(' and '+' stand for a letter only between two.
+        const bool between_only =
+            is_i || letter == (table.Lookup('c') & kValueMask) ||
+            letter == (table.Lookup('t') & kValueMask);
         const bool right_glued = last + 1 < n &&
                                  Adjacent(u[last], u[last + 1]) &&
                                  WordChar(u[last + 1]);
         convert = (left_latin && right_latin) ||
-                  (!is_i && right_latin && !left_glued) ||  // "$hit", "@ss"
+                  (!between_only && right_latin && !left_glued) ||  // "$hit"
                   (is_s && left_latin && !right_glued);     // "a$$"
         edge = convert && !(left_latin && right_latin);
       }

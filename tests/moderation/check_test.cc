@@ -317,5 +317,37 @@ TEST(CompileTest, EmptyLexiconStillRunsDetectors) {
   EXPECT_GT((*lexicon)->MemoryUsage(), 0u);
 }
 
+
+TEST_F(CheckTest, StandInsBetweenLetters) {
+  for (const char* text : {"phuck", "PHUCK off", "fu(k", "fu（k", "sh1t"}) {
+    EXPECT_TRUE(Hits(*lexicon_, text)) << text;
+  }
+  // Only between letters: an aside, a function, a sum, a phone.
+  for (const char* text : {"(until 2025)", "f(x) = 1", "1+1", "the phone",
+                           "C++ and C#", "(unt", "cun+"}) {
+    EXPECT_FALSE(Hits(*lexicon_, text)) << text;
+  }
+}
+
+TEST(LexiconSwapTest, OneForLAndPhForF) {
+  auto lexicon = CompileTsv("slut\tabuse\tmask\nfag\tabuse\tmask\n");
+  ASSERT_NE(lexicon, nullptr);
+  EXPECT_TRUE(Hits(*lexicon, "s1ut"));
+  EXPECT_TRUE(Hits(*lexicon, "phag"));
+  EXPECT_FALSE(Hits(*lexicon, "slot"));
+}
+
+TEST_F(CheckTest, LookAlikesInEveryPosition) {
+  // Cyrillic and Greek capitals read as the Latin capital they look like
+  // (Greek Ν is N, not v; Ϲ is C, not o; І and Ι are I, not l), and the
+  // lowercase letters shaped like small capitals as that letter (т, к).
+  for (const char* text : {"ЅНІТ", "ϹUΝΤ", "сunт", "ѕhіт", "ƒuсκ"}) {
+    EXPECT_TRUE(Hits(*lexicon_, text)) << text;
+  }
+  for (const char* text : {"Москва сегодня", "Καλημέρα σας"}) {
+    EXPECT_FALSE(Hits(*lexicon_, text)) << text;
+  }
+}
+
 }  // namespace
 }  // namespace moderation
