@@ -278,6 +278,8 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
   };
   const internal::ScanInfo info =
       internal::Scan(lex.symbols, text, lex.options.max_gap, &units);
+  internal::FoldRepeatedCharacters(
+      &units, [](uint32_t sym) { return sym == internal::kWildcardSym; });
 
   const internal::AhoCorasick& ac = *lex.matcher;
   uint32_t state = internal::AhoCorasick::kRoot;

@@ -138,6 +138,15 @@ absl::Status CheckEntry(const LexiconEntry& e, size_t index, size_t length) {
   return absl::OkStatus();
 }
 
+// FoldRepeatedCharacters' exceptions in normalized (code point) space:
+// the wildcard and the Chinese numerals.
+bool NeverFolds(uint32_t code_point) {
+  return code_point == internal::kWildcardCodePoint ||
+         std::find(std::begin(internal::kChineseDigits),
+                   std::end(internal::kChineseDigits),
+                   code_point) != std::end(internal::kChineseDigits);
+}
+
 std::string Lowercase(std::string word) {
   for (char& c : word) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -362,6 +371,7 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
   std::vector<Unit> units;
   auto normalize = [&](const std::string& word, std::vector<uint32_t>* syms) {
     internal::Scan(*normalization, word, kNoGapLimit, &units);
+    internal::FoldRepeatedCharacters(&units, NeverFolds);
     syms->clear();
     for (const Unit& u : units) syms->push_back(alphabet.Add(u.sym));
   };
@@ -453,7 +463,8 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
     std::vector<internal::Spelling> numerals =
         internal::FindNumeralVariants(han_words[k], kMaxNumeralVariants);
     for (const auto* found : {&(*variants)[k], &(*pinyin)[k], &numerals}) {
-      for (const internal::Spelling& variant : *found) {
+      for (internal::Spelling variant : *found) {
+        internal::FoldRepeatedCharacters(&variant, NeverFolds);
         if (variant.size() > kMaxWordUnits) continue;
         syms.clear();
         for (const Unit& u : variant) syms.push_back(alphabet.Add(u.sym));

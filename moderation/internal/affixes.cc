@@ -49,9 +49,11 @@ bool AffixesAllowed(AffixRule rule, std::string_view word,
     case AffixRule::kNone:
       return false;
     case AffixRule::kAnywhere: {
-      std::string whole(prefix);
-      whole.append(word);
-      whole.append(suffix);
+      std::string whole;
+      whole.reserve(prefix.size() + word.size() + suffix.size());
+      whole.append(prefix.data(), prefix.size());
+      whole.append(word.data(), word.size());
+      whole.append(suffix.data(), suffix.size());
       for (std::string_view ending : kInnocentEndings) {
         if (whole.size() >= ending.size() &&
             whole.compare(whole.size() - ending.size(), ending.size(),

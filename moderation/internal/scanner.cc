@@ -277,6 +277,25 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
 
 }  // namespace
 
+void FoldRepeatedCharacters(std::vector<Unit>* units,
+                            bool (*keep)(uint32_t sym)) {
+  std::vector<Unit>& u = *units;
+  size_t w = 0;
+  for (size_t r = 0; r < u.size(); ++r) {
+    if (w > 0 && u[r].flags == 0 && u[r].sym != 0 &&
+        !keep(u[r].sym)) {
+      Unit& back = u[w - 1];
+      if (back.flags == 0 && back.sym == u[r].sym && Adjacent(back, u[r])) {
+        if (back.run < UINT16_MAX) ++back.run;
+        back.end = u[r].end;
+        continue;
+      }
+    }
+    u[w++] = u[r];
+  }
+  units->resize(w);
+}
+
 ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
               std::vector<Unit>* units) {
   // Plain characters make at most one unit each; expansions grow on demand.

@@ -349,5 +349,20 @@ TEST_F(CheckTest, LookAlikesInEveryPosition) {
   }
 }
 
+TEST(RepeatTest, RepeatedCharactersFold) {
+  auto lexicon = CompileTsv(
+      "百家乐\tgambling\tblock\n嘻嘻哈\tspam\treview\n八八八\tspam\treview\n");
+  ASSERT_NE(lexicon, nullptr);
+  EXPECT_THAT(Spans(*lexicon, "来玩百家家乐乐"), ElementsAre("百家乐@2-7"));
+  EXPECT_TRUE(Hits(*lexicon, "百百百家乐"));
+  // A doubled character in a word stays a minimum.
+  EXPECT_TRUE(Hits(*lexicon, "嘻嘻嘻哈"));
+  EXPECT_FALSE(Hits(*lexicon, "嘻哈"));
+  // Only glued repeats fold; numerals never do.
+  EXPECT_FALSE(Hits(*lexicon, "百家，家乐"));
+  EXPECT_TRUE(Hits(*lexicon, "八八八"));
+  EXPECT_FALSE(Hits(*lexicon, "八八"));
+}
+
 }  // namespace
 }  // namespace moderation

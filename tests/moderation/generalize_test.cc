@@ -99,14 +99,14 @@ TEST(GeneralizeTest, PlainLexicon) {
   const Results r = EvaluateBoth(*PlainLexicon(), "plain");
   ExpectFloors(r, {
                       {"numeral", 18},
-                      {"repeat", 17},
+                      {"repeat", 18},
                       {"inflection", 30},
                       {"split", 18},
                       {"standin", 10},
                       {"lookalike", 20},
                       {"samesound", 0},
                       {"trap_numeral", 2},
-                      {"trap_repeat", 0},
+                      {"trap_repeat", 1},
                       {"trap_scunthorpe", 0},
                       {"trap_split", 2},
                       {"trap_standin", 0},
@@ -120,7 +120,7 @@ TEST(GeneralizeTest, DefaultLexicon) {
   const Results r = EvaluateBoth(*testing::DefaultLexicon(), "default");
   ExpectFloors(r, {
                       {"numeral", 4},
-                      {"repeat", 15},
+                      {"repeat", 16},
                       {"inflection", 24},
                       {"split", 15},
                       {"standin", 7},
