@@ -428,7 +428,8 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
     // Inflections and compounds (internal/affixes.h) for Latin words in the
     // default mode, on all their patterns ("f*cking", "fvcked").
     if (ascii && e.mode == WordMode::kAuto) {
-      const internal::AffixRule rule = internal::AffixRuleFor(Lowercase(e.word));
+      const internal::AffixRule rule =
+          internal::AffixRuleFor(Lowercase(e.word));
       for (size_t k = first_pattern; k < impl->patterns.size(); ++k) {
         impl->patterns[k].affix = rule;
       }

@@ -5,8 +5,8 @@
 namespace moderation::internal {
 namespace {
 
-constexpr std::string_view kAnywhereStems[] = {
-    "fuck", "shit", "cunt", "bitch", "whore", "slut", "porn", "twat"};
+constexpr std::string_view kAnywhereStems[] = {"fuck",  "shit", "cunt", "bitch",
+                                               "whore", "slut", "porn", "twat"};
 
 // Innocent words that hold a kAnywhere stem, by their ending (so that the
 // Japanese surnames in -shita, Yamashita, Matsushita, are all covered),
@@ -14,13 +14,13 @@ constexpr std::string_view kAnywhereStems[] = {
 // reads "shiitake" as shi(i)t + ake, so the whole word is rebuilt from the
 // stem).
 constexpr std::string_view kInnocentEndings[] = {
-    "scunthorpe", "shita",  "shitani", "shitake", "shitakes",
-    "shittim",    "shittah", "shitzu", "twattle"};
+    "scunthorpe", "shita",   "shitani", "shitake", "shitakes",
+    "shittim",    "shittah", "shitzu",  "twattle"};
 
 constexpr std::string_view kSuffixes[] = {
-    "s",    "es",    "ed",     "ing",     "head",  "heads", "hole",
-    "holes", "face", "faces",  "wad",     "wads",  "bag",   "bags",
-    "hat",  "hats",  "sucker", "suckers", "wipe",  "clown"};
+    "s",     "es",   "ed",     "ing",     "head", "heads", "hole",
+    "holes", "face", "faces",  "wad",     "wads", "bag",   "bags",
+    "hat",   "hats", "sucker", "suckers", "wipe", "clown"};
 
 constexpr std::string_view kPrefixes[] = {"dumb", "jack", "bad",  "smart",
                                           "fat",  "lard", "kick", "hard"};

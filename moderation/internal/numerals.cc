@@ -58,16 +58,16 @@ std::vector<Spelling> FindNumeralVariants(const Spelling& word,
     }
     if (changed > 0) found.emplace_back(changed, std::move(s));
   }
-  std::stable_sort(found.begin(), found.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(
+      found.begin(), found.end(),
+      [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [changed, s] : found) {
     if (out.size() == max_per_word) break;
     // 零 is both spellings of 0: skip the duplicate.
     if (std::find_if(out.begin(), out.end(), [&](const Spelling& o) {
-          return std::equal(o.begin(), o.end(), s.begin(), s.end(),
-                            [](const Unit& a, const Unit& b) {
-                              return a.sym == b.sym;
-                            });
+          return std::equal(
+              o.begin(), o.end(), s.begin(), s.end(),
+              [](const Unit& a, const Unit& b) { return a.sym == b.sym; });
         }) != out.end()) {
       continue;
     }

@@ -209,15 +209,15 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
         const bool is_i = letter == (table.Lookup('i') & kValueMask);
         const bool is_s = letter == (table.Lookup('s') & kValueMask);
         // '!', '(' and '+' stand for a letter only between two.
-        const bool between_only =
-            is_i || letter == (table.Lookup('c') & kValueMask) ||
-            letter == (table.Lookup('t') & kValueMask);
+        const bool between_only = is_i ||
+                                  letter == (table.Lookup('c') & kValueMask) ||
+                                  letter == (table.Lookup('t') & kValueMask);
         const bool right_glued = last + 1 < n &&
                                  Adjacent(u[last], u[last + 1]) &&
                                  WordChar(u[last + 1]);
         convert = (left_latin && right_latin) ||
                   (!between_only && right_latin && !left_glued) ||  // "$hit"
-                  (is_s && left_latin && !right_glued);     // "a$$"
+                  (is_s && left_latin && !right_glued);             // "a$$"
         edge = convert && !(left_latin && right_latin);
       }
       // The dropped symbols were noise; a '!' ends a clause.
@@ -282,8 +282,7 @@ void FoldRepeatedCharacters(std::vector<Unit>* units,
   std::vector<Unit>& u = *units;
   size_t w = 0;
   for (size_t r = 0; r < u.size(); ++r) {
-    if (w > 0 && u[r].flags == 0 && u[r].sym != 0 &&
-        !keep(u[r].sym)) {
+    if (w > 0 && u[r].flags == 0 && u[r].sym != 0 && !keep(u[r].sym)) {
       Unit& back = u[w - 1];
       if (back.flags == 0 && back.sym == u[r].sym && Adjacent(back, u[r])) {
         if (back.run < UINT16_MAX) ++back.run;

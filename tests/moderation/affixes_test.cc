@@ -17,10 +17,9 @@ TEST(AffixesTest, StemsCatchTheirInflectionsAndCompounds) {
   const auto lexicon = testing::CompileTsv(kStems);
   ASSERT_NE(lexicon, nullptr);
   for (const char* text :
-       {"fucking", "fucked", "motherfucker", "clusterfuck", "f*cking",
-        "fvcked", "bullshit", "shitty", "horseshit", "cunts", "asses",
-        "dumbass", "jackass", "dickhead", "dicks", "cocksucker", "idiots",
-        "FUCKING"}) {
+       {"fucking", "fucked", "motherfucker", "clusterfuck", "f*cking", "fvcked",
+        "bullshit", "shitty", "horseshit", "cunts", "asses", "dumbass",
+        "jackass", "dickhead", "dicks", "cocksucker", "idiots", "FUCKING"}) {
     EXPECT_NE(lexicon->Check(text).action, Action::kAllow) << text;
   }
 }
@@ -28,11 +27,13 @@ TEST(AffixesTest, StemsCatchTheirInflectionsAndCompounds) {
 TEST(AffixesTest, ScunthorpeCasesStayClean) {
   const auto lexicon = testing::CompileTsv(kStems);
   ASSERT_NE(lexicon, nullptr);
-  for (const char* text :
-       {"class", "Essex", "cockpit", "Dickens", "assess", "Scunthorpe",
-        "shiitake", "shitake", "Matsushita", "Yamashita", "cocktail",
-        "assassin", "Middlesex", "embassy", "Hancock", "cocker", "idiotic",
-        "BJLs", "crappy", "news hit", "a s s i s t a n t"}) {
+  for (const char* text : {"class",     "Essex",    "cockpit",
+                           "Dickens",   "assess",   "Scunthorpe",
+                           "shiitake",  "shitake",  "Matsushita",
+                           "Yamashita", "cocktail", "assassin",
+                           "Middlesex", "embassy",  "Hancock",
+                           "cocker",    "idiotic",  "BJLs",
+                           "crappy",    "news hit", "a s s i s t a n t"}) {
     EXPECT_EQ(lexicon->Check(text).action, Action::kAllow) << text;
   }
 }

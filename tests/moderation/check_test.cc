@@ -317,7 +317,6 @@ TEST(CompileTest, EmptyLexiconStillRunsDetectors) {
   EXPECT_GT((*lexicon)->MemoryUsage(), 0u);
 }
 
-
 TEST_F(CheckTest, StandInsBetweenLetters) {
   for (const char* text : {"phuck", "PHUCK off", "fu(k", "fu（k", "sh1t"}) {
     EXPECT_TRUE(Hits(*lexicon_, text)) << text;

@@ -107,15 +107,8 @@ TEST(EvaluationTest, BlindSet) {
   EXPECT_GE(all_hits.total, 182);
   EXPECT_GE(all_clean.total, 119);
   for (const ClassFloor& floor : kBlindFloors) {
-    const auto hit = r.hit_classes.find(floor.cls);
-    const auto clean_it = r.clean_classes.find(floor.cls);
-    if (hit != r.hit_classes.end()) {
-      EXPECT_GE(hit->second.flagged, floor.caught_at_least) << floor.cls;
-    } else if (clean_it != r.clean_classes.end()) {
-      EXPECT_LE(clean_it->second.flagged, floor.flagged_at_most) << floor.cls;
-    } else {
-      ADD_FAILURE() << "no class " << floor.cls;
-    }
+    testing::ExpectFloor(r, floor.cls, floor.caught_at_least,
+                         floor.flagged_at_most);
   }
 }
 

@@ -101,7 +101,7 @@ inline Results Evaluate(const Lexicon& lexicon, const std::string& file) {
 
 // Sums the classes of `classes` not in `excluded`.
 inline Tally Sum(const std::map<std::string, Tally>& classes,
-          const std::set<std::string>& excluded) {
+                 const std::set<std::string>& excluded) {
   Tally sum;
   for (const auto& [cls, t] : classes) {
     if (excluded.count(cls)) continue;
@@ -109,6 +109,21 @@ inline Tally Sum(const std::map<std::string, Tally>& classes,
     sum.flagged += t.flagged;
   }
   return sum;
+}
+
+// Checks class `cls` of `r`: a hit class must have caught at least
+// `caught_at_least` lines, a clean class flagged at most `flagged_at_most`.
+inline void ExpectFloor(const Results& r, const std::string& cls,
+                        int caught_at_least, int flagged_at_most) {
+  const auto hit = r.hit_classes.find(cls);
+  const auto clean = r.clean_classes.find(cls);
+  if (hit != r.hit_classes.end()) {
+    EXPECT_GE(hit->second.flagged, caught_at_least) << cls;
+  } else if (clean != r.clean_classes.end()) {
+    EXPECT_LE(clean->second.flagged, flagged_at_most) << cls;
+  } else {
+    ADD_FAILURE() << "no class " << cls;
+  }
 }
 
 }  // namespace moderation::testing

@@ -24,10 +24,8 @@
 namespace moderation {
 namespace {
 
-using testing::Evaluate;
-using testing::Results;
-using testing::Sum;
-using testing::Tally;
+// The harness's names, as this file uses them.
+namespace eval = ::moderation::testing;
 
 std::shared_ptr<const Lexicon> PlainLexicon() {
   static const auto* const lexicon = [] {
@@ -41,21 +39,21 @@ std::shared_ptr<const Lexicon> PlainLexicon() {
     }
     auto compiled = Lexicon::Compile(entries, EngineOptions());
     EXPECT_TRUE(compiled.ok()) << compiled.status();
-    return new std::shared_ptr<const Lexicon>(
-        compiled.ok() ? *compiled : nullptr);
+    return new std::shared_ptr<const Lexicon>(compiled.ok() ? *compiled
+                                                            : nullptr);
   }();
   return *lexicon;
 }
 
 // Both parts of the set through `lexicon`, and their sum per class.
-Results EvaluateBoth(const Lexicon& lexicon, const char* name) {
-  Results all;
+eval::Results EvaluateBoth(const Lexicon& lexicon, const char* name) {
+  eval::Results all;
   for (const char* file :
        {"evaluation_generalize.tsv", "evaluation_generalize_heldout.tsv"}) {
     std::printf("== %s lexicon, ", name);
-    const Results r = Evaluate(lexicon, file);
-    const Tally hits = Sum(r.hit_classes, {});
-    const Tally clean = Sum(r.clean_classes, {});
+    const eval::Results r = eval::Evaluate(lexicon, file);
+    const eval::Tally hits = eval::Sum(r.hit_classes, {});
+    const eval::Tally clean = eval::Sum(r.clean_classes, {});
     std::printf("  all: caught %d/%d, false positives %d/%d\n", hits.flagged,
                 hits.total, clean.flagged, clean.total);
     for (const auto* part : {&r.hit_classes, &r.clean_classes}) {
@@ -66,10 +64,11 @@ Results EvaluateBoth(const Lexicon& lexicon, const char* name) {
       }
     }
   }
-  const Tally hits = Sum(all.hit_classes, {});
-  const Tally clean = Sum(all.clean_classes, {});
-  std::printf("== %s lexicon, both parts: caught %d/%d, false positives %d/%d\n",
-              name, hits.flagged, hits.total, clean.flagged, clean.total);
+  const eval::Tally hits = eval::Sum(all.hit_classes, {});
+  const eval::Tally clean = eval::Sum(all.clean_classes, {});
+  std::printf(
+      "== %s lexicon, both parts: caught %d/%d, false positives %d/%d\n", name,
+      hits.flagged, hits.total, clean.flagged, clean.total);
   return all;
 }
 
@@ -80,23 +79,16 @@ struct ClassFloor {
   int value;
 };
 
-void ExpectFloors(const Results& r, const std::vector<ClassFloor>& floors) {
+void ExpectFloors(const eval::Results& r,
+                  const std::vector<ClassFloor>& floors) {
   for (const ClassFloor& floor : floors) {
-    const auto hit = r.hit_classes.find(floor.cls);
-    const auto clean = r.clean_classes.find(floor.cls);
-    if (hit != r.hit_classes.end()) {
-      EXPECT_GE(hit->second.flagged, floor.value) << floor.cls;
-    } else if (clean != r.clean_classes.end()) {
-      EXPECT_LE(clean->second.flagged, floor.value) << floor.cls;
-    } else {
-      ADD_FAILURE() << "no class " << floor.cls;
-    }
+    testing::ExpectFloor(r, floor.cls, floor.value, floor.value);
   }
 }
 
 TEST(GeneralizeTest, PlainLexicon) {
   ASSERT_NE(PlainLexicon(), nullptr);
-  const Results r = EvaluateBoth(*PlainLexicon(), "plain");
+  const eval::Results r = EvaluateBoth(*PlainLexicon(), "plain");
   ExpectFloors(r, {
                       {"numeral", 18},
                       {"repeat", 18},
@@ -117,7 +109,7 @@ TEST(GeneralizeTest, PlainLexicon) {
 
 TEST(GeneralizeTest, DefaultLexicon) {
   ASSERT_NE(testing::DefaultLexicon(), nullptr);
-  const Results r = EvaluateBoth(*testing::DefaultLexicon(), "default");
+  const eval::Results r = EvaluateBoth(*testing::DefaultLexicon(), "default");
   ExpectFloors(r, {
                       {"numeral", 4},
                       {"repeat", 16},

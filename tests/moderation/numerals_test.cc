@@ -13,7 +13,8 @@ bool Flags(const Lexicon& lexicon, const std::string& text) {
 }
 
 TEST(NumeralsTest, EverySpellingOfADigitIsOneClass) {
-  const auto lexicon = testing::CompileTsv("3级片\tadult\tblock\n9游\tgambling\treview\n");
+  const auto lexicon =
+      testing::CompileTsv("3级片\tadult\tblock\n9游\tgambling\treview\n");
   ASSERT_NE(lexicon, nullptr);
   for (const char* text : {"3级片", "三级片", "叁级片", "③级片", "３级片",
                            "⑶级片", "三級片", "九游", "玖游", "⑨游", "９游"}) {
