@@ -89,6 +89,51 @@ bool WholeWord(const std::vector<Unit>& u, size_t first, size_t last,
   return true;
 }
 
+// The Latin letters glued to units [first, last] on one side (`step` -1:
+// before, +1: after), in text order, a repeated letter written out (at
+// most 3 times, so that "assess" is not "ass" + "es"); at most 24.
+std::string GluedLetters(const std::vector<Unit>& u, size_t first, size_t last,
+                         int step) {
+  std::string out;
+  size_t at = step < 0 ? first : last;
+  while (out.size() < 24) {
+    const size_t next = step < 0 ? at - 1 : at + 1;
+    if ((step < 0 && at == 0) || next >= u.size() || !IsLatin(u[next]) ||
+        !internal::Adjacent(step < 0 ? u[next] : u[at],
+                            step < 0 ? u[at] : u[next])) {
+      break;
+    }
+    const char letter =
+        static_cast<char>('a' + (u[next].sym - internal::kFirstLetterSym));
+    out.append(std::min<size_t>(u[next].run, 3), letter);
+    at = next;
+  }
+  if (step < 0) std::reverse(out.begin(), out.end());
+  return out;
+}
+
+// For a whole-word pattern that failed the whole-word test: true when
+// what is glued to it is an inflection or compound its affix rule allows
+// ("fucking", "dumbass"; internal/affixes.h). A match with noise inside
+// fails, and so does one that failed for a lone letter beside it ("a s s i
+// s t"), which has nothing glued.
+bool AffixesFit(const Lexicon::Impl& lex, const Pattern& p,
+                const std::vector<Unit>& u, size_t first, size_t last) {
+  if (p.affix == internal::AffixRule::kNone) return false;
+  // Only a word written in one piece grows: "news hit" is not "shit".
+  for (size_t k = first + 1; k <= last; ++k) {
+    if (!internal::Adjacent(u[k - 1], u[k])) return false;
+  }
+  const std::string prefix = GluedLetters(u, first, last, -1);
+  const std::string suffix = GluedLetters(u, first, last, +1);
+  if (prefix.empty() && suffix.empty()) return false;
+  std::string word = lex.entries[p.entry].word;
+  for (char& c : word) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return internal::AffixesAllowed(p.affix, word, prefix, suffix);
+}
+
 // True when noise separates every two units of [first, last].
 bool SpelledOut(const std::vector<Unit>& u, size_t first, size_t last) {
   for (size_t k = first + 1; k <= last; ++k) {
@@ -233,6 +278,8 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
   };
   const internal::ScanInfo info =
       internal::Scan(lex.symbols, text, lex.options.max_gap, &units);
+  internal::FoldRepeatedCharacters(
+      &units, [](uint32_t sym) { return sym == internal::kWildcardSym; });
 
   const internal::AhoCorasick& ac = *lex.matcher;
   uint32_t state = internal::AhoCorasick::kRoot;
@@ -258,7 +305,8 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
         }
         if (p.spelled && !SpelledOut(units, first, j)) continue;
         if (p.edges != internal::WordEdges::kNone &&
-            !WholeWord(units, first, j, p.edges)) {
+            !WholeWord(units, first, j, p.edges) &&
+            !AffixesFit(lex, p, units, first, j)) {
           continue;
         }
         if (p.length > 1 && CrossesClause(units, first, j)) continue;

@@ -2,6 +2,7 @@
 // and the per-lexicon symbol table the scanner reads.
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "moderation/internal/contact.h"
 #include "moderation/internal/lexicon_impl.h"
 #include "moderation/internal/normalizer.h"
+#include "moderation/internal/numerals.h"
 #include "moderation/internal/pinyin.h"
 #include "moderation/internal/scanner.h"
 #include "moderation/internal/variants.h"
@@ -40,6 +42,9 @@ constexpr size_t kMaxPinyinVariants = 8;
 // up to 25,000 Han words keep all eight; larger ones fewer per word (two at
 // 100,000), fewest replacements first.
 constexpr size_t kPinyinBudget = 200000;
+// Numeral spellings kept per entry (internal/numerals.h): a word with one
+// digit has two, with two eight.
+constexpr size_t kMaxNumeralVariants = 8;
 
 size_t PinyinVariantsPerEntry(size_t han_words) {
   if (han_words == 0) return kMaxPinyinVariants;
@@ -131,6 +136,22 @@ absl::Status CheckEntry(const LexiconEntry& e, size_t index, size_t length) {
                      " characters"));
   }
   return absl::OkStatus();
+}
+
+// FoldRepeatedCharacters' exceptions in normalized (code point) space:
+// the wildcard and the Chinese numerals.
+bool NeverFolds(uint32_t code_point) {
+  return code_point == internal::kWildcardCodePoint ||
+         std::find(std::begin(internal::kChineseDigits),
+                   std::end(internal::kChineseDigits),
+                   code_point) != std::end(internal::kChineseDigits);
+}
+
+std::string Lowercase(std::string word) {
+  for (char& c : word) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return word;
 }
 
 bool IsAsciiWord(const std::vector<Unit>& units) {
@@ -264,6 +285,33 @@ class PatternSet final {
     Add(variant, units, entry, edges, PatternKind::kEntry);
   }
 
+  // Stand-ins spelled with other letters: "ph" for f ("phuck"), and "i"
+  // for l, since leetspeak reads "1" as i ("s1ut" is stored as "siut").
+  // Every occurrence of `from` is replaced by `to` (one or two letters).
+  void AddLetterSwapVariant(const std::vector<uint32_t>& syms,
+                            const std::vector<Unit>& units, uint32_t entry,
+                            WordEdges edges, char from, std::string_view to) {
+    const uint32_t from_sym = internal::kFirstLetterSym + (from - 'a');
+    if (std::find(syms.begin(), syms.end(), from_sym) == syms.end()) return;
+    std::vector<uint32_t> variant;
+    std::vector<Unit> variant_units;
+    for (size_t k = 0; k < syms.size(); ++k) {
+      if (syms[k] != from_sym) {
+        variant.push_back(syms[k]);
+        variant_units.push_back(units[k]);
+        continue;
+      }
+      for (char c : to) {
+        Unit u = units[k];
+        u.run = 1;
+        variant.push_back(internal::kFirstLetterSym + (c - 'a'));
+        variant_units.push_back(u);
+      }
+    }
+    if (variant.size() > kMaxWordUnits) return;
+    Add(variant, variant_units, entry, edges, PatternKind::kEntry);
+  }
+
   const std::vector<std::vector<uint32_t>>& symbols() const { return symbols_; }
 
   // The symbols of the patterns that can make a match: all but exception
@@ -323,6 +371,7 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
   std::vector<Unit> units;
   auto normalize = [&](const std::string& word, std::vector<uint32_t>* syms) {
     internal::Scan(*normalization, word, kNoGapLimit, &units);
+    internal::FoldRepeatedCharacters(&units, NeverFolds);
     syms->clear();
     for (const Unit& u : units) syms->push_back(alphabet.Add(u.sym));
   };
@@ -352,9 +401,14 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
       patterns.Add(syms, units, entry, edges, PatternKind::kAllow);
       continue;
     }
+    const size_t first_pattern = impl->patterns.size();
     patterns.Add(syms, units, entry, edges, PatternKind::kEntry);
     patterns.AddSpelledVariant(syms, units, entry, edges, PatternKind::kEntry);
-    if (ascii) patterns.AddVForUVariant(syms, units, entry, edges);
+    if (ascii) {
+      patterns.AddVForUVariant(syms, units, entry, edges);
+      patterns.AddLetterSwapVariant(syms, units, entry, edges, 'f', "ph");
+      patterns.AddLetterSwapVariant(syms, units, entry, edges, 'l', "i");
+    }
     if (ascii && syms.size() >= 3) {
       patterns.AddWildcardVariants(syms, units, entry);
     }
@@ -371,9 +425,19 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
         patterns.Add(kept, units, entry, edges, PatternKind::kEntry);
       }
     }
+    // Inflections and compounds (internal/affixes.h) for Latin words in the
+    // default mode, on all their patterns ("f*cking", "fvcked").
+    if (ascii && e.mode == WordMode::kAuto) {
+      const internal::AffixRule rule =
+          internal::AffixRuleFor(Lowercase(e.word));
+      for (size_t k = first_pattern; k < impl->patterns.size(); ++k) {
+        impl->patterns[k].affix = rule;
+      }
+    }
   }
   // Regional and Japanese spellings (internal/variants.h), then the
-  // pinyin-mixed ones (internal/pinyin.h), an exception word's too, so that
+  // pinyin-mixed ones (internal/pinyin.h), then the numeral ones
+  // (internal/numerals.h), an exception word's too, so that
   // it excuses its own variants. Stronger entries go first: where the
   // variants of several entries coincide, the one kept belongs to the
   // strongest, so the verdict is what all would give. The two kinds are not
@@ -397,8 +461,11 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
     const PatternKind kind = entries[h.entry].action == Action::kAllow
                                  ? PatternKind::kAllow
                                  : PatternKind::kEntry;
-    for (const auto* found : {&(*variants)[k], &(*pinyin)[k]}) {
-      for (const internal::Spelling& variant : *found) {
+    std::vector<internal::Spelling> numerals =
+        internal::FindNumeralVariants(han_words[k], kMaxNumeralVariants);
+    for (const auto* found : {&(*variants)[k], &(*pinyin)[k], &numerals}) {
+      for (internal::Spelling variant : *found) {
+        internal::FoldRepeatedCharacters(&variant, NeverFolds);
         if (variant.size() > kMaxWordUnits) continue;
         syms.clear();
         for (const Unit& u : variant) syms.push_back(alphabet.Add(u.sym));

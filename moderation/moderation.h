@@ -11,7 +11,11 @@
 // traditional -> simplified Chinese (OpenCC), Latin look-alikes from other
 // scripts (ICU confusables), invisible characters, noise between the
 // characters of a word (spaces, punctuation, symbols, emoji, line breaks),
-// repeated Latin letters and common leetspeak. Words also match in their
+// repeated letters and characters (fuuuck, 百家家乐), common leetspeak and
+// stand-ins (sh1t, phuck, fu(k). A Latin word in the default mode also
+// matches its inflections and compounds (fucking, dumbass; not class,
+// Dickens), and a word with digits its other numeral spellings (3级片,
+// 三级片, 叁级片). Words also match in their
 // Taiwan, Hong Kong and Japanese spellings (點擊連結 for 点击链接, 百家楽
 // for 百家乐), which OpenCC gives each word at compile time. See
 // docs/moderation.md.
@@ -59,7 +63,9 @@ absl::StatusOr<Action> ParseAction(std::string_view name, bool allow_ok);
 
 // How a lexicon entry matches.
 enum class WordMode : uint8_t {
-  kAuto = 0,       // Latin-only words: whole word; anything else: anywhere.
+  kAuto = 0,       // Latin-only words: whole word, or with an inflection
+                   // or compound part glued on (docs/moderation.md);
+                   // anything else: anywhere.
   kWholeWord = 1,  // Not preceded or followed by a Latin letter.
   kAnywhere = 2,   // Also inside longer words ("ass" in "classic").
 };

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "moderation/internal/affixes.h"
 #include "moderation/internal/aho_corasick.h"
 #include "moderation/internal/char_table.h"
 #include "moderation/internal/prefilter.h"
@@ -60,6 +61,8 @@ struct Pattern {
   // Matches only spelled out, noise between every two units: the variant of
   // a word with a doubled letter for "b a c c a r a t".
   bool spelled = false;
+  // What may be glued to a whole-word pattern (internal/affixes.h).
+  AffixRule affix = AffixRule::kNone;
 };
 inline constexpr uint32_t kNoRuns = UINT32_MAX;
 }  // namespace internal

@@ -193,6 +193,12 @@ class TableBuilder final {
           return {kNoise | kSoft | 's'};
         case u'!':
           return {kNoise | kSoft | 'i'};
+        // Read only between Latin letters ("fu(k", "bi+ch"): elsewhere
+        // they open asides and add numbers.
+        case u'(':
+          return {kNoise | kSoft | 'c'};
+        case u'+':
+          return {kNoise | kSoft | 't'};
         case u'*':
           return {kNoise | kStar | kWildcardCodePoint};
         default:
@@ -218,15 +224,24 @@ class TableBuilder final {
         decomposed.char32At(0) < 0x80 && u_isalpha(decomposed.char32At(0))) {
       return static_cast<char32_t>(u_tolower(decomposed.char32At(0)));
     }
-    // Look-alikes: Cyrillic "а", Greek "ο" -> "a", "o".
-    for (char32_t form : {c, original}) {
+    // Look-alikes: Cyrillic "а", Greek "ο" -> "a", "o". The letter as
+    // written first (Greek "Ν" looks like "N", its folded "ν" like "v"),
+    // then folded, then its capital, since a lowercase Cyrillic or Greek
+    // letter shaped like a small capital reads as that letter (Cyrillic
+    // "к", "т", "м", Greek "κ", "τ" -> "k", "t", "m", "k", "t"), as the
+    // Latin small capitals do (LetterFromName).
+    for (char32_t form : {original, c, static_cast<char32_t>(u_toupper(c))}) {
       icu::UnicodeString skeleton;
       status = U_ZERO_ERROR;
       uspoof_getSkeletonUnicodeString(
           spoof_, 0, icu::UnicodeString(static_cast<UChar32>(form)), skeleton,
           &status);
       if (U_SUCCESS(status) && skeleton.countChar32() == 1) {
-        const UChar32 s = u_tolower(skeleton.char32At(0));
+        UChar32 s = skeleton.char32At(0);
+        // The skeleton writes a capital I as "l"; a capital that looks like
+        // one (Cyrillic "І", Greek "Ι") is an I.
+        if (s == 'l' && u_isupper(static_cast<UChar32>(form))) s = 'i';
+        s = u_tolower(s);
         if (s >= 'a' && s <= 'z') return static_cast<char32_t>(s);
       }
     }

@@ -269,6 +269,7 @@ bool TripleFilter::ProvesClean(const CharTable& symbols,
   uint32_t second = 0;
   uint32_t digit_run = 0;  // Digit units since the last other unit.
   bool maybe = false;
+  bool glued = false;  // No noise since the last symbol.
   const bool any_singles = !singles_.empty();
   while (p < end) {
     char32_t c;
@@ -281,13 +282,19 @@ bool TripleFilter::ProvesClean(const CharTable& symbols,
         // Soft and star symbols are noise unless a Latin letter is next to
         // them, and a Latin letter ends the pass.
         if ((e & ~(kValueMask | kNoise | kSoft | kStar)) != 0) return false;
+        glued = false;
         continue;
       }
       if ((e & ~(kValueMask | kDigit | kNumeral)) != 0) return false;
       if (++digit_run >= phone_digits_) return false;
     } else {
       digit_run = 0;
+      // A glued repeat folds into the character before it
+      // (FoldRepeatedCharacters), so the triple window skips it: 百家家乐
+      // holds the triple 百家乐.
+      if ((e == second) & glued & (e != 0)) continue;
     }
+    glued = true;
     const uint32_t sym = e & kValueMask;
     if (any_singles && sym < singles_.size() && singles_[sym]) {
       return false;

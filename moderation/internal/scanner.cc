@@ -208,12 +208,16 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
         const uint32_t letter = u[r].sym;
         const bool is_i = letter == (table.Lookup('i') & kValueMask);
         const bool is_s = letter == (table.Lookup('s') & kValueMask);
+        // '!', '(' and '+' stand for a letter only between two.
+        const bool between_only = is_i ||
+                                  letter == (table.Lookup('c') & kValueMask) ||
+                                  letter == (table.Lookup('t') & kValueMask);
         const bool right_glued = last + 1 < n &&
                                  Adjacent(u[last], u[last + 1]) &&
                                  WordChar(u[last + 1]);
         convert = (left_latin && right_latin) ||
-                  (!is_i && right_latin && !left_glued) ||  // "$hit", "@ss"
-                  (is_s && left_latin && !right_glued);     // "a$$"
+                  (!between_only && right_latin && !left_glued) ||  // "$hit"
+                  (is_s && left_latin && !right_glued);             // "a$$"
         edge = convert && !(left_latin && right_latin);
       }
       // The dropped symbols were noise; a '!' ends a clause.
@@ -272,6 +276,24 @@ void Rewrite(const CharTable& table, std::vector<Unit>* units) {
 }
 
 }  // namespace
+
+void FoldRepeatedCharacters(std::vector<Unit>* units,
+                            bool (*keep)(uint32_t sym)) {
+  std::vector<Unit>& u = *units;
+  size_t w = 0;
+  for (size_t r = 0; r < u.size(); ++r) {
+    if (w > 0 && u[r].flags == 0 && u[r].sym != 0 && !keep(u[r].sym)) {
+      Unit& back = u[w - 1];
+      if (back.flags == 0 && back.sym == u[r].sym && Adjacent(back, u[r])) {
+        if (back.run < UINT16_MAX) ++back.run;
+        back.end = u[r].end;
+        continue;
+      }
+    }
+    u[w++] = u[r];
+  }
+  units->resize(w);
+}
 
 ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
               std::vector<Unit>* units) {

@@ -68,6 +68,19 @@ struct ScanInfo {
 ScanInfo Scan(const CharTable& table, std::string_view text, int max_gap,
               std::vector<Unit>* units);
 
+// Folds runs of the same character written twice or more with nothing in
+// between ("百家家乐", "博博彩") into one unit with a count, as the scanner
+// does for Latin letters: for units with no flags (Chinese and other
+// characters a word contains), not digits or numerals, which are numbers.
+// Check runs it on the text after Scan, Compile on each word, so a word
+// with a doubled character keeps it as a minimum count ("嘻嘻" needs two).
+// The prefilter skips such a repeat too (prefilter.h). `keep` names the
+// symbols that never fold: the wildcard ("f**k" hides two letters) and,
+// for Compile, whose units come from the normalization table where Chinese
+// numerals have no flag, the numerals (八八八 is a number).
+void FoldRepeatedCharacters(std::vector<Unit>* units,
+                            bool (*keep)(uint32_t sym));
+
 // True when `b` directly follows `a` in the original text (no noise).
 inline bool Adjacent(const Unit& a, const Unit& b) { return a.end == b.start; }
 
