@@ -108,7 +108,8 @@ TEST(HealthTest, NotServingWhileRedisIsDownServingAfter) {
   watch_context.TryCancel();
 
   const std::string log = server.ReadLog();
-  EXPECT_NE(log.find("health: NOT_SERVING"), std::string::npos) << log;
+  EXPECT_NE(log.find("\"event\":\"health_not_serving\""), std::string::npos)
+      << log;
 }
 
 TEST(HealthTest, StartedWithoutRedisIsNotServingUntilItAnswers) {
