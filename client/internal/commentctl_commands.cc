@@ -282,7 +282,9 @@ int Clear(const Args& args) {
   r.set_reason(absl::GetFlag(FLAGS_reason));
   auto count = mod.ClearQueue(r);
   if (!count.ok()) return Fail(count.status());
-  std::cout << *count << " comments " << args[2] << "d\n";
+  std::cout << *count << " comments "
+            << (*decision == v1::DECISION_APPROVE ? "approved" : "rejected")
+            << "\n";
   return 0;
 }
 

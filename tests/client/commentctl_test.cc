@@ -137,6 +137,10 @@ TEST_F(CommentctlTest, ModeratorCommandsUseTheToken) {
   CtlRun cleared = Ctl("clear pending approve --article=ctl-c", env);
   EXPECT_EQ(cleared.exit_code, 0);
   EXPECT_EQ(cleared.out, "1 comments approved\n");
+  EXPECT_EQ(Ctl("post ctl-c u unwanted").exit_code, 0);
+  CtlRun rejected = Ctl("clear pending reject --article=ctl-c", env);
+  EXPECT_EQ(rejected.exit_code, 0);
+  EXPECT_EQ(rejected.out, "1 comments rejected\n");
   CtlRun audit = Ctl("--json audit --page_size=1", env);
   EXPECT_EQ(nlohmann::json::parse(audit.out)["entries"][0]["action"],
             "clear_queue");
