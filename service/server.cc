@@ -170,6 +170,7 @@ class ServerImpl final : public CommentServer {
              ModeratorAuth auth)
       : options_(options),
         rpc_metrics_(registry_),
+        post_metrics_(registry_),
         redis_(std::move(redis_options)),
         store_(
             &redis_,
@@ -192,7 +193,7 @@ class ServerImpl final : public CommentServer {
                                   .report_threshold = options.report_threshold,
                                   .log_client_ip = options.log_client_ip},
             &store_, &moderation_store_, &bans_, &lexicon_, &tokens_,
-            &rpc_metrics_),
+            &rpc_metrics_, &post_metrics_),
         moderation_service_(
             ModerationServiceOptions{
                 .store_timeout = options.store_timeout,
@@ -404,6 +405,7 @@ class ServerImpl final : public CommentServer {
   // First: every part below may count in it.
   metrics::Registry registry_;
   RpcMetrics rpc_metrics_;
+  PostMetrics post_metrics_;
   RedisClient redis_;
   CommentStore store_;
   ModerationStore moderation_store_;

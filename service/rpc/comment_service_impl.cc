@@ -6,23 +6,35 @@
 #include "service/rpc/grpc_status.h"
 #include "service/rpc/text_moderation.h"
 #include "service/rpc/validation.h"
+#include "service/store/moderation_convert.h"
 
 namespace comments {
+namespace {
 
-CommentServiceImpl::CommentServiceImpl(CommentServiceOptions options,
-                                       CommentStore* store,
-                                       ModerationStore* moderation_store,
-                                       const BanList* bans,
-                                       const moderation::LexiconHolder* lexicon,
-                                       const PageTokenCodec* tokens,
-                                       RpcMetrics* metrics)
+// The category of the match that decided a post's action: the first match
+// as strong as the action ("" when nothing matched).
+std::string DecidingCategory(const ModeratedText& moderated) {
+  for (const v1::KeywordMatch& m : moderated.detail.matches()) {
+    if (m.action() == ToProtoAction(moderated.action)) return m.category();
+  }
+  return "";
+}
+
+}  // namespace
+
+CommentServiceImpl::CommentServiceImpl(
+    CommentServiceOptions options, CommentStore* store,
+    ModerationStore* moderation_store, const BanList* bans,
+    const moderation::LexiconHolder* lexicon, const PageTokenCodec* tokens,
+    RpcMetrics* metrics, PostMetrics* post_metrics)
     : options_(std::move(options)),
       methods_(metrics->ForService(v1::CommentService::service_full_name())),
       store_(store),
       moderation_store_(moderation_store),
       bans_(bans),
       lexicon_(lexicon),
-      tokens_(tokens) {
+      tokens_(tokens),
+      post_metrics_(post_metrics) {
   InstallProtobufLogFilter();
   CheckRequests("PostComment", &CommentServiceImpl::PostComment);
   CheckRequests("GetComment", &CommentServiceImpl::GetComment);
@@ -53,17 +65,15 @@ CommentServiceImpl::CheckRequests(
         reactor->Finish(ToGrpcStatus(problem));
         return reactor;
       });
-  MarkMethodCallback(
-      CheckedMethodIndex(v1::CommentService::service_full_name(), method,
-                         Request::descriptor()),
-      checked);
+  MarkMethodCallback(CheckedMethodIndex(v1::CommentService::service_full_name(),
+                                        method, Request::descriptor()),
+                     checked);
   return checked;
 }
 
 template <typename Work>
 grpc::ServerUnaryReactor* CommentServiceImpl::Serve(
-    grpc::CallbackServerContext* context, const CallInfo& call,
-    Work&& work) {
+    grpc::CallbackServerContext* context, const CallInfo& call, Work&& work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   RpcMetrics::Method* metrics = methods_.find(call.method)->second;
   metrics->Started();
@@ -72,19 +82,19 @@ grpc::ServerUnaryReactor* CommentServiceImpl::Serve(
               options_.log_client_ip);
   std::forward<Work>(work)(
       StoreDeadline(*context, options_.store_timeout),
-      StatusCallback([reactor, metrics, start,
-                      log = std::move(log)](absl::Status status) {
-        metrics->Handled(status.code(), absl::Now() - start);
-        log.Finished(status);
-        reactor->Finish(ToGrpcStatus(status));
-      }));
+      StatusCallback(
+          [reactor, metrics, start, log = std::move(log)](absl::Status status) {
+            metrics->Handled(status.code(), absl::Now() - start);
+            log.Finished(status);
+            reactor->Finish(ToGrpcStatus(status));
+          }));
   return reactor;
 }
 
 void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
-                              absl::Time deadline,
-                              v1::PostCommentResponse* response,
-                              StatusCallback done) {
+                                absl::Time deadline,
+                                v1::PostCommentResponse* response,
+                                StatusCallback done) {
   if (absl::Status s = ValidateArticleId(request.article_id()); !s.ok()) {
     return std::move(done)(s);
   }
@@ -111,6 +121,7 @@ void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
   // Moderation is CPU work: it runs here, on gRPC's thread, not on the
   // Redis I/O thread where the callbacks below run.
   const ModeratedText moderated = Moderate(*lexicon_, *name, *body);
+  post_metrics_->Moderated(moderated.action, DecidingCategory(moderated));
   NewComment comment;
   comment.article_id = request.article_id();
   comment.parent_id = request.parent_id();
@@ -124,10 +135,12 @@ void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
 
   auto posted = [this, deadline, response, done = std::move(done)](
                     absl::StatusOr<PostResult> result) mutable {
-    if (!result.ok()) return std::move(done)(result.status());
-    if (std::optional<v1::ModerationOutcome> outcome =
-            Outcome(result->stored,
-                    result->policy == v1::POLICY_PRE_MODERATION)) {
+    if (!result.ok()) {
+      post_metrics_->Refused(result.status());
+      return std::move(done)(result.status());
+    }
+    if (std::optional<v1::ModerationOutcome> outcome = Outcome(
+            result->stored, result->policy == v1::POLICY_PRE_MODERATION)) {
       *response->mutable_moderation() = *std::move(outcome);
     }
     *response->mutable_comment() = std::move(result->stored.comment);
@@ -148,6 +161,7 @@ void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
                                 absl::StatusOr<bool> banned) mutable {
     if (!banned.ok()) return std::move(posted)(banned.status());
     if (*banned) {
+      post_metrics_->Banned();
       return std::move(posted)(
           absl::PermissionDeniedError("author_id is banned from commenting"));
     }
@@ -163,9 +177,9 @@ void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
 }
 
 void CommentServiceImpl::DoReport(const v1::ReportCommentRequest& request,
-                                absl::Time deadline,
-                                v1::ReportCommentResponse* response,
-                                StatusCallback done) {
+                                  absl::Time deadline,
+                                  v1::ReportCommentResponse* response,
+                                  StatusCallback done) {
   if (absl::Status s =
           ValidateCommentRef(request.article_id(), request.comment_id());
       !s.ok()) {
@@ -192,9 +206,9 @@ void CommentServiceImpl::DoReport(const v1::ReportCommentRequest& request,
 }
 
 void CommentServiceImpl::DoList(const v1::ListCommentsRequest& request,
-                              absl::Time deadline,
-                              v1::ListCommentsResponse* response,
-                              StatusCallback done) {
+                                absl::Time deadline,
+                                v1::ListCommentsResponse* response,
+                                StatusCallback done) {
   if (absl::Status s = ValidateArticleId(request.article_id()); !s.ok()) {
     return std::move(done)(s);
   }
@@ -266,11 +280,11 @@ void CommentServiceImpl::DoList(const v1::ListCommentsRequest& request,
 }
 
 void CommentServiceImpl::DoLike(const std::string& article_id,
-                              const std::string& comment_id,
-                              const std::string& user_id, bool like,
-                              absl::Time deadline,
-                              v1::LikeCommentResponse* response,
-                              StatusCallback done) {
+                                const std::string& comment_id,
+                                const std::string& user_id, bool like,
+                                absl::Time deadline,
+                                v1::LikeCommentResponse* response,
+                                StatusCallback done) {
   if (absl::Status s = ValidateCommentRef(article_id, comment_id); !s.ok()) {
     return std::move(done)(s);
   }
@@ -288,37 +302,36 @@ void CommentServiceImpl::DoLike(const std::string& article_id,
 }
 
 void CommentServiceImpl::DoGet(const v1::GetCommentRequest& request,
-                             absl::Time deadline, v1::Comment* response,
-                             StatusCallback done) {
+                               absl::Time deadline, v1::Comment* response,
+                               StatusCallback done) {
   absl::Status s =
       ValidateCommentRef(request.article_id(), request.comment_id());
   if (s.ok() && !request.viewer_id().empty()) {
     s = ValidateUserId(request.viewer_id(), "viewer_id");
   }
   if (!s.ok()) return std::move(done)(s);
-  store_->Get(
-      {request.article_id(), request.comment_id()}, request.viewer_id(),
-      deadline,
-      [response, viewer = request.viewer_id(),
-       done = std::move(done)](absl::StatusOr<StoredComment> stored) mutable {
-        if (!stored.ok()) return std::move(done)(stored.status());
-        const v1::Comment& comment = stored->comment;
-        // Held and refused comments are not the public's to read,
-        // but their author may see where they stand.
-        if ((comment.status() == v1::COMMENT_STATUS_PENDING ||
-             comment.status() == v1::COMMENT_STATUS_REJECTED) &&
-            (viewer.empty() || viewer != comment.author_id())) {
-          return std::move(done)(absl::NotFoundError(
-              absl::StrCat("comment_id ", comment.comment_id(),
-                           " names no comment of this article")));
-        }
-        *response = std::move(stored->comment);
-        std::move(done)(absl::OkStatus());
-      });
+  store_->Get({request.article_id(), request.comment_id()}, request.viewer_id(),
+              deadline,
+              [response, viewer = request.viewer_id(), done = std::move(done)](
+                  absl::StatusOr<StoredComment> stored) mutable {
+                if (!stored.ok()) return std::move(done)(stored.status());
+                const v1::Comment& comment = stored->comment;
+                // Held and refused comments are not the public's to read,
+                // but their author may see where they stand.
+                if ((comment.status() == v1::COMMENT_STATUS_PENDING ||
+                     comment.status() == v1::COMMENT_STATUS_REJECTED) &&
+                    (viewer.empty() || viewer != comment.author_id())) {
+                  return std::move(done)(absl::NotFoundError(
+                      absl::StrCat("comment_id ", comment.comment_id(),
+                                   " names no comment of this article")));
+                }
+                *response = std::move(stored->comment);
+                std::move(done)(absl::OkStatus());
+              });
 }
 
 void CommentServiceImpl::DoDelete(const v1::DeleteCommentRequest& request,
-                                absl::Time deadline, StatusCallback done) {
+                                  absl::Time deadline, StatusCallback done) {
   absl::Status s =
       ValidateCommentRef(request.article_id(), request.comment_id());
   if (s.ok()) s = ValidateUserId(request.user_id(), "user_id");
@@ -392,79 +405,90 @@ void CommentServiceImpl::DoBatchStats(
 grpc::ServerUnaryReactor* CommentServiceImpl::PostComment(
     grpc::CallbackServerContext* context, const v1::PostCommentRequest* request,
     v1::PostCommentResponse* response) {
-  return Serve(context, {"PostComment", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
-    DoPost(*request, deadline, response, std::move(done));
-  });
+  return Serve(context, {"PostComment", request->article_id()},
+               [&](absl::Time deadline, StatusCallback done) {
+                 DoPost(*request, deadline, response, std::move(done));
+               });
 }
 
 grpc::ServerUnaryReactor* CommentServiceImpl::GetComment(
     grpc::CallbackServerContext* context, const v1::GetCommentRequest* request,
     v1::Comment* response) {
-  return Serve(context, {"GetComment", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
-    DoGet(*request, deadline, response, std::move(done));
-  });
+  return Serve(context, {"GetComment", request->article_id()},
+               [&](absl::Time deadline, StatusCallback done) {
+                 DoGet(*request, deadline, response, std::move(done));
+               });
 }
 
 grpc::ServerUnaryReactor* CommentServiceImpl::ListComments(
     grpc::CallbackServerContext* context,
     const v1::ListCommentsRequest* request,
     v1::ListCommentsResponse* response) {
-  return Serve(context, {"ListComments", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
-    DoList(*request, deadline, response, std::move(done));
-  });
+  return Serve(context, {"ListComments", request->article_id()},
+               [&](absl::Time deadline, StatusCallback done) {
+                 DoList(*request, deadline, response, std::move(done));
+               });
 }
 
 grpc::ServerUnaryReactor* CommentServiceImpl::LikeComment(
     grpc::CallbackServerContext* context, const v1::LikeCommentRequest* request,
     v1::LikeCommentResponse* response) {
-  return Serve(context, {"LikeComment", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
-    DoLike(request->article_id(), request->comment_id(), request->user_id(),
-         /*like=*/true, deadline, response, std::move(done));
-  });
+  return Serve(context, {"LikeComment", request->article_id()},
+               [&](absl::Time deadline, StatusCallback done) {
+                 DoLike(request->article_id(), request->comment_id(),
+                        request->user_id(),
+                        /*like=*/true, deadline, response, std::move(done));
+               });
 }
 
 grpc::ServerUnaryReactor* CommentServiceImpl::UnlikeComment(
     grpc::CallbackServerContext* context,
     const v1::UnlikeCommentRequest* request,
     v1::LikeCommentResponse* response) {
-  return Serve(context, {"UnlikeComment", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
-    DoLike(request->article_id(), request->comment_id(), request->user_id(),
-         /*like=*/false, deadline, response, std::move(done));
-  });
+  return Serve(context, {"UnlikeComment", request->article_id()},
+               [&](absl::Time deadline, StatusCallback done) {
+                 DoLike(request->article_id(), request->comment_id(),
+                        request->user_id(),
+                        /*like=*/false, deadline, response, std::move(done));
+               });
 }
 
 grpc::ServerUnaryReactor* CommentServiceImpl::DeleteComment(
     grpc::CallbackServerContext* context,
     const v1::DeleteCommentRequest* request, v1::DeleteCommentResponse*) {
-  return Serve(context, {"DeleteComment", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
-    DoDelete(*request, deadline, std::move(done));
-  });
+  return Serve(context, {"DeleteComment", request->article_id()},
+               [&](absl::Time deadline, StatusCallback done) {
+                 DoDelete(*request, deadline, std::move(done));
+               });
 }
 
 grpc::ServerUnaryReactor* CommentServiceImpl::GetArticleStats(
     grpc::CallbackServerContext* context,
     const v1::GetArticleStatsRequest* request, v1::ArticleStats* response) {
-  return Serve(context, {"GetArticleStats", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
-    DoStats(*request, deadline, response, std::move(done));
-  });
+  return Serve(context, {"GetArticleStats", request->article_id()},
+               [&](absl::Time deadline, StatusCallback done) {
+                 DoStats(*request, deadline, response, std::move(done));
+               });
 }
 
 grpc::ServerUnaryReactor* CommentServiceImpl::BatchGetArticleStats(
     grpc::CallbackServerContext* context,
     const v1::BatchGetArticleStatsRequest* request,
     v1::BatchGetArticleStatsResponse* response) {
-  return Serve(context, {"BatchGetArticleStats"}, [&](absl::Time deadline, StatusCallback done) {
-    DoBatchStats(*request, deadline, response, std::move(done));
-  });
+  return Serve(context, {"BatchGetArticleStats"},
+               [&](absl::Time deadline, StatusCallback done) {
+                 DoBatchStats(*request, deadline, response, std::move(done));
+               });
 }
 
 grpc::ServerUnaryReactor* CommentServiceImpl::ReportComment(
     grpc::CallbackServerContext* context,
     const v1::ReportCommentRequest* request,
     v1::ReportCommentResponse* response) {
-  return Serve(context, {"ReportComment", request->article_id()}, [&](absl::Time deadline, StatusCallback done) {
-    DoReport(*request, deadline, response, std::move(done));
-  });
+  return Serve(context, {"ReportComment", request->article_id()},
+               [&](absl::Time deadline, StatusCallback done) {
+                 DoReport(*request, deadline, response, std::move(done));
+               });
 }
 
 }  // namespace comments

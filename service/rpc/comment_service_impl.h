@@ -8,8 +8,8 @@
 #include "comments/v1/comments.grpc.pb.h"
 #include "moderation/moderation.h"
 #include "service/rpc/arena_allocator.h"
-#include "service/rpc/checked_request.h"
 #include "service/rpc/call_log.h"
+#include "service/rpc/checked_request.h"
 #include "service/rpc/page_token.h"
 #include "service/rpc/rpc_metrics.h"
 #include "service/store/ban_list.h"
@@ -56,7 +56,8 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
   CommentServiceImpl(CommentServiceOptions options, CommentStore* store,
                      ModerationStore* moderation_store, const BanList* bans,
                      const moderation::LexiconHolder* lexicon,
-                     const PageTokenCodec* tokens, RpcMetrics* metrics);
+                     const PageTokenCodec* tokens, RpcMetrics* metrics,
+                     PostMetrics* post_metrics);
 
   grpc::ServerUnaryReactor* PostComment(
       grpc::CallbackServerContext* context,
@@ -98,25 +99,25 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
   // Each RPC's work. `request` and `response` belong to gRPC and live until
   // `done` runs, which finishes the call.
   void DoPost(const v1::PostCommentRequest& request, absl::Time deadline,
-            v1::PostCommentResponse* response, StatusCallback done);
+              v1::PostCommentResponse* response, StatusCallback done);
   void DoGet(const v1::GetCommentRequest& request, absl::Time deadline,
-           v1::Comment* response, StatusCallback done);
+             v1::Comment* response, StatusCallback done);
   void DoList(const v1::ListCommentsRequest& request, absl::Time deadline,
-            v1::ListCommentsResponse* response, StatusCallback done);
+              v1::ListCommentsResponse* response, StatusCallback done);
   // Like and Unlike: the same call with the direction as a flag.
   void DoLike(const std::string& article_id, const std::string& comment_id,
-            const std::string& user_id, bool like, absl::Time deadline,
-            v1::LikeCommentResponse* response, StatusCallback done);
+              const std::string& user_id, bool like, absl::Time deadline,
+              v1::LikeCommentResponse* response, StatusCallback done);
   void DoDelete(const v1::DeleteCommentRequest& request, absl::Time deadline,
-              StatusCallback done);
+                StatusCallback done);
   void DoStats(const v1::GetArticleStatsRequest& request, absl::Time deadline,
                v1::ArticleStats* response, StatusCallback done);
   void DoBatchStats(const v1::BatchGetArticleStatsRequest& request,
-                  absl::Time deadline,
-                  v1::BatchGetArticleStatsResponse* response,
-                  StatusCallback done);
+                    absl::Time deadline,
+                    v1::BatchGetArticleStatsResponse* response,
+                    StatusCallback done);
   void DoReport(const v1::ReportCommentRequest& request, absl::Time deadline,
-              v1::ReportCommentResponse* response, StatusCallback done);
+                v1::ReportCommentResponse* response, StatusCallback done);
 
   // Runs `work(deadline, done)` for a call of `call.method` and returns the
   // reactor that `done` finishes; counts the call in the RPC metrics, returns
@@ -145,6 +146,7 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
   const BanList* const bans_;
   const moderation::LexiconHolder* const lexicon_;
   const PageTokenCodec* const tokens_;
+  PostMetrics* const post_metrics_;
 };
 
 }  // namespace comments

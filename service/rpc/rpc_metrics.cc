@@ -3,36 +3,78 @@
 #include <google/protobuf/descriptor.h>
 
 #include <memory>
+#include <optional>
 #include <utility>
+
+#include "service/store/store_error.h"
 
 namespace comments {
 
+PostMetrics::PostMetrics(metrics::Registry& registry)
+    : verdicts_(registry.AddCounter(
+          "comments_moderation_verdicts_total",
+          "Posts moderated, by the action taken and the category of the "
+          "keyword that decided it (none: nothing matched).",
+          {"action", "category"})),
+      refused_(registry.AddCounter(
+          "comments_posts_refused_total",
+          "Posts refused before they were stored: flood control "
+          "(rate_limited, duplicate) and bans (banned).",
+          {"reason"})),
+      allowed_(&verdicts_.WithLabels({"allow", "none"})),
+      rate_limited_(&refused_.WithLabels({"rate_limited"})),
+      duplicate_(&refused_.WithLabels({"duplicate"})),
+      banned_(&refused_.WithLabels({"banned"})) {}
+
+void PostMetrics::Moderated(moderation::Action action,
+                            const std::string& category) {
+  if (action == moderation::Action::kAllow && category.empty()) {
+    allowed_->Increment();
+    return;
+  }
+  verdicts_
+      .WithLabels({std::string(moderation::ActionName(action)),
+                   category.empty() ? "none" : category})
+      .Increment();
+}
+
+void PostMetrics::Refused(const absl::Status& status) {
+  switch (StoreErrorOf(status).value_or(StoreError::kNotFound)) {
+    case StoreError::kRateLimited:
+      rate_limited_->Increment();
+      break;
+    case StoreError::kDuplicate:
+      duplicate_->Increment();
+      break;
+    default:
+      break;
+  }
+}
+
 const char* GrpcCodeName(absl::StatusCode code) {
-  static constexpr const char* kNames[] = {
-      "OK",
-      "CANCELLED",
-      "UNKNOWN",
-      "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED",
-      "NOT_FOUND",
-      "ALREADY_EXISTS",
-      "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION",
-      "ABORTED",
-      "OUT_OF_RANGE",
-      "UNIMPLEMENTED",
-      "INTERNAL",
-      "UNAVAILABLE",
-      "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static constexpr const char* kNames[] = {"OK",
+                                           "CANCELLED",
+                                           "UNKNOWN",
+                                           "INVALID_ARGUMENT",
+                                           "DEADLINE_EXCEEDED",
+                                           "NOT_FOUND",
+                                           "ALREADY_EXISTS",
+                                           "PERMISSION_DENIED",
+                                           "RESOURCE_EXHAUSTED",
+                                           "FAILED_PRECONDITION",
+                                           "ABORTED",
+                                           "OUT_OF_RANGE",
+                                           "UNIMPLEMENTED",
+                                           "INTERNAL",
+                                           "UNAVAILABLE",
+                                           "DATA_LOSS",
+                                           "UNAUTHENTICATED"};
   const int i = static_cast<int>(code);
   return i >= 0 && i < 17 ? kNames[i] : "UNKNOWN";
 }
 
-RpcMetrics::Method::Method(metrics::CounterFamily* handled,
-                           std::string service, std::string method,
-                           metrics::Counter* started,
+RpcMetrics::Method::Method(metrics::CounterFamily* handled, std::string service,
+                           std::string method, metrics::Counter* started,
                            metrics::Histogram* seconds)
     : handled_family_(handled),
       service_(std::move(service)),

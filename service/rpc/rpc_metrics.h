@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "metrics/metrics.h"
+#include "moderation/moderation.h"
 
 namespace comments {
 
@@ -64,6 +65,39 @@ class RpcMetrics final {
   metrics::HistogramFamily& seconds_;
   absl::Mutex mu_;
   std::vector<std::unique_ptr<Method>> methods_ ABSL_GUARDED_BY(mu_);
+};
+
+// What moderation and flood control decide about posts:
+//   comments_moderation_verdicts_total{action,category}
+//   comments_posts_refused_total{reason}  (rate_limited, duplicate, banned)
+// `category` comes from the keyword list (an operator's words, at most a
+// family's bound of them), "none" when nothing matched.
+//
+// Thread-safe. A post that matched nothing, and every refusal, take no
+// lock; a verdict with a category takes the family's reader lock.
+class PostMetrics final {
+ public:
+  // REQUIRES: `registry` outlives this.
+  explicit PostMetrics(metrics::Registry& registry);
+  PostMetrics(const PostMetrics&) = delete;
+  PostMetrics& operator=(const PostMetrics&) = delete;
+
+  // One moderated post: its action and the category of the match that
+  // decided it ("" when nothing matched).
+  void Moderated(moderation::Action action, const std::string& category);
+  // A post refused by flood control (the store's kRateLimited and
+  // kDuplicate refusals; anything else is not counted here).
+  void Refused(const absl::Status& status);
+  // A post refused because its author is banned.
+  void Banned() { banned_->Increment(); }
+
+ private:
+  metrics::CounterFamily& verdicts_;
+  metrics::CounterFamily& refused_;
+  metrics::Counter* const allowed_;  // action allow, category none.
+  metrics::Counter* const rate_limited_;
+  metrics::Counter* const duplicate_;
+  metrics::Counter* const banned_;
 };
 
 // The gRPC name of a code as Prometheus labels carry it ("OK",

@@ -72,7 +72,8 @@ class MetricsServerTest : public ::testing::Test {
     std::string log;
     for (int i = 0; i < 100; ++i) {
       log = server_.ReadLog();
-      if (std::regex_search(log, port, std::regex("\"metrics_port\":([0-9]+)"))) {
+      if (std::regex_search(log, port,
+                            std::regex("\"metrics_port\":([0-9]+)"))) {
         break;
       }
       absl::SleepFor(absl::Milliseconds(50));
@@ -101,14 +102,63 @@ TEST_F(MetricsServerTest, PromtoolAcceptsTheServersExposition) {
                               "\"comments.v1.CommentService\",grpc_method="
                               "\"PostComment\",grpc_code=\"OK\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("comments_build_info{version="));
-  EXPECT_THAT(text,
-              HasSubstr("comments_moderation_queue_depth{queue=\"pending\"} 1"));
+  EXPECT_THAT(
+      text, HasSubstr("comments_moderation_queue_depth{queue=\"pending\"} 1"));
   const std::string path = ::testing::TempDir() + "/server-metrics.txt";
   std::ofstream(path) << text;
   const auto [status, output] =
       RunShell(absl::StrCat(PROMTOOL_PATH, " check metrics < ", path));
   EXPECT_EQ(status, 0) << output;
   EXPECT_EQ(output, "");
+}
+
+TEST(PostMetricsTest, CountsVerdictsByActionAndCategoryAndFloodRefusals) {
+  testing::RedisServer redis;
+  ASSERT_TRUE(redis.Start());
+  testing::CommentServerProcess server;
+  ASSERT_TRUE(server.Start(
+      redis.url(),
+      {"--metrics_listen=127.0.0.1:0", absl::StrCat("--lexicon=", TEST_LEXICON),
+       "--post_limit=4", "--duplicate_window=1m"}));
+  int port = 0;
+  for (int i = 0; i < 100 && port == 0; ++i) {
+    std::smatch m;
+    const std::string log = server.ReadLog();
+    if (std::regex_search(log, m, std::regex("\"metrics_port\":([0-9]+)"))) {
+      port = std::stoi(m[1]);
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  ASSERT_NE(port, 0) << server.ReadLog();
+  Client client({.target = server.target()});
+  // Allowed; held for review (contact), then the same text again, a
+  // duplicate; blocked (gambling, stored as rejected); allowed; and past
+  // the four stored posts, rate limited. Moderation sees all six.
+  EXPECT_TRUE(client.PostComment(PostRequest("v", "普通评论")).ok());
+  EXPECT_TRUE(client.PostComment(PostRequest("v", "有事加微信")).ok());
+  EXPECT_EQ(client.PostComment(PostRequest("v", "有事加微信")).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(client.PostComment(PostRequest("v", "来玩博彩")).ok());
+  EXPECT_TRUE(client.PostComment(PostRequest("v", "第三条")).ok());
+  EXPECT_EQ(client.PostComment(PostRequest("v", "第四条")).status().code(),
+            absl::StatusCode::kResourceExhausted);
+
+  httplib::Client http("127.0.0.1", port);
+  httplib::Result res = http.Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_THAT(
+      res->body,
+      ::testing::AllOf(
+          HasSubstr("comments_moderation_verdicts_total{action=\"allow\","
+                    "category=\"none\"} 3\n"),
+          HasSubstr("comments_moderation_verdicts_total{action=\"review\","
+                    "category=\"contact\"} 2\n"),
+          HasSubstr("comments_moderation_verdicts_total{action=\"block\","
+                    "category=\"gambling\"} 1\n"),
+          HasSubstr("comments_posts_refused_total{reason=\"duplicate\"} 1\n"),
+          HasSubstr(
+              "comments_posts_refused_total{reason=\"rate_limited\"} 1\n"),
+          HasSubstr("comments_posts_refused_total{reason=\"banned\"} 0\n")));
 }
 
 // A Prometheus server on loopback scrapes comment-server every second.
@@ -203,9 +253,10 @@ TEST_F(MetricsServerTest, ARealPrometheusScrapesTheCallsAndTheirLatency) {
                 "grpc_code=\"INVALID_ARGUMENT\"})",
                 kRefused),
             kRefused);
-  EXPECT_EQ(prometheus.WaitFor(
-                "comments_moderation_queue_depth{queue=\"pending\"}", 1 + kPosts),
-            1 + kPosts);
+  EXPECT_EQ(
+      prometheus.WaitFor("comments_moderation_queue_depth{queue=\"pending\"}",
+                         1 + kPosts),
+      1 + kPosts);
   // The burst shows as a rate, and the histogram gives a quantile: a
   // latency above zero and within the largest finite bucket.
   std::optional<double> rate;
