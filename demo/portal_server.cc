@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "demo/html.h"
+#include "metrics/http_exporter.h"
 #include "logging/log.h"
 
 namespace comments::demo {
@@ -148,7 +149,7 @@ void PortalServer::Register(httplib::Server& http,
     http.Get("/metrics",
              [registry](const httplib::Request&, httplib::Response& res) {
                res.set_content(registry->Render(),
-                               "text/plain; version=0.0.4; charset=utf-8");
+                               metrics::kExpositionContentType);
              });
   }
   // Each route counts under its own path: a bounded label set, whatever

@@ -126,7 +126,7 @@ void CallLog::Finished(const absl::Status& status) const {
   logging::Fields fields = {
       {"request_id", request_id_},
       {"rpc", rpc_},
-      {"code", GrpcCodeName(status.code())},
+      {"code", absl::StatusCodeToString(status.code())},
       // To the microsecond: no float noise in the line.
       {"duration_ms",
        std::round(absl::ToDoubleMicroseconds(absl::Now() - start_)) / 1000},

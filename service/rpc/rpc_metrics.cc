@@ -51,28 +51,6 @@ void PostMetrics::Refused(const absl::Status& status) {
   }
 }
 
-const char* GrpcCodeName(absl::StatusCode code) {
-  static constexpr const char* kNames[] = {"OK",
-                                           "CANCELLED",
-                                           "UNKNOWN",
-                                           "INVALID_ARGUMENT",
-                                           "DEADLINE_EXCEEDED",
-                                           "NOT_FOUND",
-                                           "ALREADY_EXISTS",
-                                           "PERMISSION_DENIED",
-                                           "RESOURCE_EXHAUSTED",
-                                           "FAILED_PRECONDITION",
-                                           "ABORTED",
-                                           "OUT_OF_RANGE",
-                                           "UNIMPLEMENTED",
-                                           "INTERNAL",
-                                           "UNAVAILABLE",
-                                           "DATA_LOSS",
-                                           "UNAUTHENTICATED"};
-  const int i = static_cast<int>(code);
-  return i >= 0 && i < 17 ? kNames[i] : "UNKNOWN";
-}
-
 RpcMetrics::Method::Method(metrics::CounterFamily* handled, std::string service,
                            std::string method, metrics::Counter* started,
                            metrics::Histogram* seconds)
@@ -90,7 +68,7 @@ void RpcMetrics::Method::Handled(absl::StatusCode code,
   if (counter == nullptr) {
     // Two threads may both get here; WithLabels gives both the same child.
     counter = &handled_family_->WithLabels(
-        {service_, method_, GrpcCodeName(static_cast<absl::StatusCode>(i))});
+        {service_, method_, absl::StatusCodeToString(static_cast<absl::StatusCode>(i))});
     handled_[i].store(counter, std::memory_order_release);
   }
   counter->Increment();

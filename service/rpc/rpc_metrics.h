@@ -100,10 +100,6 @@ class PostMetrics final {
   metrics::Counter* const banned_;
 };
 
-// The gRPC name of a code as Prometheus labels carry it ("OK",
-// "INVALID_ARGUMENT", ...).
-const char* GrpcCodeName(absl::StatusCode code);
-
 }  // namespace comments
 
 #endif  // COMMENTS_SERVICE_RPC_RPC_METRICS_H_
