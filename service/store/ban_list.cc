@@ -20,9 +20,10 @@ absl::Status BanList::SyncNow() {
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
   // The version first: a ban landing between the two reads is then in the
   // users read, or moves the version again for the next poll.
-  absl::StatusOr<int64_t> version = store_->BanVersion(deadline);
-  if (!version.ok()) return version.status();
-  if (*version == loaded_version_) return absl::OkStatus();
+  absl::StatusOr<ModerationStore::Revision> revision =
+      store_->BanRevision(deadline);
+  if (!revision.ok()) return revision.status();
+  if (*revision == loaded_revision_) return absl::OkStatus();
   absl::StatusOr<std::vector<std::string>> users =
       store_->BannedUsers(deadline);
   if (!users.ok()) return users.status();
@@ -33,7 +34,7 @@ absl::Status BanList::SyncNow() {
     absl::MutexLock lock(&mu_);
     users_ = std::move(loaded);
   }
-  loaded_version_ = *version;
+  loaded_revision_ = *revision;
   return absl::OkStatus();
 }
 

@@ -45,7 +45,9 @@ class BanList final {
   mutable absl::Mutex mu_;
   std::optional<absl::flat_hash_set<std::string>> users_ ABSL_GUARDED_BY(mu_);
   absl::Mutex sync_mu_;  // One reload at a time.
-  int64_t loaded_version_ ABSL_GUARDED_BY(sync_mu_) = -1;
+  // What was loaded last; {-1, ""} before the first load.
+  ModerationStore::Revision loaded_revision_ ABSL_GUARDED_BY(sync_mu_) = {
+      .counter = -1};
   Poller poller_;  // Last: its thread stops before the rest goes.
 };
 

@@ -102,10 +102,14 @@ class Keyspace final {
 //                            "TAB scope" after it when a scope was set
 //   mod:{kw}:index    zset   keywords, all scored 0, for ordered paging
 //   mod:{kw}:version  string bumped by every change; replicas poll it
+//   mod:{kw}:stamp    string a random token written with every change, so
+//                            that a version reached again after Redis lost
+//                            writes still reads as new (Revision)
 //   mod:{kw}:seeded   string set once --lexicon has seeded the words
 //   mod:{bans}        hash   user id -> reason
 //   mod:{bans}:version string bumped with every ban and unban (in the same
 //                            MULTI); replicas poll it (ban_list.h)
+//   mod:{bans}:stamp  string a random token written with it, as for keywords
 //   mod:{audit}       stream the audit log
 namespace global_keys {
 inline constexpr absl::string_view kPendingQueue = "mq:{q}:pending";
@@ -113,9 +117,11 @@ inline constexpr absl::string_view kReportedQueue = "mq:{q}:reported";
 inline constexpr absl::string_view kKeywords = "mod:{kw}:words";
 inline constexpr absl::string_view kKeywordIndex = "mod:{kw}:index";
 inline constexpr absl::string_view kKeywordVersion = "mod:{kw}:version";
+inline constexpr absl::string_view kKeywordStamp = "mod:{kw}:stamp";
 inline constexpr absl::string_view kKeywordsSeeded = "mod:{kw}:seeded";
 inline constexpr absl::string_view kBans = "mod:{bans}";
 inline constexpr absl::string_view kBanVersion = "mod:{bans}:version";
+inline constexpr absl::string_view kBanStamp = "mod:{bans}:stamp";
 inline constexpr absl::string_view kAudit = "mod:{audit}";
 }  // namespace global_keys
 

@@ -32,9 +32,10 @@ absl::Status KeywordSync::SyncNow() {
     if (!seeded.ok()) return seeded;
     seed_.clear();
   }
-  absl::StatusOr<int64_t> version = store_->KeywordVersion(deadline);
-  if (!version.ok()) return version.status();
-  if (*version == loaded_version_) return absl::OkStatus();
+  absl::StatusOr<ModerationStore::Revision> revision =
+      store_->KeywordRevision(deadline);
+  if (!revision.ok()) return revision.status();
+  if (*revision == loaded_revision_) return absl::OkStatus();
   absl::StatusOr<std::vector<v1::Keyword>> keywords =
       store_->AllKeywords(deadline);
   if (!keywords.ok()) return keywords.status();
@@ -54,9 +55,9 @@ absl::Status KeywordSync::SyncNow() {
     if (!lexicon.ok()) return lexicon.status();
   }
   holder_->Set(*std::move(lexicon));
-  loaded_version_ = *version;
+  loaded_revision_ = *revision;
   absl::MutexLock loaded_lock(&loaded_mu_);
-  loaded_ = Loaded{*version, entries.size(), absl::Now() - compile_start};
+  loaded_ = Loaded{revision->counter, entries.size(), absl::Now() - compile_start};
   return absl::OkStatus();
 }
 

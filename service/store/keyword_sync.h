@@ -15,8 +15,8 @@ namespace comments {
 
 // Keeps this replica's compiled lexicon equal to the keywords in Redis.
 //
-// A background thread polls the keyword version every `poll_interval`; when
-// it moved, the thread reads all keywords, compiles them off the request
+// A background thread polls the keywords' revision (ModerationStore::Revision)
+// every `poll_interval`; when it changed, the thread reads all keywords, compiles them off the request
 // path and swaps them into the holder. Readers of the holder never wait.
 // Redis being down only delays the next reload.
 //
@@ -38,7 +38,7 @@ class KeywordSync final {
   void SetSeed(std::vector<v1::Keyword> seed);
 
   // Seeds if still needed, then loads and compiles the keywords if their
-  // version moved.
+  // revision changed.
   absl::Status SyncNow();
   // Starts the polling thread.
   void Start() { poller_.Start(); }
@@ -58,7 +58,9 @@ class KeywordSync final {
   moderation::LexiconHolder* const holder_;
   const moderation::EngineOptions engine_options_;
   absl::Mutex sync_mu_;  // One reload at a time.
-  int64_t loaded_version_ ABSL_GUARDED_BY(sync_mu_) = -1;
+  // What was loaded last; {-1, ""} before the first load.
+  ModerationStore::Revision loaded_revision_ ABSL_GUARDED_BY(sync_mu_) = {
+      .counter = -1};
   std::vector<v1::Keyword> seed_ ABSL_GUARDED_BY(sync_mu_);  // Not yet written.
   // Apart from sync_mu_, which a compile holds for seconds.
   mutable absl::Mutex loaded_mu_;

@@ -2,8 +2,10 @@
 
 #include <utility>
 
+#include "absl/random/random.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "redis/lua_script.h"
 #include "service/store/keyspace.h"
@@ -28,6 +30,14 @@ std::string ArticleQueue(v1::Queue queue, const std::string& article_id) {
   const Keyspace keys(article_id);
   return queue == v1::QUEUE_REPORTED ? keys.ReportedQueue()
                                      : keys.PendingQueue();
+}
+
+// A Revision's stamp: random, so that no two changes write the same one,
+// whatever Redis has forgotten in between.
+std::string RandomStamp() {
+  absl::BitGen random;
+  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(random),
+                         absl::Uniform<uint64_t>(random));
 }
 
 absl::Status Malformed(absl::string_view what) {
@@ -254,6 +264,8 @@ absl::StatusOr<ModerationStore::KeywordsState> ModerationStore::UpdateKeywords(
   call.index_key = std::string(global_keys::kKeywordIndex);
   call.version_key = std::string(global_keys::kKeywordVersion);
   call.seeded_key = std::string(global_keys::kKeywordsSeeded);
+  call.stamp_key = std::string(global_keys::kKeywordStamp);
+  call.stamp = RandomStamp();
   call.seed = seed;
   call.adds.reserve(add.size());
   for (const v1::Keyword& k : add) {
@@ -271,16 +283,20 @@ absl::StatusOr<ModerationStore::KeywordsState> ModerationStore::UpdateKeywords(
   return KeywordsState{reply->elements[0].integer, reply->elements[1].integer};
 }
 
-absl::StatusOr<int64_t> ModerationStore::ReadCounter(absl::string_view key,
-                                                     absl::Time deadline) {
-  absl::StatusOr<RedisReply> reply =
-      redis_->Command({"GET", std::string(key)}, deadline);
+absl::StatusOr<ModerationStore::Revision> ModerationStore::ReadRevision(
+    absl::string_view counter_key, absl::string_view stamp_key,
+    absl::Time deadline) {
+  absl::StatusOr<RedisReply> reply = redis_->Command(
+      {"MGET", std::string(counter_key), std::string(stamp_key)}, deadline);
   if (!reply.ok()) return reply.status();
-  int64_t value = 0;
-  if (!reply->is_nil() && !absl::SimpleAtoi(reply->str, &value)) {
-    return Malformed(key);
+  if (reply->elements.size() != 2) return Malformed("MGET");
+  const RedisReply& counter = reply->elements[0];
+  Revision revision;
+  if (!counter.is_nil() && !absl::SimpleAtoi(counter.str, &revision.counter)) {
+    return Malformed(counter_key);
   }
-  return value;
+  revision.stamp = std::move(reply->elements[1].str);
+  return revision;
 }
 
 absl::Status ModerationStore::ScanHash(
@@ -301,8 +317,10 @@ absl::Status ModerationStore::ScanHash(
   return absl::OkStatus();
 }
 
-absl::StatusOr<int64_t> ModerationStore::KeywordVersion(absl::Time deadline) {
-  return ReadCounter(global_keys::kKeywordVersion, deadline);
+absl::StatusOr<ModerationStore::Revision> ModerationStore::KeywordRevision(
+    absl::Time deadline) {
+  return ReadRevision(global_keys::kKeywordVersion, global_keys::kKeywordStamp,
+                      deadline);
 }
 
 absl::StatusOr<std::vector<v1::Keyword>> ModerationStore::AllKeywords(
@@ -354,6 +372,8 @@ absl::Status ModerationStore::SetBanned(const std::string& user_id, bool ban,
                         ban ? RedisArgv{"HSET", bans, user_id, reason}
                             : RedisArgv{"HDEL", bans, user_id},
                         {"INCR", std::string(global_keys::kBanVersion)},
+                        {"SET", std::string(global_keys::kBanStamp),
+                         RandomStamp()},
                         {"EXEC"}},
                        deadline);
   if (!replies.ok()) return replies.status();
@@ -364,8 +384,10 @@ absl::Status ModerationStore::SetBanned(const std::string& user_id, bool ban,
   return absl::OkStatus();
 }
 
-absl::StatusOr<int64_t> ModerationStore::BanVersion(absl::Time deadline) {
-  return ReadCounter(global_keys::kBanVersion, deadline);
+absl::StatusOr<ModerationStore::Revision> ModerationStore::BanRevision(
+    absl::Time deadline) {
+  return ReadRevision(global_keys::kBanVersion, global_keys::kBanStamp,
+                      deadline);
 }
 
 absl::StatusOr<std::vector<std::string>> ModerationStore::BannedUsers(

@@ -75,6 +75,18 @@ class ModerationStore final {
   // Returns how many it re-added.
   absl::StatusOr<int64_t> RepairQueues(absl::Time deadline);
 
+  // What a replica compares to learn that the keywords or the bans changed:
+  // the counter every change bumps, and the random stamp every change
+  // writes beside it. The counter alone can come back to a value a replica
+  // has loaded, with other contents, when Redis loses its last writes (a
+  // failover to a replica that lagged, a restore of an older backup) and
+  // later changes count up again; the stamp then differs.
+  struct Revision {
+    int64_t counter = 0;
+    std::string stamp;  // Empty when never written.
+    friend bool operator==(const Revision&, const Revision&) = default;
+  };
+
   // Keywords. `seed`: apply only if the lexicon was never seeded.
   struct KeywordsState {
     int64_t count = 0;
@@ -83,7 +95,7 @@ class ModerationStore final {
   absl::StatusOr<KeywordsState> UpdateKeywords(
       const std::vector<v1::Keyword>& add,
       const std::vector<std::string>& remove, bool seed, absl::Time deadline);
-  absl::StatusOr<int64_t> KeywordVersion(absl::Time deadline);
+  absl::StatusOr<Revision> KeywordRevision(absl::Time deadline);
   absl::StatusOr<std::vector<v1::Keyword>> AllKeywords(absl::Time deadline);
   // Keywords after `after_word` in byte order, and the total count.
   absl::StatusOr<std::pair<std::vector<v1::Keyword>, int64_t>> ListKeywords(
@@ -93,7 +105,7 @@ class ModerationStore final {
   // version that replicas poll (ban_list.h).
   absl::Status SetBanned(const std::string& user_id, bool ban,
                          const std::string& reason, absl::Time deadline);
-  absl::StatusOr<int64_t> BanVersion(absl::Time deadline);
+  absl::StatusOr<Revision> BanRevision(absl::Time deadline);
   absl::StatusOr<std::vector<std::string>> BannedUsers(absl::Time deadline);
   void IsBanned(const std::string& user_id, absl::Time deadline,
                 Callback<bool> done);
@@ -107,9 +119,10 @@ class ModerationStore final {
       const std::string& before_id, int limit, absl::Time deadline);
 
  private:
-  // An integer kept as a string key (0 when missing).
-  absl::StatusOr<int64_t> ReadCounter(absl::string_view key,
-                                      absl::Time deadline);
+  // The counter (0 when missing) and stamp keys, of one slot.
+  absl::StatusOr<Revision> ReadRevision(absl::string_view counter_key,
+                                        absl::string_view stamp_key,
+                                        absl::Time deadline);
   // Calls `each` for every field of the hash, a page at a time.
   absl::Status ScanHash(
       absl::string_view key, absl::Time deadline,

@@ -103,9 +103,10 @@ LuaScript::Call QueueRangeCall::ToCall() const {
 const LuaScript& UpdateKeywordsCall::Script() { return UpdateKeywordsScript(); }
 
 LuaScript::Call UpdateKeywordsCall::ToCall() const {
-  LuaScript::Call call{{words_key, index_key, version_key, seeded_key},
-                       {seed ? "seed" : "update", absl::StrCat(adds.size())}};
-  call.args.reserve(2 + 3 * adds.size() + removes.size());
+  LuaScript::Call call{
+      {words_key, index_key, version_key, seeded_key, stamp_key},
+      {seed ? "seed" : "update", stamp, absl::StrCat(adds.size())}};
+  call.args.reserve(3 + 3 * adds.size() + removes.size());
   for (const Addition& add : adds) {
     call.args.push_back(add.word);
     call.args.push_back(add.category);

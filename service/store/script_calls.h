@@ -193,9 +193,12 @@ struct UpdateKeywordsCall {
   std::string index_key;
   std::string version_key;
   std::string seeded_key;
+  std::string stamp_key;
 
   // Apply only if the lexicon was never seeded.
   bool seed = false;
+  // Written to stamp_key with the change (ModerationStore::Revision).
+  std::string stamp;
   struct Addition {
     std::string word;
     std::string category;

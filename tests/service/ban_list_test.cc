@@ -53,6 +53,26 @@ TEST_F(BanListTest, SyncNowLoadsTheStoredBans) {
   EXPECT_EQ(bans_->Contains("user:with spaces"), true);
 }
 
+// As for keywords (keyword_sync_test): after Redis lost its last writes,
+// later bans count the version up again to one this replica has loaded.
+TEST_F(BanListTest, AVersionReachedAgainAfterLostWritesStillReloads) {
+  ASSERT_OK(store_->SetBanned("troll", true, "spam", Soon()));
+  ASSERT_OK(bans_->SyncNow());
+  ASSERT_OK_AND_ASSIGN(ModerationStore::Revision loaded,
+                       store_->BanRevision(Soon()));
+
+  ASSERT_OK(redis_->Command({"FLUSHALL"}, Soon()));
+  ASSERT_OK(store_->SetBanned("spammer", true, "spam", Soon()));
+  ASSERT_OK_AND_ASSIGN(ModerationStore::Revision revision,
+                       store_->BanRevision(Soon()));
+  ASSERT_EQ(revision.counter, loaded.counter);
+  EXPECT_NE(revision.stamp, loaded.stamp);
+
+  ASSERT_OK(bans_->SyncNow());
+  EXPECT_EQ(bans_->Contains("troll"), false);
+  EXPECT_EQ(bans_->Contains("spammer"), true);
+}
+
 TEST_F(BanListTest, ALocalChangeAppliesAtOnce) {
   ASSERT_OK(bans_->SyncNow());
   // No poller runs and the store is not read: Apply alone changes the copy.

@@ -99,6 +99,27 @@ TEST_F(KeywordSyncTest, SyncNowKeepsTheLexiconWhileTheVersionStays) {
   EXPECT_EQ(holder_->Get(), loaded);  // Not compiled again.
 }
 
+// Redis can lose its last writes (a failover to a replica that lagged, a
+// restore of an older backup); later changes then count the version up to
+// a value this replica has loaded already, with other keywords.
+TEST_F(KeywordSyncTest, AVersionReachedAgainAfterLostWritesStillReloads) {
+  ASSERT_NO_FATAL_FAILURE(
+      Update({Keyword("博彩", v1::MODERATION_ACTION_BLOCK)}));
+  ASSERT_OK(sync_->SyncNow());
+  EXPECT_EQ(Verdict(*holder_, "来玩博彩"), Action::kBlock);
+
+  ASSERT_OK(redis_->Command({"FLUSHALL"}, Soon()));
+  ASSERT_NO_FATAL_FAILURE(
+      Update({Keyword("spamword", v1::MODERATION_ACTION_BLOCK)}));
+  ASSERT_OK_AND_ASSIGN(ModerationStore::Revision revision,
+                       store_->KeywordRevision(Soon()));
+  ASSERT_EQ(revision.counter, sync_->loaded().version);  // The same number.
+
+  ASSERT_OK(sync_->SyncNow());
+  EXPECT_EQ(Verdict(*holder_, "来玩博彩"), Action::kAllow);
+  EXPECT_EQ(Verdict(*holder_, "a spamword here"), Action::kBlock);
+}
+
 TEST_F(KeywordSyncTest, AChangeReachesTheHolderAfterAPoll) {
   sync_->Start();
   ASSERT_NO_FATAL_FAILURE(

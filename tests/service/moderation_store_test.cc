@@ -269,8 +269,9 @@ TEST_F(ModerationStoreTest, RepairQueuesReaddsWhatTheIndexLacks) {
 }
 
 TEST_F(ModerationStoreTest, KeywordUpdatesMoveTheVersion) {
-  ASSERT_OK_AND_ASSIGN(int64_t version, store_->KeywordVersion(Soon()));
-  EXPECT_EQ(version, 0);  // Never written.
+  ASSERT_OK_AND_ASSIGN(ModerationStore::Revision revision,
+                       store_->KeywordRevision(Soon()));
+  EXPECT_EQ(revision, ModerationStore::Revision{});  // Never written.
 
   ASSERT_OK_AND_ASSIGN(
       ModerationStore::KeywordsState state,
@@ -282,8 +283,10 @@ TEST_F(ModerationStoreTest, KeywordUpdatesMoveTheVersion) {
           {}, /*seed=*/false, Soon()));
   EXPECT_EQ(state.count, 3);
   EXPECT_EQ(state.version, 1);
-  ASSERT_OK_AND_ASSIGN(version, store_->KeywordVersion(Soon()));
-  EXPECT_EQ(version, 1);
+  ASSERT_OK_AND_ASSIGN(revision, store_->KeywordRevision(Soon()));
+  EXPECT_EQ(revision.counter, 1);
+  EXPECT_EQ(revision.stamp.size(), 32u);
+  const std::string first_stamp = revision.stamp;
 
   ASSERT_OK_AND_ASSIGN(
       state, store_->UpdateKeywords(
@@ -293,6 +296,9 @@ TEST_F(ModerationStoreTest, KeywordUpdatesMoveTheVersion) {
                  /*seed=*/false, Soon()));
   EXPECT_EQ(state.count, 3);
   EXPECT_EQ(state.version, 2);
+  ASSERT_OK_AND_ASSIGN(revision, store_->KeywordRevision(Soon()));
+  EXPECT_EQ(revision.counter, 2);
+  EXPECT_NE(revision.stamp, first_stamp);
 
   ASSERT_OK_AND_ASSIGN(std::vector<v1::Keyword> all,
                        store_->AllKeywords(Soon()));
@@ -380,23 +386,25 @@ TEST_F(ModerationStoreTest, AnUnknownStoredActionReadsAsBlock) {
 
 TEST_F(ModerationStoreTest, AVersionThatIsNoNumberIsInternal) {
   ASSERT_OK(redis_->Command({"SET", "mod:{kw}:version", "x"}, Soon()));
-  EXPECT_THAT(store_->KeywordVersion(Soon()),
+  EXPECT_THAT(store_->KeywordRevision(Soon()),
               StatusIs(absl::StatusCode::kInternal));
   ASSERT_OK(redis_->Command({"SET", "mod:{bans}:version", "1.5"}, Soon()));
-  EXPECT_THAT(store_->BanVersion(Soon()),
+  EXPECT_THAT(store_->BanRevision(Soon()),
               StatusIs(absl::StatusCode::kInternal));
 }
 
 TEST_F(ModerationStoreTest, BansMoveTheBanVersion) {
-  ASSERT_OK_AND_ASSIGN(int64_t version, store_->BanVersion(Soon()));
-  EXPECT_EQ(version, 0);
+  ASSERT_OK_AND_ASSIGN(ModerationStore::Revision revision,
+                       store_->BanRevision(Soon()));
+  EXPECT_EQ(revision.counter, 0);
   ASSERT_OK_AND_ASSIGN(bool banned, IsBanned("troll"));
   EXPECT_FALSE(banned);
 
   ASSERT_OK(store_->SetBanned("troll", true, "spam", Soon()));
   ASSERT_OK(store_->SetBanned("user:with spaces", true, "", Soon()));
-  ASSERT_OK_AND_ASSIGN(version, store_->BanVersion(Soon()));
-  EXPECT_EQ(version, 2);
+  ASSERT_OK_AND_ASSIGN(revision, store_->BanRevision(Soon()));
+  EXPECT_EQ(revision.counter, 2);
+  const std::string second_stamp = revision.stamp;
   ASSERT_OK_AND_ASSIGN(banned, IsBanned("troll"));
   EXPECT_TRUE(banned);
   ASSERT_OK_AND_ASSIGN(std::vector<std::string> users,
@@ -411,8 +419,9 @@ TEST_F(ModerationStoreTest, BansMoveTheBanVersion) {
   // An unban moves the version too, even of a user never banned: every
   // replica reloads.
   ASSERT_OK(store_->SetBanned("nobody", false, "", Soon()));
-  ASSERT_OK_AND_ASSIGN(version, store_->BanVersion(Soon()));
-  EXPECT_EQ(version, 4);
+  ASSERT_OK_AND_ASSIGN(revision, store_->BanRevision(Soon()));
+  EXPECT_EQ(revision.counter, 4);
+  EXPECT_NE(revision.stamp, second_stamp);
 }
 
 TEST_F(ModerationStoreTest, AuditListsNewestFirstBeforeAnId) {
@@ -468,11 +477,11 @@ TEST_F(ModerationStoreTest, EveryCallFailsWhileRedisIsDown) {
   EXPECT_THAT(store_->QueueSize(v1::QUEUE_PENDING, "", Soon()), down);
   EXPECT_THAT(store_->RepairQueues(Soon()), down);
   EXPECT_THAT(store_->UpdateKeywords({}, {}, false, Soon()), down);
-  EXPECT_THAT(store_->KeywordVersion(Soon()), down);
+  EXPECT_THAT(store_->KeywordRevision(Soon()), down);
   EXPECT_THAT(store_->AllKeywords(Soon()), down);
   EXPECT_THAT(store_->ListKeywords("", 1, Soon()), down);
   EXPECT_THAT(store_->SetBanned("u", true, "", Soon()), down);
-  EXPECT_THAT(store_->BanVersion(Soon()), down);
+  EXPECT_THAT(store_->BanRevision(Soon()), down);
   EXPECT_THAT(store_->BannedUsers(Soon()), down);
   EXPECT_THAT(IsBanned("u"), down);
   EXPECT_THAT(store_->Audit({Entry("ban", "u")}, Soon()), down);

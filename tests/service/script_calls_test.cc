@@ -271,7 +271,9 @@ TEST(ScriptCallsTest, UpdateKeywords) {
   NAME_SLOT(index_key);
   NAME_SLOT(version_key);
   NAME_SLOT(seeded_key);
+  NAME_SLOT(stamp_key);
   VALUE_SLOT(seed, true, "seed");
+  VALUE_SLOT(stamp, "s1", "s1");
   VALUE_SLOT(adds,
              (std::vector<UpdateKeywordsCall::Addition>{
                  {"w1", "c1", "block"}, {"w2", "c2", "mask\t1"}}),
@@ -281,8 +283,8 @@ TEST(ScriptCallsTest, UpdateKeywords) {
   ExpectSlots("update_keywords.lua", positional, sent, /*variadic=*/true);
   // The variadic tail: the additions' triples, then the removals.
   EXPECT_EQ(positional.args,
-            (std::vector<std::string>{"seed", "2", "w1", "c1", "block", "w2",
-                                      "c2", "mask\t1", "w3"}));
+            (std::vector<std::string>{"seed", "s1", "2", "w1", "c1", "block",
+                                      "w2", "c2", "mask\t1", "w3"}));
   call.seed = false;
   EXPECT_EQ(call.ToCall().args[0], "update");
 }
