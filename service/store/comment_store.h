@@ -91,9 +91,12 @@ struct ReportResult {
   int64_t queued_at_us = 0;
 };
 
-// A position in an index: the score and id of a comment.
+// A position in an index: the score and member of the entry last read.
 struct IndexPosition {
   std::string score;
+  // The member as the index stores it: the comment id in an article's own
+  // indexes, "ARTICLE/ID" in the cross-article queue index (keyspace.h,
+  // ModerationStore::Range).
   std::string comment_id;
 };
 

@@ -49,7 +49,8 @@ class ModerationStore final {
   absl::Status Dequeue(v1::Queue queue, const std::vector<CommentRef>& refs,
                        absl::Time deadline);
   // Entries of the cross-article index after `after`, oldest first, with a
-  // score at most `max_score` ("+inf" for all).
+  // score at most `max_score` ("+inf" for all). `after->comment_id` is the
+  // index's member, "ARTICLE/ID", not the bare comment id.
   absl::StatusOr<std::vector<QueueEntry>> Range(
       v1::Queue queue, const std::optional<IndexPosition>& after, int limit,
       const std::string& max_score, absl::Time deadline);
