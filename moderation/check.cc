@@ -6,6 +6,7 @@
 
 #include "moderation/internal/contact.h"
 #include "moderation/internal/lexicon_impl.h"
+#include "moderation/internal/precision.h"
 #include "moderation/internal/scanner.h"
 #include "moderation/internal/utf8.h"
 #include "moderation/moderation.h"
@@ -28,6 +29,10 @@ struct RawMatch {
   uint32_t end;
   uint32_t id;  // Entry index, or entries.size() + Detector.
   Action action;
+  // Set by the precision rules (internal/precision.h), after sorting.
+  Downgrade downgrade = Downgrade::kNone;
+  uint32_t cue_start = 0;
+  uint32_t cue_end = 0;
   bool operator<(const RawMatch& o) const {
     return std::tie(start, end, id) < std::tie(o.start, o.end, o.id);
   }
@@ -177,6 +182,7 @@ struct Scratch {
   std::vector<RawMatch> raw;
   std::vector<Span> spans;
   std::vector<Span> allows;  // Matches of exception words.
+  internal::DecodedText decoded;  // Only for texts with matches.
 };
 constexpr size_t kKeepUnits = size_t{1} << 16;
 
@@ -194,6 +200,9 @@ class ScratchTrimmer final {
     }
     if (scratch_->allows.capacity() > kKeepUnits) {
       std::vector<Span>().swap(scratch_->allows);
+    }
+    if (scratch_->decoded.chars.capacity() > kKeepUnits) {
+      scratch_->decoded = internal::DecodedText();
     }
   }
 
@@ -226,8 +235,27 @@ void AddSpans(const std::vector<Span>& spans, uint32_t id, Action action,
   for (const Span& s : spans) raw->push_back({s.start, s.end, id, action});
 }
 
-// The masked text: code points inside any match become U+FF0A; invalid
-// bytes become U+FFFD. `raw` is sorted by start.
+// Weakens the matches the text around them excuses (internal/precision.h):
+// decodes the text once, then asks the rules per match.
+void ApplyPrecision(const Lexicon::Impl& lex, std::string_view text,
+                    internal::DecodedText* decoded,
+                    std::vector<RawMatch>* raw) {
+  internal::Decode(*lex.normalization, text, decoded);
+  const internal::PrecisionRules rules{lex.options.word_boundaries,
+                                       lex.dictionary.get()};
+  for (RawMatch& m : *raw) {
+    const internal::Demotion d =
+        internal::Demote(rules, *decoded, m.start, m.end, m.action,
+                         /*keyword=*/m.id < lex.entries.size());
+    m.action = d.action;
+    m.downgrade = d.reason;
+    m.cue_start = d.cue_start;
+    m.cue_end = d.cue_end;
+  }
+}
+
+// The masked text: code points inside any match of action mask or stronger
+// become U+FF0A; invalid bytes become U+FFFD. `raw` is sorted by start.
 std::string Mask(std::string_view text, const std::vector<RawMatch>& raw) {
   std::string out;
   out.reserve(text.size() + 8);
@@ -237,7 +265,10 @@ std::string Mask(std::string_view text, const std::vector<RawMatch>& raw) {
   uint32_t covered_to = 0;  // Code points before this are masked.
   for (uint32_t index = 0; p < end; ++index) {
     while (next < raw.size() && raw[next].start <= index) {
-      covered_to = std::max(covered_to, raw[next++].end);
+      if (raw[next].action != Action::kAllow) {
+        covered_to = std::max(covered_to, raw[next].end);
+      }
+      ++next;
     }
     char32_t c;
     const int n = internal::DecodeUtf8(p, end, &c);
@@ -346,6 +377,7 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
   std::sort(raw.begin(), raw.end());
   raw.erase(std::unique(raw.begin(), raw.end()), raw.end());
   if (!allows.empty()) DropExcepted(&allows, &raw);
+  if (!raw.empty()) ApplyPrecision(lex, text, &scratch.decoded, &raw);
   Verdict verdict;
   if (raw.empty()) {
     if (info.invalid_utf8) {
@@ -370,6 +402,11 @@ Verdict internal::CheckFully(const Lexicon::Impl& lex, std::string_view text) {
       m.category = "contact";
     }
     m.action = raw[i].action;
+    m.downgrade = raw[i].downgrade;
+    if (m.downgrade != Downgrade::kNone) {
+      m.cue = std::string(
+          scratch.decoded.Slice(text, raw[i].cue_start, raw[i].cue_end));
+    }
     m.start = raw[i].start;
     m.end = raw[i].end;
     verdict.matches.push_back(std::move(m));

@@ -366,6 +366,21 @@ absl::StatusOr<std::shared_ptr<const Lexicon>> Lexicon::Compile(
   auto impl = std::make_unique<Impl>();
   impl->entries = entries;
   impl->options = options;
+  impl->normalization = &*normalization;
+  switch (options.word_boundaries) {
+    case WordBoundaries::kOff:
+    case WordBoundaries::kIcu:
+      break;
+    case WordBoundaries::kDictionary: {
+      absl::StatusOr<std::shared_ptr<const internal::WordDictionary>> dict =
+          internal::SharedWordDictionary(options.dictionary_path);
+      if (!dict.ok()) return dict.status();
+      impl->dictionary = *std::move(dict);
+      break;
+    }
+    default:
+      return absl::InvalidArgumentError("unknown word_boundaries");
+  }
   Alphabet alphabet;
   PatternSet patterns(impl.get());
   std::vector<Unit> units;

@@ -45,6 +45,18 @@ std::string_view ActionName(Action action) {
   return kActionNames[static_cast<int>(action) & 3];
 }
 
+std::string_view DowngradeName(Downgrade downgrade) {
+  switch (downgrade) {
+    case Downgrade::kInsideWord:
+      return "inside_word";
+    case Downgrade::kWarning:
+      return "warning";
+    case Downgrade::kNone:
+      break;
+  }
+  return "none";
+}
+
 absl::StatusOr<Action> ParseAction(std::string_view name, bool allow_ok) {
   for (int i = allow_ok ? 0 : 1; i < 4; ++i) {
     if (name == kActionNames[i]) return static_cast<Action>(i);
@@ -69,6 +81,22 @@ absl::StatusOr<std::vector<LexiconEntry>> ParseLexiconTsv(
     };
     if (!internal::IsValidUtf8(line)) return error("invalid UTF-8");
     std::vector<absl::string_view> fields = absl::StrSplit(Av(line), '\t');
+    if (fields.size() == 1) {
+      // A plain word list, as operators paste them: the word alone. A line
+      // of words ending in an action is a TSV line with spaces for tabs.
+      for (std::string_view action : kActionNames) {
+        if (line.size() > action.size() &&
+            line.substr(line.size() - action.size()) == action &&
+            line[line.size() - action.size() - 1] == ' ') {
+          return error(absl::StrCat("\"", Av(line),
+                                    "\" ends in an action: separate the "
+                                    "columns with tabs"));
+        }
+      }
+      entries.push_back({std::string(line), std::string(kPlainCategory),
+                         kPlainAction, WordMode::kAuto, line_number});
+      continue;
+    }
     if (fields.size() < 3 || fields.size() > 4) {
       return error(absl::StrCat(
           "expected word<TAB>category<TAB>action[<TAB>options], got ",

@@ -88,9 +88,18 @@ struct LexiconEntry {
   int line = 0;  // 1-based line in the source file; 0 when not from a file.
 };
 
+// The category and action of a word from a plain word list (a line with
+// the word alone).
+inline constexpr char kPlainCategory[] = "keyword";
+inline constexpr Action kPlainAction = Action::kReview;
+
 // Parses a UTF-8 TSV lexicon. Each non-blank line that does not start with
-// '#' is
+// '#' is either
 //     word <TAB> category <TAB> action [<TAB> options]
+// or, for the plain word lists operators keep, the word alone: category
+// kPlainCategory ("keyword"), action kPlainAction (review), default mode.
+// A word-alone line ending in " block", " review", " mask" or " allow" is
+// an error (columns separated by spaces, not tabs).
 // where action is mask|review|block, or allow for an exception word (see
 // LexiconEntry), and the optional options column is
 // "match=word" (whole word) or "match=any" (anywhere); without it, Latin-only
@@ -125,9 +134,38 @@ struct ContactOptions {
   Action wechat = Action::kReview;
 };
 
+// How Check tells a keyword from the same characters across two Chinese
+// words ("景色情调" holds 色情 across 景色 and 情调; docs/moderation.md,
+// "Precision without exception words").
+enum class WordBoundaries : uint8_t {
+  // No word boundaries: every match stands unless an exception word
+  // cancels it. The degraded mode when no dictionary is installed.
+  kOff = 0,
+  // Maximum-probability segmentation of the text around each match with
+  // a word-frequency dictionary (EngineOptions::dictionary_path): a match
+  // that the most likely reading cuts through, by a clear margin over the
+  // reading that keeps the match whole, is downgraded.
+  kDictionary = 1,
+  // ICU's dictionary-based word break iterator (locale zh) instead: any cut
+  // downgrades. Kept for comparison; it loses recall (docs/moderation.md).
+  kIcu = 2,
+};
+
+// Where Debian's python3-jieba installs jieba's word-frequency dictionary,
+// the default EngineOptions::dictionary_path.
+inline constexpr char kDefaultDictionaryPath[] =
+    "/usr/lib/python3/dist-packages/jieba/dict.txt";
+
 // Options compiled into a Lexicon. A value type; the defaults are the
 // production settings.
 struct EngineOptions {
+  WordBoundaries word_boundaries = WordBoundaries::kDictionary;
+  // The word-frequency dictionary for kDictionary, in jieba's format (one
+  // "word count [tag]" per line). Read once per process and path (about
+  // 0.3 s and 10 MB, shared by every lexicon); Compile fails with NotFound
+  // when it is missing, so a missing package is an error, never a silent
+  // loss of precision. To run without it, set word_boundaries to kOff.
+  std::string dictionary_path = kDefaultDictionaryPath;
   // At most this many noise code points (spaces, punctuation, emoji,
   // invisible characters...) may separate two characters of one word;
   // a longer gap ends the word. Must be in [0, 64].
@@ -139,12 +177,35 @@ struct EngineOptions {
   ContactOptions contact;
 };
 
+// Why a match acts weaker than its entry (or detector) says.
+enum class Downgrade : uint8_t {
+  kNone = 0,
+  // The match cuts into a Chinese word of the most likely reading of the
+  // text around it (景色情调: 色情 starts inside 景色): block -> review,
+  // review or mask -> allow. Match::cue is that word.
+  kInsideWord = 1,
+  // The match follows a warning or a report in the same sentence
+  // (警惕..., 谨防...诈骗, 请举报..., "beware of ... scam"): block -> review.
+  // Match::cue is the warning word.
+  kWarning = 2,
+};
+
+// "none", "inside_word", "warning".
+std::string_view DowngradeName(Downgrade downgrade);
+
 // One match, in the coordinates of the original text.
 struct Match {
   std::string word;      // The lexicon word as written, or "<url>",
                          // "<phone>", "<qq>", "<wechat>" for detectors.
   std::string category;  // The entry's category; "contact" for detectors.
+  // The entry's action, or weaker by `downgrade`. A match downgraded to
+  // kAllow is reported (so a moderator can see what was let through and
+  // why) but neither masked nor counted in the verdict.
   Action action = Action::kAllow;
+  Downgrade downgrade = Downgrade::kNone;
+  // For a downgrade, the text that caused it, as written in the text (the
+  // word cut into, or the warning word); empty otherwise.
+  std::string cue;
   // Code point offsets into the original text, end exclusive. Noise inside
   // the match is inside the span. An invalid UTF-8 byte counts as one code
   // point.
@@ -157,7 +218,8 @@ struct Verdict {
   // In order of start, then end. Exception words (kAllow entries) are never
   // reported, nor the matches they cancel.
   std::vector<Match> matches;
-  // The text with every code point inside any match replaced by U+FF0A (＊);
+  // The text with every code point inside any match of action mask or
+  // stronger replaced by U+FF0A (＊);
   // everything else byte-identical, except that invalid UTF-8 bytes become
   // U+FFFD so the result is always valid UTF-8.
   std::string masked;
@@ -179,6 +241,9 @@ class Lexicon final {
   // entry has Chinese characters; call it off the request path. A spelling
   // that is another entry's word matches as that entry alone; one that
   // several entries share, as the strongest of them (by action).
+  // With WordBoundaries::kDictionary the first Compile in a process for a
+  // dictionary path also reads that dictionary (about 0.3 s, NotFound or
+  // InvalidArgument when it is missing or malformed).
   // Errors: InvalidArgument for options out of range, or for an entry whose
   // word is empty after normalization (only noise) or longer than 64
   // characters (the message names the entry's line when it has one);

@@ -18,6 +18,11 @@ COMMENTS_PACKAGES=(
   # deploy/'s checks (tests/deploy/): systemd-analyze, Debian's python3
   # with its YAML module, yamllint.
   systemd python3 python3-yaml yamllint
+  # Moderation: jieba's word-frequency dictionary for Chinese word
+  # boundaries (the engine reads /usr/lib/python3/dist-packages/jieba/
+  # dict.txt; no Python runs), and fortunes-zh, the clean corpus of
+  # tests/moderation/clean_corpus_test.cc.
+  python3-jieba fortunes-zh
 )
 
 comments_install_deps() {

@@ -105,6 +105,10 @@ absl::Status Validate(const ServerOptions& o) {
 moderation::EngineOptions EngineOptionsFrom(const ServerOptions& o) {
   moderation::EngineOptions engine;
   engine.contact = o.contact;
+  engine.dictionary_path = o.segmentation_dictionary;
+  if (engine.dictionary_path.empty()) {
+    engine.word_boundaries = moderation::WordBoundaries::kOff;
+  }
   return engine;
 }
 

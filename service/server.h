@@ -76,6 +76,11 @@ struct ServerOptions {
   // Actions of the contact-spam detectors (links, phone numbers, QQ and
   // WeChat ids): kAllow turns one off; each is kReview by default.
   moderation::ContactOptions contact;
+  // Word-frequency dictionary for Chinese word boundaries
+  // (moderation::EngineOptions::dictionary_path); empty turns word
+  // boundaries off (moderation::WordBoundaries::kOff). A dictionary that
+  // cannot be read fails Start with the engine's NotFound.
+  std::string segmentation_dictionary = moderation::kDefaultDictionaryPath;
   // How often Redis is checked for the gRPC health service: every primary
   // of a Redis Cluster must answer. Two failed checks in a row make the
   // overall status ("") and both services' NOT_SERVING, one that passes

@@ -67,6 +67,11 @@ ABSL_FLAG(absl::Duration, duplicate_window, absl::ZeroDuration(),
 ABSL_FLAG(std::string, lexicon, "",
           "TSV lexicon (word TAB category TAB action) that seeds the shared "
           "keyword list on first start");
+ABSL_FLAG(std::string, segmentation_dictionary,
+          moderation::kDefaultDictionaryPath,
+          "Word-frequency dictionary (jieba's dict.txt, from Debian's "
+          "python3-jieba) for Chinese word boundaries in moderation; empty "
+          "turns them off (docs/moderation.md)");
 ABSL_FLAG(std::string, contact_url_action, "review",
           "Links in comments: allow, mask, review or block");
 ABSL_FLAG(std::string, contact_phone_action, "review",
@@ -217,6 +222,7 @@ int main(int argc, char** argv) {
   options.post_limit_window = absl::GetFlag(FLAGS_post_limit_window);
   options.duplicate_window = absl::GetFlag(FLAGS_duplicate_window);
   options.lexicon_path = absl::GetFlag(FLAGS_lexicon);
+  options.segmentation_dictionary = absl::GetFlag(FLAGS_segmentation_dictionary);
   options.keyword_poll_interval = absl::GetFlag(FLAGS_keyword_poll_interval);
   options.queue_repair_interval = absl::GetFlag(FLAGS_queue_repair_interval);
   options.health_interval = absl::GetFlag(FLAGS_health_interval);

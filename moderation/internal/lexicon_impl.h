@@ -12,6 +12,7 @@
 #include "moderation/internal/aho_corasick.h"
 #include "moderation/internal/char_table.h"
 #include "moderation/internal/prefilter.h"
+#include "moderation/internal/segmenter.h"
 #include "moderation/moderation.h"
 
 namespace moderation {
@@ -81,6 +82,11 @@ class Lexicon::Impl {
   std::vector<uint8_t> digit_value;  // By symbol id; kNotDigit if none.
   std::unique_ptr<internal::AhoCorasick> matcher;
   std::unique_ptr<internal::Prefilter> prefilter;
+  // The process-wide normalization table (normalizer.h), for the precision
+  // rules, and the shared segmentation dictionary (null unless
+  // options.word_boundaries is kDictionary).
+  const internal::CharTable* normalization = nullptr;
+  std::shared_ptr<const internal::WordDictionary> dictionary;
 };
 
 namespace internal {

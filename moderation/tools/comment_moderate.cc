@@ -4,7 +4,8 @@
 //
 // Each input line {"text": "..."} gives one output line, in order:
 //   {"action": "allow|mask|review|block",
-//    "matches": [{"word", "category", "action", "start", "end"}],
+//    "matches": [{"word", "category", "action", "start", "end"
+//                 [, "downgrade": "inside_word|warning", "cue": "..."]}],
 //    "masked": "..."}
 // with offsets in Unicode code points of the input, end exclusive. A line
 // that is not a JSON object with a string "text" gives {"error": "..."} and
@@ -19,6 +20,11 @@
 #include "nlohmann/json.hpp"
 
 ABSL_FLAG(std::string, lexicon, "", "Path of the TSV lexicon (required).");
+ABSL_FLAG(std::string, segmentation_dictionary,
+          moderation::kDefaultDictionaryPath,
+          "Word-frequency dictionary (jieba's dict.txt format) for Chinese "
+          "word boundaries; empty turns them off (matches that straddle two "
+          "words then stand). A missing file is an error.");
 ABSL_FLAG(std::string, url_action, "review",
           "Action for links: allow (off), mask, review or block.");
 ABSL_FLAG(std::string, phone_action, "review", "Action for phone numbers.");
@@ -32,11 +38,16 @@ using nlohmann::json;
 json ToJson(const moderation::Verdict& verdict) {
   json matches = json::array();
   for (const moderation::Match& m : verdict.matches) {
-    matches.push_back({{"word", m.word},
-                       {"category", m.category},
-                       {"action", std::string(ActionName(m.action))},
-                       {"start", m.start},
-                       {"end", m.end}});
+    json match = {{"word", m.word},
+                  {"category", m.category},
+                  {"action", std::string(ActionName(m.action))},
+                  {"start", m.start},
+                  {"end", m.end}};
+    if (m.downgrade != moderation::Downgrade::kNone) {
+      match["downgrade"] = std::string(DowngradeName(m.downgrade));
+      match["cue"] = m.cue;
+    }
+    matches.push_back(std::move(match));
   }
   return {{"action", std::string(ActionName(verdict.action))},
           {"matches", std::move(matches)},
@@ -68,6 +79,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   moderation::EngineOptions options;
+  options.dictionary_path = absl::GetFlag(FLAGS_segmentation_dictionary);
+  if (options.dictionary_path.empty()) {
+    options.word_boundaries = moderation::WordBoundaries::kOff;
+  }
   moderation::ContactOptions& c = options.contact;
   if (!ParseActionFlag("url_action", absl::GetFlag(FLAGS_url_action), &c.url) ||
       !ParseActionFlag("phone_action", absl::GetFlag(FLAGS_phone_action),

@@ -12,6 +12,9 @@ namespace {
 void AddMatches(const moderation::Verdict& verdict, bool with_spans,
                 v1::QueueItem& detail) {
   for (const moderation::Match& m : verdict.matches) {
+    // A match the engine downgraded to allow (a keyword across two Chinese
+    // words) did not act on the comment: the queue shows what did.
+    if (m.action == moderation::Action::kAllow) continue;
     v1::KeywordMatch* out = detail.add_matches();
     out->set_word(m.word);
     out->set_category(m.category);

@@ -11,7 +11,6 @@
 // (trap_*). The floors asserted are the figures reached (docs/moderation.md
 // has the table), so no class can slip back unnoticed.
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,15 +28,13 @@ namespace eval = ::moderation::testing;
 
 std::shared_ptr<const Lexicon> PlainLexicon() {
   static const auto* const lexicon = [] {
-    std::ifstream in(std::string(MODERATION_TEST_DATA) + "/plain_lexicon.txt");
-    EXPECT_TRUE(in.good());
-    std::vector<LexiconEntry> entries;
-    std::string line;
-    for (int n = 1; std::getline(in, line); ++n) {
-      if (line.empty() || line[0] == '#') continue;
-      entries.push_back({line, "plain", Action::kReview, WordMode::kAuto, n});
-    }
-    auto compiled = Lexicon::Compile(entries, EngineOptions());
+    // A plain word list: ParseLexiconTsv reads each word as an entry of
+    // action review.
+    auto entries = LoadLexiconFile(std::string(MODERATION_TEST_DATA) +
+                                   "/plain_lexicon.txt");
+    EXPECT_TRUE(entries.ok()) << entries.status();
+    if (!entries.ok()) return new std::shared_ptr<const Lexicon>();
+    auto compiled = Lexicon::Compile(*entries, EngineOptions());
     EXPECT_TRUE(compiled.ok()) << compiled.status();
     return new std::shared_ptr<const Lexicon>(compiled.ok() ? *compiled
                                                             : nullptr);
@@ -97,6 +94,8 @@ TEST(GeneralizeTest, PlainLexicon) {
                       {"standin", 10},
                       {"lookalike", 20},
                       {"samesound", 0},
+                      {"boundary", 26},
+                      {"trap_boundary", 0},
                       {"trap_numeral", 2},
                       {"trap_repeat", 1},
                       {"trap_scunthorpe", 0},
@@ -118,6 +117,8 @@ TEST(GeneralizeTest, DefaultLexicon) {
                       {"standin", 7},
                       {"lookalike", 16},
                       {"samesound", 0},
+                      {"boundary", 24},
+                      {"trap_boundary", 2},
                       {"trap_numeral", 0},
                       {"trap_repeat", 0},
                       {"trap_scunthorpe", 0},

@@ -36,7 +36,9 @@ TEST(LexiconTsvTest, ErrorsNameTheLine) {
     const char* tsv;
     const char* message;
   } cases[] = {
-      {"ok\tc\tblock\nbad line\n", "words.tsv:2: expected"},
+      {"ok\tc\tblock\nw\tc\n", "words.tsv:2: expected"},
+      {"ok\tc\tblock\nword spam block\n",
+       "words.tsv:2: \"word spam block\" ends in an action"},
       {"ok\tc\tdeny\n", "words.tsv:1: unknown action"},
       {"ok\tc\tBLOCK\n", "unknown action"},
       {"\tc\tblock\n", "words.tsv:1: empty word"},
@@ -51,6 +53,26 @@ TEST(LexiconTsvTest, ErrorsNameTheLine) {
     EXPECT_EQ(entries.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(std::string(entries.status().message()), HasSubstr(c.message));
   }
+}
+
+// Operators keep plain lists, one word a line: each word is an entry of
+// category "keyword" and action review, and may sit among TSV lines.
+TEST(LexiconTsvTest, ReadsAPlainWordList) {
+  auto entries = ParseLexiconTsv("# my list\n博彩\r\n刷单\nphilip k dick\n"
+                                 "赌场\tgambling\tblock\n");
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  ASSERT_EQ(entries->size(), 4u);
+  EXPECT_EQ((*entries)[0].word, "博彩");
+  EXPECT_EQ((*entries)[0].category, "keyword");
+  EXPECT_EQ((*entries)[0].action, Action::kReview);
+  EXPECT_EQ((*entries)[0].line, 2);
+  EXPECT_EQ((*entries)[1].word, "刷单");  // The '\r' is trimmed.
+  EXPECT_EQ((*entries)[2].word, "philip k dick");
+  EXPECT_EQ((*entries)[3].action, Action::kBlock);
+  auto plain = LoadLexiconFile(std::string(MODERATION_TEST_DATA) +
+                               "/plain_lexicon.txt");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_GT(plain->size(), 150u);
 }
 
 TEST(LexiconTsvTest, LoadsFilesAndReportsMissingOnes) {

@@ -190,9 +190,10 @@ TEST(PrefilterOptionsTest, PrefixFilterBucketOverflows) {
     tsv += words.back() + "\tspam\treview\n";
   }
   const auto lexicon = Compile(tsv, /*large=*/true);
+  // Found, whatever the word rule makes of it (去世 cuts 世乐园 and
+  // downgrades it to allow, still reported).
   for (const std::string& word : words) {
-    EXPECT_NE(lexicon->Check("去" + word + "玩").action, Action::kAllow)
-        << word;
+    EXPECT_FALSE(lexicon->Check("去" + word + "玩").matches.empty()) << word;
   }
 }
 
