@@ -366,9 +366,16 @@ class RedisClient::Impl final : public RedisConnectionObserver {
     Node(const RedisClientOptions& options, RedisEndpoint endpoint,
          RedisConnectionObserver* observer)
         : endpoint_(endpoint) {
+      RedisNodeObserver* const node_observer =
+          options.observer == nullptr
+              ? nullptr
+              : options.observer->ForNode(
+                    endpoint.unix_path.empty()
+                        ? absl::StrCat(endpoint.host, ":", endpoint.port)
+                        : endpoint.unix_path);
       for (int i = 0; i < std::max(1, options.connections); ++i) {
-        connections_.push_back(
-            std::make_unique<RedisConnection>(options, endpoint, observer));
+        connections_.push_back(std::make_unique<RedisConnection>(
+            options, endpoint, observer, node_observer));
       }
     }
 

@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "redis/await.h"
 #include "redis/redis_error.h"
+#include "redis/redis_observer.h"
 
 namespace comments {
 
@@ -102,6 +103,10 @@ struct RedisClientOptions {
   // `endpoint` does not answer (at start, say). Calls go to `endpoint` until
   // a table has been read.
   std::vector<RedisEndpoint> other_seeds;
+  // Told of every round trip, error reply, redirection and reconnect, per
+  // node (redis/redis_observer.h), for metrics. Not owned; must outlive the
+  // client. Null (the default): nothing is measured and nothing costs.
+  RedisObserver* observer = nullptr;
 };
 
 // Arguments of one command, passed to Redis as binary-safe strings.
@@ -157,6 +162,10 @@ using RedisDone = Callback<RedisReplies>;
 // lost node (a failover). A command's keys must share one slot, as the
 // cluster requires (CROSSSLOT otherwise). A call redirected five times is
 // UNAVAILABLE.
+//
+// Measuring: an observer in the options (redis/redis_observer.h) is told of
+// every round trip with its latency, every error reply by kind, every
+// redirection and every reconnect, per node.
 //
 // Thread-safe. A broken connection is dropped and made again by the next
 // call, so the client recovers by itself when Redis comes back.

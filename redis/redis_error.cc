@@ -40,6 +40,13 @@ RedisErrorKind RedisErrorKindOfMessage(absl::string_view message) {
   return RedisErrorKind::kOther;
 }
 
+absl::string_view RedisErrorCodeOf(RedisErrorKind kind) {
+  for (const KindCode& entry : kKindCodes) {
+    if (kind == entry.kind) return entry.code;
+  }
+  return "";
+}
+
 std::optional<RedisErrorKind> RedisErrorKindOf(const absl::Status& status) {
   auto code = status.GetPayload(kRedisErrorCodeUrl);  // absl::optional.
   if (!code) return std::nullopt;

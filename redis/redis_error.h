@@ -12,6 +12,7 @@
 // it back. Transport failures (UNAVAILABLE for a connection, DEADLINE_
 // EXCEEDED) carry none: they are not replies.
 
+#include <cstddef>
 #include <optional>
 
 #include "absl/status/status.h"
@@ -42,8 +43,12 @@ enum class RedisErrorKind {
   // OOM: maxmemory reached under noeviction. Not passing: it lasts until an
   // operator frees memory or raises maxmemory. Redis refuses a script at its
   // first write, so nothing was half-written.
-  kOutOfMemory,
+  kOutOfMemory,  // Keep last: kRedisErrorKinds counts up to it.
 };
+
+// How many kinds there are: a table indexed by kind has this many entries.
+inline constexpr size_t kRedisErrorKinds =
+    static_cast<size_t>(RedisErrorKind::kOutOfMemory) + 1;
 
 // Where a status made from an error reply keeps its error code (the first
 // word of Redis's message, as Redis sent it: "OOM", "LOADING", "NOTFOUND").
@@ -54,6 +59,10 @@ inline constexpr absl::string_view kRedisErrorCodeUrl =
 // `message`: its first word looked up among the codes above, exactly (so
 // "LOADINGS" is kOther).
 RedisErrorKind RedisErrorKindOfMessage(absl::string_view message);
+
+// The error code of `kind` as Redis writes it ("NOSCRIPT", "OOM"), or ""
+// for kOther, which stands for every other code.
+absl::string_view RedisErrorCodeOf(RedisErrorKind kind);
 
 // The kind of the error reply `status` was made from, or nullopt when it was
 // made from none (OK, a transport failure, an error of any other layer).

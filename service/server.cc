@@ -28,6 +28,7 @@
 #include "service/store/moderation_convert.h"
 #include "service/store/moderation_store.h"
 #include "service/store/redis_health.h"
+#include "service/store/redis_metrics.h"
 
 namespace comments {
 namespace {
@@ -166,6 +167,12 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   return grpc::SslServerCredentials(ssl);
 }
 
+RedisClientOptions Observed(RedisClientOptions options,
+                              RedisObserver* observer) {
+  options.observer = observer;
+  return options;
+}
+
 class ServerImpl final : public CommentServer {
  public:
   ServerImpl(const ServerOptions& options, RedisClientOptions redis_options,
@@ -175,7 +182,8 @@ class ServerImpl final : public CommentServer {
       : options_(options),
         rpc_metrics_(registry_),
         post_metrics_(registry_),
-        redis_(std::move(redis_options)),
+        redis_metrics_(registry_),
+        redis_(Observed(std::move(redis_options), &redis_metrics_)),
         store_(
             &redis_,
             CommentStoreOptions{.hot_half_life = options.hot_half_life,
@@ -410,6 +418,7 @@ class ServerImpl final : public CommentServer {
   metrics::Registry registry_;
   RpcMetrics rpc_metrics_;
   PostMetrics post_metrics_;
+  RedisMetrics redis_metrics_;  // Before redis_, which reports to it.
   RedisClient redis_;
   CommentStore store_;
   ModerationStore moderation_store_;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <deque>
 #include <thread>
@@ -92,10 +93,11 @@ redisReader* NewReader() {
 class RedisConnection::Loop final {
  public:
   Loop(const RedisClientOptions& options, RedisEndpoint endpoint,
-       RedisConnectionObserver* observer)
+       RedisConnectionObserver* observer, RedisNodeObserver* node_observer)
       : options_(options),
         endpoint_(std::move(endpoint)),
         observer_(observer),
+        node_observer_(node_observer),
         wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
         reader_(NewReader()) {
     thread_ = std::thread([this] { Run(); });
@@ -119,6 +121,9 @@ class RedisConnection::Loop final {
 
   void Submit(std::string wire, size_t commands, absl::Time deadline,
               int redirects, bool resendable, RedisDone done) {
+    // The clock is read only when someone measures, and outside the lock.
+    const Clock::time_point submitted =
+        node_observer_ != nullptr ? Clock::now() : Clock::time_point();
     bool accepted = false;
     bool wake = false;
     {
@@ -136,6 +141,7 @@ class RedisConnection::Loop final {
         }
         incoming_.push_back(Call{commands, deadline, redirects, std::move(kept),
                                  std::move(done)});
+        incoming_.back().submitted = submitted;
         waiting_.fetch_add(1, std::memory_order_relaxed);
         wake = sleeping_;
         sleeping_ = false;
@@ -152,6 +158,8 @@ class RedisConnection::Loop final {
   int waiting() const { return waiting_.load(std::memory_order_relaxed); }
 
  private:
+  using Clock = std::chrono::steady_clock;
+
   struct Call {
     size_t expected = 0;
     absl::Time deadline;
@@ -161,6 +169,8 @@ class RedisConnection::Loop final {
     RedisReplies replies;
     size_t received = 0;
     bool redirected = false;  // A reply is a cluster's MOVED or ASK.
+    bool sent = false;        // Written (or queued to be) on the socket.
+    Clock::time_point submitted;  // Set only for a node observer.
   };
 
   void Complete(Call& call, absl::StatusOr<RedisReplies> result) {
@@ -168,12 +178,25 @@ class RedisConnection::Loop final {
     RedisDone done = std::move(call.done);
     call.done = nullptr;
     waiting_.fetch_sub(1, std::memory_order_relaxed);
+    if (node_observer_ != nullptr && call.sent && !stopping_now_) {
+      ReportRoundTrip(call, result.status().code());
+    }
     if (result.ok() && call.redirected && observer_ != nullptr) {
       observer_->Redirected(endpoint_, std::move(call.wire), *std::move(result),
                             call.deadline, call.redirects, std::move(done));
       return;
     }
     std::move(done)(std::move(result));
+  }
+
+  void ReportRoundTrip(const Call& call, absl::StatusCode code) {
+    const RedisRoundTripResult result =
+        code == absl::StatusCode::kOk ? RedisRoundTripResult::kAnswered
+        : code == absl::StatusCode::kDeadlineExceeded
+            ? RedisRoundTripResult::kDeadlineExceeded
+            : RedisRoundTripResult::kUnavailable;
+    node_observer_->RoundTrip(absl::FromChrono(Clock::now() - call.submitted),
+                              result);
   }
 
   void Wake() {
@@ -243,7 +266,10 @@ class RedisConnection::Loop final {
   void Accept(std::vector<Call>& taken, std::string& wire) {
     if (fd_ < 0) {
       if (absl::Status s = Connect(); !s.ok()) {
-        for (Call& call : taken) Complete(call, s);
+        for (Call& call : taken) {
+          if (node_observer_ != nullptr) node_observer_->NotSent();
+          Complete(call, s);
+        }
         return;
       }
     }
@@ -253,7 +279,10 @@ class RedisConnection::Loop final {
     } else {
       unsent_.append(wire);
     }
-    for (Call& call : taken) in_flight_.push_back(std::move(call));
+    for (Call& call : taken) {
+      call.sent = true;
+      in_flight_.push_back(std::move(call));
+    }
     if (absl::Status s = Flush(); !s.ok()) Disconnect(s);
   }
 
@@ -295,6 +324,10 @@ class RedisConnection::Loop final {
                    {{"node", ep.ToString()}});
       last_connect_error_.clear();
     }
+    if (connected_before_ && node_observer_ != nullptr) {
+      node_observer_->Reconnected();
+    }
+    connected_before_ = true;
     fd_ = redisFreeKeepFd(context);
     fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK);
     if (ep.unix_path.empty()) {
@@ -415,6 +448,13 @@ class RedisConnection::Loop final {
         if (!in_flight_.empty() && IsRedirection(kind)) {
           in_flight_.front().redirected = true;
         }
+        if (node_observer_ != nullptr) {
+          if (IsRedirection(kind)) {
+            node_observer_->Redirected(kind);
+          } else {
+            node_observer_->ErrorReply(kind);
+          }
+        }
       }
       if (in_flight_.empty()) return Lost("a reply nobody asked for");
       Call& call = in_flight_.front();
@@ -452,6 +492,7 @@ class RedisConnection::Loop final {
   const RedisClientOptions& options_;
   const RedisEndpoint endpoint_;
   RedisConnectionObserver* const observer_;
+  RedisNodeObserver* const node_observer_;
   std::atomic<int> waiting_{0};
   const int wake_fd_;
   std::thread thread_;
@@ -464,6 +505,7 @@ class RedisConnection::Loop final {
 
   // Owned by the I/O thread.
   bool stopping_now_ = false;
+  bool connected_before_ = false;  // A later connect is a reconnect.
   int fd_ = -1;
   redisReader* reader_;
   std::deque<Call> in_flight_;
@@ -476,8 +518,10 @@ class RedisConnection::Loop final {
 
 RedisConnection::RedisConnection(const RedisClientOptions& options,
                                  RedisEndpoint endpoint,
-                                 RedisConnectionObserver* observer)
-    : loop_(std::make_unique<Loop>(options, std::move(endpoint), observer)) {}
+                                 RedisConnectionObserver* observer,
+                                 RedisNodeObserver* node_observer)
+    : loop_(std::make_unique<Loop>(options, std::move(endpoint), observer,
+                                   node_observer)) {}
 
 RedisConnection::~RedisConnection() = default;
 

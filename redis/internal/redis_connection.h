@@ -7,6 +7,7 @@
 
 #include "absl/time/time.h"
 #include "redis/redis_client.h"
+#include "redis/redis_observer.h"
 
 namespace comments {
 
@@ -36,9 +37,12 @@ class RedisConnectionObserver {
 // Thread-safe.
 class RedisConnection final {
  public:
-  // `options` and `observer` (may be null) must outlive the connection.
+  // `options`, `observer` and `node_observer` (either may be null) must
+  // outlive the connection. `node_observer` is told of this connection's
+  // round trips, error replies, redirections and reconnects.
   RedisConnection(const RedisClientOptions& options, RedisEndpoint endpoint,
-                  RedisConnectionObserver* observer);
+                  RedisConnectionObserver* observer,
+                  RedisNodeObserver* node_observer);
   // Stop()s.
   ~RedisConnection();
   RedisConnection(const RedisConnection&) = delete;

@@ -38,6 +38,22 @@ TEST(LogTest, NoFieldsIsTheThreeAlone) {
             "\"event\":\"stopped\"}");
 }
 
+// The seconds are cached per thread: a line in another second, or back in
+// an earlier one, must not show the cached text.
+TEST(LogTest, EachLineHasItsOwnTime) {
+  const auto time_of = [](absl::Time t) {
+    return Json::parse(FormatLine(t, Level::kInfo, "e", nullptr))["time"];
+  };
+  EXPECT_EQ(time_of(kTime), "2024-05-01T08:30:12.345Z");
+  EXPECT_EQ(time_of(kTime + absl::Milliseconds(600)),
+            "2024-05-01T08:30:12.945Z");
+  EXPECT_EQ(time_of(kTime + absl::Milliseconds(700)),
+            "2024-05-01T08:30:13.045Z");
+  EXPECT_EQ(time_of(kTime + absl::Hours(24)), "2024-05-02T08:30:12.345Z");
+  EXPECT_EQ(time_of(kTime), "2024-05-01T08:30:12.345Z");
+  EXPECT_EQ(time_of(absl::FromUnixMillis(-1)), "1969-12-31T23:59:59.999Z");
+}
+
 TEST(LogTest, LevelsByName) {
   for (Level level :
        {Level::kDebug, Level::kInfo, Level::kWarning, Level::kError}) {

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "redis/internal/redis_cluster.h"
 #include "redis/redis_client.h"
+#include "tests/support/cluster_keys.h"
 #include "tests/support/redis_cluster.h"
 #include "tests/support/redis_server.h"
 
@@ -28,14 +29,6 @@ RedisClientOptions OptionsOf(const std::string& url) {
 
 RedisClient ClientOf(const std::string& url) {
   return RedisClient(OptionsOf(url));
-}
-
-// A key of the given slot (the first "k<i>" that hashes there).
-std::string KeyInSlot(int slot) {
-  for (int i = 0;; ++i) {
-    std::string key = absl::StrCat("k", i);
-    if (KeySlot(key) == slot) return key;
-  }
 }
 
 class RedisClusterClientTest : public ::testing::Test {
@@ -147,7 +140,7 @@ TEST_F(RedisClusterClientTest, ScanCoversEveryPrimary) {
 TEST_F(RedisClusterClientTest, FollowsMovedWhenASlotHasMoved) {
   RedisClient client = ClientOf(cluster_.seed_url());
   ASSERT_TRUE(client.Command({"PING"}, Soon()).ok());  // The table is read.
-  const std::string key = KeyInSlot(100);
+  const std::string key = testing::KeyInSlot(100);
   ASSERT_TRUE(client.Command({"SET", key, "before"}, Soon()).ok());
   const int from = cluster_.OwnerOf(100);
   const int to = (from + 1) % 3;
@@ -169,7 +162,7 @@ TEST_F(RedisClusterClientTest, FollowsMovedWhenASlotHasMoved) {
 
 TEST_F(RedisClusterClientTest, FollowsAskWhileASlotIsMigrating) {
   RedisClient client = ClientOf(cluster_.seed_url());
-  const std::string moved = KeyInSlot(200);
+  const std::string moved = testing::KeyInSlot(200);
   ASSERT_TRUE(client.Command({"SET", moved, "m"}, Soon()).ok());
   const int from = cluster_.OwnerOf(200);
   const int to = (from + 2) % 3;
@@ -200,7 +193,7 @@ TEST_F(RedisClusterClientTest, WritesDuringReshardingCountExactlyOnce) {
   ASSERT_TRUE(client.Command({"PING"}, Soon()).ok());
   constexpr int kKeys = 12;
   std::vector<std::string> keys;
-  for (int i = 0; i < kKeys; ++i) keys.push_back(KeyInSlot(1000 * i + 7));
+  for (int i = 0; i < kKeys; ++i) keys.push_back(testing::KeyInSlot(1000 * i + 7));
   std::vector<std::atomic<int>> counted(kKeys);
   std::atomic<bool> stop{false};
   std::atomic<int> unexpected{0};
@@ -244,7 +237,7 @@ TEST(RedisClusterFailoverTest, RidesOutAFailover) {
   testing::RedisCluster cluster(/*primaries=*/3, /*replicas=*/1);
   ASSERT_TRUE(cluster.Start());
   RedisClient client = ClientOf(cluster.seed_url());
-  const std::string key = KeyInSlot(0);
+  const std::string key = testing::KeyInSlot(0);
   ASSERT_TRUE(client.Command({"SET", key, "v1"}, Soon()).ok());
   const int old_primary = cluster.OwnerOf(0);
   // Replicas follow the primaries: node 3 replicates 0, 4 replicates 1...
@@ -271,7 +264,7 @@ TEST(RedisClusterDetectionTest, AClusterFoundLateIsRoutedOnceItsTableIsRead) {
   EXPECT_EQ(client.Command({"PING"}, Soon()).status().code(),
             absl::StatusCode::kUnavailable);
   ASSERT_TRUE(cluster.StartNode(0));
-  const std::string key = KeyInSlot(6000);  // Primary 1's.
+  const std::string key = testing::KeyInSlot(6000);  // Primary 1's.
   ASSERT_EQ(cluster.OwnerOf(6000), 1);
   // Sent to the seed, which answers MOVED: the client follows, and from then
   // on routes by the table it reads.
@@ -290,7 +283,7 @@ TEST(RedisClusterDetectionTest, OtherSeedsFindTheClusterWhenTheFirstIsDown) {
   RedisClientOptions options = OptionsOf(cluster.url(0));
   options.other_seeds.push_back(RedisEndpoint::Parse(cluster.url(2)).value());
   RedisClient client(options);
-  const std::string key = KeyInSlot(6000);  // Primary 1's.
+  const std::string key = testing::KeyInSlot(6000);  // Primary 1's.
   // The first calls go to the dead seed while the table is asked of the
   // seeds in turn; then they are routed past it.
   absl::Status set = absl::UnavailableError("not tried");

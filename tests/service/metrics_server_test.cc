@@ -60,6 +60,25 @@ v1::PostCommentRequest PostRequest(const std::string& article,
   return r;
 }
 
+// The sum of the samples in `text` whose series starts with `series` (a
+// name, or a name and the first labels: "x_total{kind=\"moved\"").
+double SumOf(const std::string& text, const std::string& series) {
+  double sum = 0;
+  size_t at = 0;
+  while ((at = text.find(series, at)) != std::string::npos) {
+    const bool line_start = at == 0 || text[at - 1] == '\n';
+    const size_t end = text.find('\n', at);
+    const std::string line = text.substr(at, end - at);
+    at = end;
+    if (!line_start) continue;
+    double value = 0;
+    if (absl::SimpleAtod(line.substr(line.rfind(' ') + 1), &value)) {
+      sum += value;
+    }
+  }
+  return sum;
+}
+
 class MetricsServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -102,6 +121,9 @@ TEST_F(MetricsServerTest, PromtoolAcceptsTheServersExposition) {
                               "\"comments.v1.CommentService\",grpc_method="
                               "\"PostComment\",grpc_code=\"OK\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("comments_build_info{version="));
+  // The Redis client's families are linted with the rest.
+  EXPECT_THAT(text, HasSubstr("# TYPE comments_redis_latency_seconds "
+                              "histogram\n"));
   EXPECT_THAT(
       text, HasSubstr("comments_moderation_queue_depth{queue=\"pending\"} 1"));
   const std::string path = ::testing::TempDir() + "/server-metrics.txt";
@@ -110,6 +132,52 @@ TEST_F(MetricsServerTest, PromtoolAcceptsTheServersExposition) {
       RunShell(absl::StrCat(PROMTOOL_PATH, " check metrics < ", path));
   EXPECT_EQ(status, 0) << output;
   EXPECT_EQ(output, "");
+}
+
+TEST_F(MetricsServerTest, CountsRedisRoundTripsAndErrorRepliesByKind) {
+  Client client({.target = server_.target()});
+  ASSERT_TRUE(client.PostComment(PostRequest("redis", "第一条")).ok());
+  const std::string before = Scrape();
+  // Every family is there from the start, bounded labels only.
+  EXPECT_THAT(before,
+              ::testing::AllOf(
+                  HasSubstr(absl::StrCat("comments_redis_round_trips_total{"
+                                         "node=\"",
+                                         redis_.socket_path(), "\"} ")),
+                  HasSubstr("comments_redis_latency_seconds_bucket{node=\""),
+                  HasSubstr("comments_redis_reconnects_total{node=\""),
+                  HasSubstr("comments_redis_errors_total{kind=\"oom\"} 0\n"),
+                  HasSubstr("comments_redis_errors_total{kind=\"unavailable\"} "
+                            "0\n"),
+                  HasSubstr("comments_redis_redirections_total{kind=\"moved\"} "
+                            "0\n"),
+                  HasSubstr("comments_redis_redirections_total{kind=\"ask\"} "
+                            "0\n")));
+  // Each list is one round trip (the server's own polls add more).
+  constexpr int kLists = 10;
+  v1::ListCommentsRequest list;
+  list.set_article_id("redis");
+  for (int i = 0; i < kLists; ++i) {
+    ASSERT_TRUE(client.ListComments(list).ok());
+  }
+  // Redis forgets the scripts: the next call's EVALSHA is told NOSCRIPT
+  // (an error reply, counted by kind) and the script is loaded again.
+  EXPECT_EQ(redis_.Query("SCRIPT FLUSH"), "OK");
+  ASSERT_TRUE(client.ListComments(list).ok());
+  const std::string after = Scrape();
+  const std::string round_trips = "comments_redis_round_trips_total{";
+  EXPECT_GE(SumOf(after, round_trips) - SumOf(before, round_trips),
+            kLists + 1);
+  // The histogram counts the same round trips (a poll finishing between
+  // the two families' rendering may count in the later one only).
+  const double observed = SumOf(after, "comments_redis_latency_seconds_count{");
+  EXPECT_GE(observed, SumOf(after, round_trips));
+  EXPECT_LE(observed, SumOf(after, round_trips) + 3);
+  // (Each script's first call since the server started was one too.)
+  const std::string noscript = "comments_redis_errors_total{kind=\"noscript\"";
+  EXPECT_GE(SumOf(after, noscript) - SumOf(before, noscript), 1);
+  EXPECT_EQ(SumOf(after, "comments_redis_reconnects_total{"), 0);
+  EXPECT_EQ(SumOf(after, "comments_redis_redirections_total{"), 0);
 }
 
 TEST(PostMetricsTest, CountsVerdictsByActionAndCategoryAndFloodRefusals) {
