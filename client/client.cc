@@ -53,6 +53,8 @@ std::string RandomHex128() {
 // This thread's innermost RequestIdScope, and its last call's id.
 thread_local const std::string* t_scope_id = nullptr;
 thread_local std::string t_last_request_id;
+// This thread's innermost ClientAddressScope.
+thread_local const std::string* t_client_address = nullptr;
 
 }  // namespace
 
@@ -75,11 +77,19 @@ RequestIdScope::~RequestIdScope() { t_scope_id = outer_; }
 
 const std::string& LastRequestId() { return t_last_request_id; }
 
+ClientAddressScope::ClientAddressScope(std::string address)
+    : address_(std::move(address)), outer_(t_client_address) {
+  t_client_address = &address_;
+}
+
+ClientAddressScope::~ClientAddressScope() { t_client_address = outer_; }
+
 namespace client_internal {
 
-std::string BeginCall() {
+CallTags BeginCall() {
   t_last_request_id = t_scope_id != nullptr ? *t_scope_id : NewRequestId();
-  return t_last_request_id;
+  return {t_last_request_id,
+          t_client_address != nullptr ? *t_client_address : ""};
 }
 
 }  // namespace client_internal
@@ -209,14 +219,14 @@ absl::StatusOr<CommentBlock> Client::FetchCommentBlock(
 
   const absl::Time deadline = absl::Now() + options_.deadline;
   // One id for the three parts and their retries: one call for the caller.
-  const std::string request_id = client_internal::BeginCall();
-  const RequestIdScope same_id(request_id);
+  const client_internal::CallTags tags = client_internal::BeginCall();
+  const RequestIdScope same_id(tags.request_id);
   CommentBlock block;
   grpc::ClientContext contexts[3];
   grpc::Status statuses[3];
   absl::BlockingCounter pending(3);
   for (grpc::ClientContext& context : contexts) {
-    client_internal::Prepare(context, options_, deadline, request_id);
+    client_internal::Prepare(context, options_, deadline, tags);
   }
   auto done = [&](int i) {
     return [&, i](grpc::Status status) {

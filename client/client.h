@@ -193,6 +193,32 @@ class RequestIdScope final {
   const std::string* const outer_;
 };
 
+// The reader's address for the calls this thread makes while the scope lives
+// (innermost first, for nested scopes), sent as `x-client-address` metadata:
+// the service's per-address flood limits count the call under it when this
+// client connects from a peer it trusts (its --trusted_portal_peers), and
+// answer INVALID_ARGUMENT when it is no address then. One IPv4 or IPv6
+// address without a port ("203.0.113.7", "2001:db8::1"); "" sends none.
+// A portal opens one per HTTP request, with the address its reader connects
+// from:
+//
+//   comments::ClientAddressScope reader(http_request.remote_addr);
+//   client.PostComment(request);
+//
+// Not movable; destroy it on the thread that made it, in reverse order of
+// construction.
+class ClientAddressScope final {
+ public:
+  explicit ClientAddressScope(std::string address);
+  ~ClientAddressScope();
+  ClientAddressScope(const ClientAddressScope&) = delete;
+  ClientAddressScope& operator=(const ClientAddressScope&) = delete;
+
+ private:
+  const std::string address_;
+  const std::string* const outer_;
+};
+
 // The request id sent by the last call this thread made through a Client or
 // ModerationClient (FetchCommentBlock: the one id of its three parts), ""
 // before any. Valid until this thread's next call.

@@ -39,6 +39,10 @@ ABSL_FLAG(std::string, article_id, "zhushan-fd9a35c044ef1716",
 ABSL_FLAG(std::string, moderator_token_file, "",
           "Optional: a --moderator_tokens file of the service; its first "
           "token is printed as a one-click sign-in link for the demo");
+ABSL_FLAG(bool, trust_x_forwarded_for, false,
+          "Take the reader's address, which the service's per-address flood "
+          "limits count, from the last X-Forwarded-For entry (set it only "
+          "behind a reverse proxy that appends it); else the HTTP peer's");
 ABSL_FLAG(int, page_size, 10, "Comments per page of each list");
 ABSL_FLAG(absl::Duration, deadline, absl::Seconds(5),
           "Deadline of each call to the service");
@@ -105,7 +109,8 @@ int main(int argc, char** argv) {
   demo::ModeratorPageRenderer moderator_page(article->title);
   demo::ArticlePageRenderer article_page(*std::move(article));
   demo::PortalServer portal(&client, &feed, &article_page, &moderator_page,
-                            options);
+                            options,
+                            absl::GetFlag(FLAGS_trust_x_forwarded_for));
 
   httplib::Server http;
   metrics::Registry registry;

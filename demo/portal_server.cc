@@ -115,12 +115,26 @@ Notice PostNotice(const v1::PostCommentResponse& posted) {
 PortalServer::PortalServer(Client* client, const CommentFeed* feed,
                            const ArticlePageRenderer* article_page,
                            const ModeratorPageRenderer* moderator_page,
-                           ClientOptions moderation)
+                           ClientOptions moderation, bool trust_forwarded_for)
     : client_(client),
       feed_(feed),
       article_page_(article_page),
       moderator_page_(moderator_page),
-      moderation_(std::move(moderation)) {}
+      moderation_(std::move(moderation)),
+      trust_forwarded_for_(trust_forwarded_for) {}
+
+std::string PortalServer::ReaderAddress(const httplib::Request& req) const {
+  if (trust_forwarded_for_) {
+    const std::string forwarded = req.get_header_value("X-Forwarded-For");
+    const size_t comma = forwarded.rfind(',');
+    const absl::string_view last = absl::StripAsciiWhitespace(
+        comma == std::string::npos
+            ? absl::string_view(forwarded)
+            : absl::string_view(forwarded).substr(comma + 1));
+    if (!last.empty()) return std::string(last);
+  }
+  return req.remote_addr;
+}
 
 ClientOptions PortalServer::ModeratorOptions(const std::string& token) const {
   // A client per request, because the token is the signed-in moderator's:
@@ -168,6 +182,7 @@ void PortalServer::Register(httplib::Server& http,
       res.set_header("X-Request-Id", request_id);
       {
         const RequestIdScope scope(request_id);
+        const ClientAddressScope reader(ReaderAddress(req));
         (this->*h)(req, res);
       }
       logging::Log(logging::Level::kInfo, "http",

@@ -33,7 +33,11 @@ namespace comments::demo {
 // `notice` cookie). Readers are told apart by a random `uid` cookie the portal
 // sets (a demo has no accounts). A moderator's token lives in an HttpOnly,
 // SameSite=Strict cookie and goes to the service as the bearer token of each
-// call; the portal does not check it itself, the service does. Thread-safe:
+// call; the portal does not check it itself, the service does. Every call
+// to the service carries the reader's address (ClientAddressScope): the
+// HTTP peer's, or with `trust_forwarded_for` the last address of the
+// X-Forwarded-For header, the one the portal's own reverse proxy appended
+// (earlier ones are the reader's to forge). Thread-safe:
 // handlers share only thread-safe collaborators.
 class PortalServer final {
  public:
@@ -42,7 +46,7 @@ class PortalServer final {
   PortalServer(Client* client, const CommentFeed* feed,
                const ArticlePageRenderer* article_page,
                const ModeratorPageRenderer* moderator_page,
-               ClientOptions moderation);
+               ClientOptions moderation, bool trust_forwarded_for = false);
   PortalServer(const PortalServer&) = delete;
   PortalServer& operator=(const PortalServer&) = delete;
 
@@ -63,12 +67,15 @@ class PortalServer final {
   void Clear(const httplib::Request& req, httplib::Response& res);
   // Options for a ModerationClient calling as the moderator with `token`.
   ClientOptions ModeratorOptions(const std::string& token) const;
+  // The address the reader of `req` connects from, as said above.
+  std::string ReaderAddress(const httplib::Request& req) const;
 
   Client* const client_;
   const CommentFeed* const feed_;
   const ArticlePageRenderer* const article_page_;
   const ModeratorPageRenderer* const moderator_page_;
   const ClientOptions moderation_;
+  const bool trust_forwarded_for_;
 };
 
 }  // namespace comments::demo

@@ -18,12 +18,15 @@
 #include "metrics/metrics.h"
 #include "moderation/moderation.h"
 #include "redis/redis_client.h"
+#include "service/rpc/client_address.h"
 #include "service/rpc/comment_service_impl.h"
+#include "service/rpc/flood_gate.h"
 #include "service/rpc/moderation_service_impl.h"
 #include "service/rpc/moderator_auth.h"
 #include "service/rpc/page_token.h"
 #include "service/rpc/rpc_metrics.h"
 #include "service/store/comment_store.h"
+#include "service/store/flood_store.h"
 #include "service/store/keyword_sync.h"
 #include "service/store/moderation_convert.h"
 #include "service/store/moderation_store.h"
@@ -83,6 +86,25 @@ absl::Status Validate(const ServerOptions& o) {
     return absl::InvalidArgumentError(
         "post_limit and duplicate_window must be >= 0 and post_limit_window "
         "positive");
+  }
+  const struct {
+    const char* name;
+    int limit;
+    absl::Duration window;
+  } floods[] = {
+      {"author_post_limit", o.author_post_limit, o.author_post_limit_window},
+      {"address_post_limit", o.address_post_limit, o.address_post_limit_window},
+      {"like_limit", o.like_limit, o.like_limit_window},
+      {"address_like_limit", o.address_like_limit, o.address_like_limit_window},
+      {"report_limit", o.report_limit, o.report_limit_window},
+      {"address_report_limit", o.address_report_limit,
+       o.address_report_limit_window},
+  };
+  for (const auto& f : floods) {
+    if (f.limit < 0 || f.window < absl::Milliseconds(1)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          f.name, " must be >= 0 and ", f.name, "_window at least 1ms"));
+    }
   }
   if (o.health_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("health_interval must be positive");
@@ -173,12 +195,41 @@ RedisClientOptions Observed(RedisClientOptions options,
   return options;
 }
 
+// The flood limits across articles, with the trusted portal peers parsed.
+absl::StatusOr<FloodOptions> FloodOptionsFrom(const ServerOptions& o) {
+  absl::StatusOr<TrustedPeers> trusted =
+      TrustedPeers::Parse(o.trusted_portal_peers);
+  if (!trusted.ok()) return trusted.status();
+  FloodOptions flood{
+      .author_posts = {o.author_post_limit, o.author_post_limit_window},
+      .address_posts = {o.address_post_limit, o.address_post_limit_window},
+      .user_likes = {o.like_limit, o.like_limit_window},
+      .address_likes = {o.address_like_limit, o.address_like_limit_window},
+      .user_reports = {o.report_limit, o.report_limit_window},
+      .address_reports = {o.address_report_limit,
+                          o.address_report_limit_window},
+      .trusted_portal_peers = *std::move(trusted)};
+  if (flood.trusted_portal_peers.empty() &&
+      (flood.address_posts.on() || flood.address_likes.on() ||
+       flood.address_reports.on())) {
+    // Right when readers call the service directly; behind a portal, every
+    // reader would share the portal's count.
+    logging::Log(
+        logging::Level::kWarning, "address_limits_without_portal",
+        {{"action",
+          "set --trusted_portal_peers to the portals' addresses if readers "
+          "reach this service through a portal: without it, the address "
+          "limits count each connecting host, a portal as one client"}});
+  }
+  return flood;
+}
+
 class ServerImpl final : public CommentServer {
  public:
   ServerImpl(const ServerOptions& options, RedisClientOptions redis_options,
              moderation::EngineOptions engine,
              std::shared_ptr<const moderation::Lexicon> initial_lexicon,
-             ModeratorAuth auth)
+             ModeratorAuth auth, FloodOptions flood)
       : options_(options),
         rpc_metrics_(registry_),
         post_metrics_(registry_),
@@ -198,6 +249,8 @@ class ServerImpl final : public CommentServer {
         bans_(&moderation_store_, options.keyword_poll_interval),
         auth_(std::move(auth)),
         tokens_(options.page_token_secret, options.page_token_previous_secret),
+        flood_store_(&redis_),
+        flood_gate_(std::move(flood), &flood_store_),
         comment_service_(
             CommentServiceOptions{.max_body_chars = options.max_body_chars,
                                   .store_timeout = options.store_timeout,
@@ -205,13 +258,12 @@ class ServerImpl final : public CommentServer {
                                   .report_threshold = options.report_threshold,
                                   .log_client_ip = options.log_client_ip},
             &store_, &moderation_store_, &bans_, &lexicon_, &tokens_,
-            &rpc_metrics_, &post_metrics_),
+            &rpc_metrics_, &post_metrics_, &flood_gate_),
         moderation_service_(
-            ModerationServiceOptions{
-                .store_timeout = options.store_timeout,
-                .default_policy = options.default_policy,
-                .threads = options.moderation_threads,
-                .log_client_ip = options.log_client_ip},
+            ModerationServiceOptions{.store_timeout = options.store_timeout,
+                                     .default_policy = options.default_policy,
+                                     .threads = options.moderation_threads,
+                                     .log_client_ip = options.log_client_ip},
             &auth_, &store_, &moderation_store_, &keyword_sync_, &bans_,
             &tokens_, &rpc_metrics_) {
     AddServerMetrics();
@@ -427,6 +479,8 @@ class ServerImpl final : public CommentServer {
   BanList bans_;
   ModeratorAuth auth_;
   PageTokenCodec tokens_;
+  FloodStore flood_store_;
+  FloodGate flood_gate_;
   CommentServiceImpl comment_service_;
   ModerationServiceImpl moderation_service_;
   std::unique_ptr<grpc::Server> server_;
@@ -469,11 +523,14 @@ absl::StatusOr<std::unique_ptr<CommentServer>> CommentServer::Start(
     if (!loaded.ok()) return loaded.status();
     auth = *std::move(loaded);
   }
+  absl::StatusOr<FloodOptions> flood = FloodOptionsFrom(options);
+  if (!flood.ok()) return flood.status();
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       Credentials(options);
   if (!credentials.ok()) return credentials.status();
   auto server = std::make_unique<ServerImpl>(
-      options, *std::move(redis), engine, *std::move(lexicon), std::move(auth));
+      options, *std::move(redis), engine, *std::move(lexicon), std::move(auth),
+      *std::move(flood));
   if (absl::Status s = server->Listen(*credentials); !s.ok()) return s;
   if (absl::Status s = server->ServeMetrics(); !s.ok()) return s;
   server->StartBackground(seed);

@@ -70,6 +70,33 @@ struct ServerOptions {
   int post_limit = 0;
   absl::Duration post_limit_window = absl::Minutes(1);
   absl::Duration duplicate_window = absl::ZeroDuration();
+  // Flood control across articles (off by default; docs/operations.md,
+  // "Flood control", suggests values). Each limit allows at most that many
+  // actions in any window of its length (a sliding window; 0: no limit), and
+  // refuses more with RESOURCE_EXHAUSTED saying when to retry. The counts
+  // live in Redis, shared by every replica, and count accepted actions
+  // only. Limits >= 0; windows at least 1 ms.
+  // Posts per author across all articles.
+  int author_post_limit = 0;
+  absl::Duration author_post_limit_window = absl::Minutes(10);
+  // Posts per client address across all articles and accounts.
+  int address_post_limit = 0;
+  absl::Duration address_post_limit_window = absl::Minutes(10);
+  // Likes per user, and per client address (unlikes are free).
+  int like_limit = 0;
+  absl::Duration like_limit_window = absl::Minutes(10);
+  int address_like_limit = 0;
+  absl::Duration address_like_limit_window = absl::Minutes(10);
+  // Reports per user, and per client address.
+  int report_limit = 0;
+  absl::Duration report_limit_window = absl::Hours(1);
+  int address_report_limit = 0;
+  absl::Duration address_report_limit_window = absl::Hours(1);
+  // Peers whose `x-client-address` metadata (the reader's address, sent by
+  // the portal) the address limits believe: a comma-separated list of IPv4
+  // and IPv6 addresses, CIDR blocks and `unix` (clients of a unix socket).
+  // Any other peer is counted under its own address. Empty: nobody's.
+  std::string trusted_portal_peers;
   // TSV lexicon that seeds the shared keyword list the first time (empty:
   // none). Later changes go through ModerationService.UpdateKeywords.
   std::string lexicon_path;

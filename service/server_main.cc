@@ -64,6 +64,41 @@ ABSL_FLAG(absl::Duration, post_limit_window, absl::Minutes(1),
 ABSL_FLAG(absl::Duration, duplicate_window, absl::ZeroDuration(),
           "Flood control: refuse an author's last text posted again under the "
           "same parent within this long (0: allow)");
+ABSL_FLAG(int, author_post_limit, 0,
+          "Flood control: most comments an author may post across all "
+          "articles in any --author_post_limit_window (0: no limit)");
+ABSL_FLAG(absl::Duration, author_post_limit_window, absl::Minutes(10),
+          "Flood control: the sliding window of --author_post_limit");
+ABSL_FLAG(int, address_post_limit, 0,
+          "Flood control: most comments one client address may post, across "
+          "all articles and accounts, in any --address_post_limit_window (0: "
+          "no limit); IPv6 counts per /64");
+ABSL_FLAG(absl::Duration, address_post_limit_window, absl::Minutes(10),
+          "Flood control: the sliding window of --address_post_limit");
+ABSL_FLAG(int, like_limit, 0,
+          "Flood control: most likes one user may give in any "
+          "--like_limit_window (0: no limit)");
+ABSL_FLAG(absl::Duration, like_limit_window, absl::Minutes(10),
+          "Flood control: the sliding window of --like_limit");
+ABSL_FLAG(int, address_like_limit, 0,
+          "Flood control: most likes from one client address, across "
+          "accounts, in any --address_like_limit_window (0: no limit)");
+ABSL_FLAG(absl::Duration, address_like_limit_window, absl::Minutes(10),
+          "Flood control: the sliding window of --address_like_limit");
+ABSL_FLAG(int, report_limit, 0,
+          "Flood control: most reports one user may make in any "
+          "--report_limit_window (0: no limit)");
+ABSL_FLAG(absl::Duration, report_limit_window, absl::Hours(1),
+          "Flood control: the sliding window of --report_limit");
+ABSL_FLAG(int, address_report_limit, 0,
+          "Flood control: most reports from one client address, across "
+          "accounts, in any --address_report_limit_window (0: no limit)");
+ABSL_FLAG(absl::Duration, address_report_limit_window, absl::Hours(1),
+          "Flood control: the sliding window of --address_report_limit");
+ABSL_FLAG(std::string, trusted_portal_peers, "",
+          "Comma-separated IPs, CIDR blocks and `unix` (unix-socket clients) "
+          "whose x-client-address metadata the address limits believe; "
+          "other peers count under their own address");
 ABSL_FLAG(std::string, lexicon, "",
           "TSV lexicon (word TAB category TAB action) that seeds the shared "
           "keyword list on first start");
@@ -221,6 +256,23 @@ int main(int argc, char** argv) {
   options.post_limit = absl::GetFlag(FLAGS_post_limit);
   options.post_limit_window = absl::GetFlag(FLAGS_post_limit_window);
   options.duplicate_window = absl::GetFlag(FLAGS_duplicate_window);
+  options.author_post_limit = absl::GetFlag(FLAGS_author_post_limit);
+  options.author_post_limit_window =
+      absl::GetFlag(FLAGS_author_post_limit_window);
+  options.address_post_limit = absl::GetFlag(FLAGS_address_post_limit);
+  options.address_post_limit_window =
+      absl::GetFlag(FLAGS_address_post_limit_window);
+  options.like_limit = absl::GetFlag(FLAGS_like_limit);
+  options.like_limit_window = absl::GetFlag(FLAGS_like_limit_window);
+  options.address_like_limit = absl::GetFlag(FLAGS_address_like_limit);
+  options.address_like_limit_window =
+      absl::GetFlag(FLAGS_address_like_limit_window);
+  options.report_limit = absl::GetFlag(FLAGS_report_limit);
+  options.report_limit_window = absl::GetFlag(FLAGS_report_limit_window);
+  options.address_report_limit = absl::GetFlag(FLAGS_address_report_limit);
+  options.address_report_limit_window =
+      absl::GetFlag(FLAGS_address_report_limit_window);
+  options.trusted_portal_peers = absl::GetFlag(FLAGS_trusted_portal_peers);
   options.lexicon_path = absl::GetFlag(FLAGS_lexicon);
   options.segmentation_dictionary = absl::GetFlag(FLAGS_segmentation_dictionary);
   options.keyword_poll_interval = absl::GetFlag(FLAGS_keyword_poll_interval);

@@ -14,15 +14,26 @@
 
 namespace comments::client_internal {
 
-// The request id of a call starting now on this thread: the innermost
-// RequestIdScope's, or a fresh one. Recorded as LastRequestId().
-std::string BeginCall();
+// What every attempt of one call carries in its metadata.
+struct CallTags {
+  std::string request_id;
+  std::string client_address;  // "" for none.
+};
 
-// Sets the call's deadline, request id and credentials metadata.
+// The tags of a call starting now on this thread: the innermost
+// RequestIdScope's id, or a fresh one (recorded as LastRequestId()), and the
+// innermost ClientAddressScope's address.
+CallTags BeginCall();
+
+// Sets the call's deadline, request id, client address and credentials
+// metadata.
 inline void Prepare(grpc::ClientContext& context, const ClientOptions& options,
-                    absl::Time deadline, const std::string& request_id) {
+                    absl::Time deadline, const CallTags& tags) {
   context.set_deadline(absl::ToChronoTime(deadline));
-  context.AddMetadata("x-request-id", request_id);
+  context.AddMetadata("x-request-id", tags.request_id);
+  if (!tags.client_address.empty()) {
+    context.AddMetadata("x-client-address", tags.client_address);
+  }
   if (!options.bearer_token.empty()) {
     context.AddMetadata("authorization", "Bearer " + options.bearer_token);
   }
@@ -37,18 +48,18 @@ inline absl::Duration Jitter(absl::Duration backoff) {
 
 // One unary call, tried again on UNAVAILABLE with exponential backoff while
 // ClientOptions::max_attempts and the call's deadline allow. Every attempt
-// carries the same request id.
+// carries the same request id and client address.
 // REQUIRES: the method is safe to retry.
 template <typename Response, typename Stub, typename Method, typename Request>
 absl::StatusOr<Response> UnaryCall(Stub& stub, Method method,
                                    const Request& request,
                                    const ClientOptions& options) {
   const absl::Time deadline = absl::Now() + options.deadline;
-  const std::string request_id = BeginCall();
+  const CallTags tags = BeginCall();
   absl::Duration backoff = options.initial_backoff;
   for (int attempt = 1;; ++attempt) {
     grpc::ClientContext context;
-    Prepare(context, options, deadline, request_id);
+    Prepare(context, options, deadline, tags);
     Response response;
     const grpc::Status status = (stub.*method)(&context, request, &response);
     if (status.ok()) return response;

@@ -7,6 +7,7 @@
 #include "service/rpc/text_moderation.h"
 #include "service/rpc/validation.h"
 #include "service/store/moderation_convert.h"
+#include "service/store/store_error.h"
 
 namespace comments {
 namespace {
@@ -26,7 +27,7 @@ CommentServiceImpl::CommentServiceImpl(
     CommentServiceOptions options, CommentStore* store,
     ModerationStore* moderation_store, const BanList* bans,
     const moderation::LexiconHolder* lexicon, const PageTokenCodec* tokens,
-    RpcMetrics* metrics, PostMetrics* post_metrics)
+    RpcMetrics* metrics, PostMetrics* post_metrics, FloodGate* flood)
     : options_(std::move(options)),
       methods_(metrics->ForService(v1::CommentService::service_full_name())),
       store_(store),
@@ -34,7 +35,8 @@ CommentServiceImpl::CommentServiceImpl(
       bans_(bans),
       lexicon_(lexicon),
       tokens_(tokens),
-      post_metrics_(post_metrics) {
+      post_metrics_(post_metrics),
+      flood_(flood) {
   InstallProtobufLogFilter();
   CheckRequests("PostComment", &CommentServiceImpl::PostComment);
   CheckRequests("GetComment", &CommentServiceImpl::GetComment);
@@ -92,7 +94,7 @@ grpc::ServerUnaryReactor* CommentServiceImpl::Serve(
 }
 
 void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
-                                absl::Time deadline,
+                                std::string address, absl::Time deadline,
                                 v1::PostCommentResponse* response,
                                 StatusCallback done) {
   if (absl::Status s = ValidateArticleId(request.article_id()); !s.ok()) {
@@ -156,16 +158,50 @@ void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
                                {stored.article_id(), stored.comment_id()},
                                created_us, deadline, std::move(done));
   };
-  auto post_unless_banned = [this, comment = std::move(comment), deadline,
-                             posted = std::move(posted)](
+  // Stores the comment once the flood limits across articles have a place
+  // for it, and gives the place back when it was not stored after all.
+  auto post_if_admitted = [this, comment = std::move(comment), deadline,
+                           posted = std::move(posted)](
+                              absl::StatusOr<FloodTicket> ticket) mutable {
+    if (!ticket.ok()) {
+      // A retry of a post that was stored must still find it, even once
+      // the limit is reached: ask the store for a replay only, and answer
+      // the refusal when there is none.
+      if (comment.idempotency_key.empty() ||
+          !StoreErrorOf(ticket.status()).has_value()) {
+        return std::move(posted)(ticket.status());
+      }
+      comment.replay_only = true;
+      return store_->Post(
+          std::move(comment), deadline,
+          [refused = ticket.status(), posted = std::move(posted)](
+              absl::StatusOr<PostResult> replayed) mutable {
+            std::move(posted)(replayed.ok() ? std::move(replayed) : refused);
+          });
+    }
+    store_->Post(
+        std::move(comment), deadline,
+        [this, ticket = *std::move(ticket), posted = std::move(posted)](
+            absl::StatusOr<PostResult> result) mutable {
+          if (result.ok() ? !result->created
+                          : FloodGate::DidNotHappen(result.status())) {
+            flood_->Refund(std::move(ticket));
+          }
+          std::move(posted)(std::move(result));
+        });
+  };
+  auto post_unless_banned = [this, author = request.author_id(),
+                             address = std::move(address), deadline,
+                             post_if_admitted = std::move(post_if_admitted)](
                                 absl::StatusOr<bool> banned) mutable {
-    if (!banned.ok()) return std::move(posted)(banned.status());
+    if (!banned.ok()) return std::move(post_if_admitted)(banned.status());
     if (*banned) {
       post_metrics_->Banned();
-      return std::move(posted)(
+      return std::move(post_if_admitted)(
           absl::PermissionDeniedError("author_id is banned from commenting"));
     }
-    store_->Post(std::move(comment), deadline, std::move(posted));
+    flood_->Admit(FloodAction::kPost, author, address, deadline,
+                  std::move(post_if_admitted));
   };
   // The replica's ban list spares a round trip; Redis answers until it has
   // been loaded.
@@ -177,7 +213,7 @@ void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
 }
 
 void CommentServiceImpl::DoReport(const v1::ReportCommentRequest& request,
-                                  absl::Time deadline,
+                                  std::string address, absl::Time deadline,
                                   v1::ReportCommentResponse* response,
                                   StatusCallback done) {
   if (absl::Status s =
@@ -191,18 +227,34 @@ void CommentServiceImpl::DoReport(const v1::ReportCommentRequest& request,
   absl::StatusOr<std::string> reason = NormalizeReason(request.reason());
   if (!reason.ok()) return std::move(done)(reason.status());
   CommentRef ref{request.article_id(), request.comment_id()};
-  store_->Report(ref, request.user_id(), *std::move(reason),
-                 options_.report_threshold, deadline,
-                 [this, ref, deadline, response, done = std::move(done)](
-                     absl::StatusOr<ReportResult> result) mutable {
-                   if (!result.ok()) return std::move(done)(result.status());
-                   response->set_report_count(result->report_count);
-                   if (!result->queued)
-                     return std::move(done)(absl::OkStatus());
-                   moderation_store_->Enqueue(v1::QUEUE_REPORTED, ref,
-                                              result->queued_at_us, deadline,
-                                              std::move(done));
-                 });
+  auto report = [this, ref, user = request.user_id(),
+                 reason = *std::move(reason), deadline, response,
+                 done = std::move(done)](
+                    absl::StatusOr<FloodTicket> ticket) mutable {
+    if (!ticket.ok()) {
+      post_metrics_->ActionRefused(/*report=*/true, ticket.status());
+      return std::move(done)(ticket.status());
+    }
+    store_->Report(
+        ref, std::move(user), std::move(reason), options_.report_threshold,
+        deadline,
+        [this, ref, deadline, response, ticket = *std::move(ticket),
+         done = std::move(done)](absl::StatusOr<ReportResult> result) mutable {
+          // A repeated report changes nothing: it does not count.
+          if (result.ok() ? !result->added
+                          : FloodGate::DidNotHappen(result.status())) {
+            flood_->Refund(std::move(ticket));
+          }
+          if (!result.ok()) return std::move(done)(result.status());
+          response->set_report_count(result->report_count);
+          if (!result->queued) return std::move(done)(absl::OkStatus());
+          moderation_store_->Enqueue(v1::QUEUE_REPORTED, ref,
+                                     result->queued_at_us, deadline,
+                                     std::move(done));
+        });
+  };
+  flood_->Admit(FloodAction::kReport, request.user_id(), address, deadline,
+                std::move(report));
 }
 
 void CommentServiceImpl::DoList(const v1::ListCommentsRequest& request,
@@ -282,7 +334,7 @@ void CommentServiceImpl::DoList(const v1::ListCommentsRequest& request,
 void CommentServiceImpl::DoLike(const std::string& article_id,
                                 const std::string& comment_id,
                                 const std::string& user_id, bool like,
-                                absl::Time deadline,
+                                std::string address, absl::Time deadline,
                                 v1::LikeCommentResponse* response,
                                 StatusCallback done) {
   if (absl::Status s = ValidateCommentRef(article_id, comment_id); !s.ok()) {
@@ -291,14 +343,32 @@ void CommentServiceImpl::DoLike(const std::string& article_id,
   if (absl::Status s = ValidateUserId(user_id, "user_id"); !s.ok()) {
     return std::move(done)(s);
   }
-  store_->SetLike({article_id, comment_id}, user_id, like, deadline,
-                  [response, done = std::move(done)](
-                      absl::StatusOr<LikeState> state) mutable {
-                    if (!state.ok()) return std::move(done)(state.status());
-                    response->set_like_count(state->like_count);
-                    response->set_liked(state->liked);
-                    std::move(done)(absl::OkStatus());
-                  });
+  auto set_like = [this, ref = CommentRef{article_id, comment_id}, user_id,
+                   like, deadline, response, done = std::move(done)](
+                      absl::StatusOr<FloodTicket> ticket) mutable {
+    if (!ticket.ok()) {
+      post_metrics_->ActionRefused(/*report=*/false, ticket.status());
+      return std::move(done)(ticket.status());
+    }
+    store_->SetLike(
+        std::move(ref), user_id, like, deadline,
+        [this, response, ticket = *std::move(ticket),
+         done = std::move(done)](absl::StatusOr<LikeState> state) mutable {
+          // A like already given changes nothing: it does not count.
+          if (state.ok() ? !state->changed
+                         : FloodGate::DidNotHappen(state.status())) {
+            flood_->Refund(std::move(ticket));
+          }
+          if (!state.ok()) return std::move(done)(state.status());
+          response->set_like_count(state->like_count);
+          response->set_liked(state->liked);
+          std::move(done)(absl::OkStatus());
+        });
+  };
+  // Unlikes are not limited: each like they undo was counted.
+  if (!like) return set_like(FloodTicket{});
+  flood_->Admit(FloodAction::kLike, user_id, address, deadline,
+                std::move(set_like));
 }
 
 void CommentServiceImpl::DoGet(const v1::GetCommentRequest& request,
@@ -407,7 +477,11 @@ grpc::ServerUnaryReactor* CommentServiceImpl::PostComment(
     v1::PostCommentResponse* response) {
   return Serve(context, {"PostComment", request->article_id()},
                [&](absl::Time deadline, StatusCallback done) {
-                 DoPost(*request, deadline, response, std::move(done));
+                 absl::StatusOr<std::string> address =
+                     flood_->AddressOf(FloodAction::kPost, *context);
+                 if (!address.ok()) return std::move(done)(address.status());
+                 DoPost(*request, *std::move(address), deadline, response,
+                        std::move(done));
                });
 }
 
@@ -435,9 +509,13 @@ grpc::ServerUnaryReactor* CommentServiceImpl::LikeComment(
     v1::LikeCommentResponse* response) {
   return Serve(context, {"LikeComment", request->article_id()},
                [&](absl::Time deadline, StatusCallback done) {
+                 absl::StatusOr<std::string> address =
+                     flood_->AddressOf(FloodAction::kLike, *context);
+                 if (!address.ok()) return std::move(done)(address.status());
                  DoLike(request->article_id(), request->comment_id(),
                         request->user_id(),
-                        /*like=*/true, deadline, response, std::move(done));
+                        /*like=*/true, *std::move(address), deadline, response,
+                        std::move(done));
                });
 }
 
@@ -449,7 +527,8 @@ grpc::ServerUnaryReactor* CommentServiceImpl::UnlikeComment(
                [&](absl::Time deadline, StatusCallback done) {
                  DoLike(request->article_id(), request->comment_id(),
                         request->user_id(),
-                        /*like=*/false, deadline, response, std::move(done));
+                        /*like=*/false, /*address=*/"", deadline, response,
+                        std::move(done));
                });
 }
 
@@ -487,7 +566,11 @@ grpc::ServerUnaryReactor* CommentServiceImpl::ReportComment(
     v1::ReportCommentResponse* response) {
   return Serve(context, {"ReportComment", request->article_id()},
                [&](absl::Time deadline, StatusCallback done) {
-                 DoReport(*request, deadline, response, std::move(done));
+                 absl::StatusOr<std::string> address =
+                     flood_->AddressOf(FloodAction::kReport, *context);
+                 if (!address.ok()) return std::move(done)(address.status());
+                 DoReport(*request, *std::move(address), deadline, response,
+                          std::move(done));
                });
 }
 

@@ -10,6 +10,7 @@
 #include "service/rpc/arena_allocator.h"
 #include "service/rpc/call_log.h"
 #include "service/rpc/checked_request.h"
+#include "service/rpc/flood_gate.h"
 #include "service/rpc/page_token.h"
 #include "service/rpc/rpc_metrics.h"
 #include "service/store/ban_list.h"
@@ -57,7 +58,7 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
                      ModerationStore* moderation_store, const BanList* bans,
                      const moderation::LexiconHolder* lexicon,
                      const PageTokenCodec* tokens, RpcMetrics* metrics,
-                     PostMetrics* post_metrics);
+                     PostMetrics* post_metrics, FloodGate* flood);
 
   grpc::ServerUnaryReactor* PostComment(
       grpc::CallbackServerContext* context,
@@ -97,17 +98,21 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
 
  private:
   // Each RPC's work. `request` and `response` belong to gRPC and live until
-  // `done` runs, which finishes the call.
-  void DoPost(const v1::PostCommentRequest& request, absl::Time deadline,
-              v1::PostCommentResponse* response, StatusCallback done);
+  // `done` runs, which finishes the call. `address` is the client address
+  // key the flood limits count the call under (FloodGate::AddressOf; "" for
+  // none).
+  void DoPost(const v1::PostCommentRequest& request, std::string address,
+              absl::Time deadline, v1::PostCommentResponse* response,
+              StatusCallback done);
   void DoGet(const v1::GetCommentRequest& request, absl::Time deadline,
              v1::Comment* response, StatusCallback done);
   void DoList(const v1::ListCommentsRequest& request, absl::Time deadline,
               v1::ListCommentsResponse* response, StatusCallback done);
   // Like and Unlike: the same call with the direction as a flag.
   void DoLike(const std::string& article_id, const std::string& comment_id,
-              const std::string& user_id, bool like, absl::Time deadline,
-              v1::LikeCommentResponse* response, StatusCallback done);
+              const std::string& user_id, bool like, std::string address,
+              absl::Time deadline, v1::LikeCommentResponse* response,
+              StatusCallback done);
   void DoDelete(const v1::DeleteCommentRequest& request, absl::Time deadline,
                 StatusCallback done);
   void DoStats(const v1::GetArticleStatsRequest& request, absl::Time deadline,
@@ -116,8 +121,9 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
                     absl::Time deadline,
                     v1::BatchGetArticleStatsResponse* response,
                     StatusCallback done);
-  void DoReport(const v1::ReportCommentRequest& request, absl::Time deadline,
-                v1::ReportCommentResponse* response, StatusCallback done);
+  void DoReport(const v1::ReportCommentRequest& request, std::string address,
+                absl::Time deadline, v1::ReportCommentResponse* response,
+                StatusCallback done);
 
   // Runs `work(deadline, done)` for a call of `call.method` and returns the
   // reactor that `done` finishes; counts the call in the RPC metrics, returns
@@ -147,6 +153,7 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
   const moderation::LexiconHolder* const lexicon_;
   const PageTokenCodec* const tokens_;
   PostMetrics* const post_metrics_;
+  FloodGate* const flood_;
 };
 
 }  // namespace comments

@@ -19,12 +19,27 @@ PostMetrics::PostMetrics(metrics::Registry& registry)
       refused_(registry.AddCounter(
           "comments_posts_refused_total",
           "Posts refused before they were stored: flood control "
-          "(rate_limited, duplicate) and bans (banned).",
+          "(rate_limited per article, author_rate_limited and "
+          "address_rate_limited across articles, duplicate) and bans "
+          "(banned).",
           {"reason"})),
+      actions_refused_(registry.AddCounter(
+          "comments_actions_refused_total",
+          "Likes and reports refused by the flood limits across articles, "
+          "per user (user_rate_limited) or client address "
+          "(address_rate_limited).",
+          {"action", "reason"})),
       allowed_(&verdicts_.WithLabels({"allow", "none"})),
       rate_limited_(&refused_.WithLabels({"rate_limited"})),
+      author_rate_limited_(&refused_.WithLabels({"author_rate_limited"})),
+      address_rate_limited_(&refused_.WithLabels({"address_rate_limited"})),
       duplicate_(&refused_.WithLabels({"duplicate"})),
-      banned_(&refused_.WithLabels({"banned"})) {}
+      banned_(&refused_.WithLabels({"banned"})),
+      action_limited_{
+          {&actions_refused_.WithLabels({"like", "user_rate_limited"}),
+           &actions_refused_.WithLabels({"like", "address_rate_limited"})},
+          {&actions_refused_.WithLabels({"report", "user_rate_limited"}),
+           &actions_refused_.WithLabels({"report", "address_rate_limited"})}} {}
 
 void PostMetrics::Moderated(moderation::Action action,
                             const std::string& category) {
@@ -43,11 +58,26 @@ void PostMetrics::Refused(const absl::Status& status) {
     case StoreError::kRateLimited:
       rate_limited_->Increment();
       break;
+    case StoreError::kUserLimited:
+      author_rate_limited_->Increment();
+      break;
+    case StoreError::kAddressLimited:
+      address_rate_limited_->Increment();
+      break;
     case StoreError::kDuplicate:
       duplicate_->Increment();
       break;
     default:
       break;
+  }
+}
+
+void PostMetrics::ActionRefused(bool report, const absl::Status& status) {
+  const std::optional<StoreError> kind = StoreErrorOf(status);
+  if (kind == StoreError::kUserLimited) {
+    action_limited_[report][0]->Increment();
+  } else if (kind == StoreError::kAddressLimited) {
+    action_limited_[report][1]->Increment();
   }
 }
 

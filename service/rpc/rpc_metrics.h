@@ -67,9 +67,13 @@ class RpcMetrics final {
   std::vector<std::unique_ptr<Method>> methods_ ABSL_GUARDED_BY(mu_);
 };
 
-// What moderation and flood control decide about posts:
+// What moderation and flood control decide about posts, likes and reports:
 //   comments_moderation_verdicts_total{action,category}
-//   comments_posts_refused_total{reason}  (rate_limited, duplicate, banned)
+//   comments_posts_refused_total{reason}  (rate_limited: the per-article
+//       limit; author_rate_limited, address_rate_limited: the limits across
+//       articles; duplicate; banned)
+//   comments_actions_refused_total{action,reason}  (action like or report;
+//       reason user_rate_limited or address_rate_limited)
 // `category` comes from the keyword list (an operator's words, at most a
 // family's bound of them), "none" when nothing matched.
 //
@@ -85,19 +89,28 @@ class PostMetrics final {
   // One moderated post: its action and the category of the match that
   // decided it ("" when nothing matched).
   void Moderated(moderation::Action action, const std::string& category);
-  // A post refused by flood control (the store's kRateLimited and
-  // kDuplicate refusals; anything else is not counted here).
+  // A post refused by flood control (the store's kRateLimited,
+  // kUserLimited, kAddressLimited and kDuplicate refusals; anything else is
+  // not counted here).
   void Refused(const absl::Status& status);
+  // A like (`report` false) or report refused by a flood limit (kUserLimited,
+  // kAddressLimited; anything else is not counted here).
+  void ActionRefused(bool report, const absl::Status& status);
   // A post refused because its author is banned.
   void Banned() { banned_->Increment(); }
 
  private:
   metrics::CounterFamily& verdicts_;
   metrics::CounterFamily& refused_;
+  metrics::CounterFamily& actions_refused_;
   metrics::Counter* const allowed_;  // action allow, category none.
   metrics::Counter* const rate_limited_;
+  metrics::Counter* const author_rate_limited_;
+  metrics::Counter* const address_rate_limited_;
   metrics::Counter* const duplicate_;
   metrics::Counter* const banned_;
+  // [report][address]: like or report, per user or per address.
+  metrics::Counter* const action_limited_[2][2];
 };
 
 }  // namespace comments

@@ -274,6 +274,7 @@ LuaScript::Call CommentStore::PostCall(const NewComment& comment,
   call.post_limit = options_.post_limit;
   call.post_window = options_.post_limit_window;
   call.duplicate_window = options_.duplicate_window;
+  call.replay_only = comment.replay_only;
   return call.ToCall();
 }
 
@@ -573,12 +574,13 @@ void CommentStore::SetLike(CommentRef ref, std::string user_id, bool like,
       [done = std::move(done)](absl::StatusOr<RedisReply> reply) mutable {
         if (!reply.ok()) return std::move(done)(reply.status());
         if (reply->type != RedisReply::Type::kArray ||
-            reply->elements.size() != 2 || !IsInt(reply->elements[0]) ||
-            !IsInt(reply->elements[1])) {
+            reply->elements.size() != 3 || !IsInt(reply->elements[0]) ||
+            !IsInt(reply->elements[1]) || !IsInt(reply->elements[2])) {
           return std::move(done)(Malformed("LikeComment"));
         }
         std::move(done)(LikeState{reply->elements[0].integer,
-                                  reply->elements[1].integer == 1});
+                                  reply->elements[1].integer == 1,
+                                  reply->elements[2].integer == 1});
       });
 }
 
@@ -685,13 +687,14 @@ void CommentStore::Report(CommentRef ref, std::string user_id,
           return std::move(done)(DecodeScriptError(reply.status()).status);
         }
         if (reply->type != RedisReply::Type::kArray ||
-            reply->elements.size() != 3 || !IsInt(reply->elements[0]) ||
-            !IsInt(reply->elements[1]) || !IsInt(reply->elements[2])) {
+            reply->elements.size() != 4 || !IsInt(reply->elements[0]) ||
+            !IsInt(reply->elements[1]) || !IsInt(reply->elements[2]) ||
+            !IsInt(reply->elements[3])) {
           return std::move(done)(Malformed("ReportComment"));
         }
-        std::move(done)(ReportResult{reply->elements[0].integer,
-                                     reply->elements[1].integer == 1,
-                                     reply->elements[2].integer});
+        std::move(done)(ReportResult{
+            reply->elements[0].integer, reply->elements[1].integer == 1,
+            reply->elements[2].integer, reply->elements[3].integer == 1});
       });
 }
 

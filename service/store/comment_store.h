@@ -56,6 +56,11 @@ struct NewComment {
   v1::Policy default_policy = v1::POLICY_POST_MODERATION;
   // Kept with the comment for moderators (a serialized v1::QueueItem).
   std::string detail;
+  // Only answer a retry of an earlier post with the same idempotency key
+  // (PostResult::created false); store nothing new, and fail with
+  // StoreError kNoReplay when there was none. For a post a flood limit
+  // refused, whose retry must still find the comment it stored.
+  bool replay_only = false;
 };
 
 // A comment with what only moderators see.
@@ -89,6 +94,8 @@ struct ReportResult {
   int64_t report_count = 0;
   bool queued = false;  // This report put the comment in the reported queue.
   int64_t queued_at_us = 0;
+  // False when the user had reported the comment before (nothing changed).
+  bool added = false;
 };
 
 // A position in an index: the score and member of the entry last read.
@@ -131,6 +138,8 @@ struct ListPage {
 struct LikeState {
   int64_t like_count = 0;
   bool liked = false;
+  // False when the like (or unlike) was already in force.
+  bool changed = false;
 };
 
 // The article's comments in Redis: every write is one atomic Lua script over

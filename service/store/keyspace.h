@@ -125,6 +125,26 @@ inline constexpr absl::string_view kBanStamp = "mod:{bans}:stamp";
 inline constexpr absl::string_view kAudit = "mod:{audit}";
 }  // namespace global_keys
 
+// Flood counters across all articles (flood_store.h): one key per subject
+// and kind of action, a sorted set of the subject's recent actions (a random
+// action id -> when it was taken, ms), trimmed to the window and expiring a
+// window after its newest action. The hash tag is the subject, so a
+// subject's counters share a slot; each is read and written alone, by one
+// script (lua/flood_take.lua) or a ZREM, never with an article's keys.
+//   fl:{u:N:U}:ACTION   user U's (N = byte length of U) actions
+//   fl:{a:ADDR}:ACTION  a client address's actions: ADDR is an IPv4 address
+//                       ("203.0.113.7") or an IPv6 /64 ("2001:db8:1:2::/64")
+// ACTION is post, like or report.
+namespace flood_keys {
+inline std::string User(absl::string_view action, absl::string_view user) {
+  return absl::StrCat("fl:{u:", user.size(), ":", user, "}:", action);
+}
+inline std::string Address(absl::string_view action,
+                           absl::string_view address) {
+  return absl::StrCat("fl:{a:", address, "}:", action);
+}
+}  // namespace flood_keys
+
 }  // namespace comments
 
 #endif  // COMMENTS_SERVICE_STORE_KEYSPACE_H_

@@ -23,14 +23,14 @@ std::string Word(absl::string_view word) { return std::string(word); }
 const LuaScript& PostCommentCall::Script() { return PostCommentScript(); }
 
 LuaScript::Call PostCommentCall::ToCall() const {
-  return {{comments_key, stats_key, participants_key, newest_key, hot_key,
-           idem_key, parent_hot_key, pending_key, post_count_key,
-           last_post_key},
-          {parent, grandparent, author, author_name, body, idem,
-           Seconds(idem_ttl), HalfLife(half_life), absl::StrCat(reply_weight),
-           Word(ToLuaWord(verdict)), Word(ToLuaWord(default_policy)), detail,
-           absl::StrCat(post_limit), Millis(post_window),
-           Millis(duplicate_window)}};
+  return {
+      {comments_key, stats_key, participants_key, newest_key, hot_key, idem_key,
+       parent_hot_key, pending_key, post_count_key, last_post_key},
+      {parent, grandparent, author, author_name, body, idem, Seconds(idem_ttl),
+       HalfLife(half_life), absl::StrCat(reply_weight),
+       Word(ToLuaWord(verdict)), Word(ToLuaWord(default_policy)), detail,
+       absl::StrCat(post_limit), Millis(post_window), Millis(duplicate_window),
+       replay_only ? "1" : "0"}};
 }
 
 LuaScript::Call UnpublishSlots::Slots() const {
@@ -91,6 +91,12 @@ const LuaScript& ReportCommentCall::Script() { return ReportCommentScript(); }
 LuaScript::Call ReportCommentCall::ToCall() const {
   return {{comments_key, reports_key, reported_key},
           {id, user, reason, absl::StrCat(threshold)}};
+}
+
+const LuaScript& FloodTakeCall::Script() { return FloodTakeScript(); }
+
+LuaScript::Call FloodTakeCall::ToCall() const {
+  return {{counter_key}, {member, absl::StrCat(limit), Millis(window)}};
 }
 
 const LuaScript& QueueRangeCall::Script() { return QueueRangeScript(); }

@@ -59,6 +59,7 @@ struct PostCommentCall {
   int post_limit = 0;
   absl::Duration post_window;       // Sent in whole milliseconds.
   absl::Duration duplicate_window;  // Sent in whole milliseconds.
+  bool replay_only = false;
 };
 
 // The slots decide_comment.lua and delete_comment.lua both begin with: every
@@ -168,6 +169,18 @@ struct ReportCommentCall {
   std::string user;
   std::string reason;
   int threshold = 0;
+};
+
+// lua/flood_take.lua: takes a place in one subject's flood counter.
+struct FloodTakeCall {
+  static const LuaScript& Script();
+  LuaScript::Call ToCall() const;
+
+  std::string counter_key;
+
+  std::string member;  // This action's id, unique.
+  int limit = 0;
+  absl::Duration window;  // Sent in whole milliseconds.
 };
 
 // lua/queue_range.lua: entries of a cross-article queue after a cursor.

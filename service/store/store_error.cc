@@ -28,9 +28,15 @@ constexpr Word kWords[] = {
     {StoreError::kDenied, "DENIED", absl::StatusCode::kPermissionDenied},
     {StoreError::kClosed, "CLOSED", absl::StatusCode::kFailedPrecondition},
     {StoreError::kRateLimited, "RATE", absl::StatusCode::kResourceExhausted},
+    // Raised by FloodStore rather than a script (StoreRefusal).
+    {StoreError::kUserLimited, "USERLIMIT",
+     absl::StatusCode::kResourceExhausted},
+    {StoreError::kAddressLimited, "ADDRESSLIMIT",
+     absl::StatusCode::kResourceExhausted},
     {StoreError::kDuplicate, "DUPLICATE", absl::StatusCode::kAlreadyExists},
     {StoreError::kNotQueued, "NOTQUEUED",
      absl::StatusCode::kFailedPrecondition},
+    {StoreError::kNoReplay, "NOREPLAY", absl::StatusCode::kFailedPrecondition},
     // Not the client's to see: the store retries, and a chain that never
     // settles is a fault of the store.
     {StoreError::kChain, "CHAIN", absl::StatusCode::kInternal},
@@ -76,6 +82,8 @@ ScriptError DecodeScriptError(const absl::Status& status) {
       break;
     case StoreError::kDenied:
     case StoreError::kClosed:
+    case StoreError::kUserLimited:
+    case StoreError::kAddressLimited:
       message = std::string(detail);
       break;
     case StoreError::kRateLimited: {
@@ -101,6 +109,9 @@ ScriptError DecodeScriptError(const absl::Status& status) {
     case StoreError::kNotQueued:
       message = absl::StrCat(detail, " is not in the moderation queue");
       break;
+    case StoreError::kNoReplay:
+      message = "no earlier post with this idempotency_key";
+      break;
     case StoreError::kChain: {
       const std::pair<std::string, std::string> ids =
           absl::StrSplit(detail, absl::MaxSplits('|', 1));
@@ -113,6 +124,16 @@ ScriptError DecodeScriptError(const absl::Status& status) {
   out.status = absl::Status(entry->code, message);
   out.status.SetPayload(kStoreErrorUrl, absl::Cord(entry->word));
   return out;
+}
+
+absl::Status StoreRefusal(StoreError kind, absl::string_view message) {
+  for (const Word& entry : kWords) {
+    if (entry.kind != kind) continue;
+    absl::Status status(entry.code, message);
+    status.SetPayload(kStoreErrorUrl, absl::Cord(entry.word));
+    return status;
+  }
+  return absl::InternalError(message);  // Every kind is in kWords.
 }
 
 }  // namespace comments

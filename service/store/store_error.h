@@ -26,12 +26,21 @@ enum class StoreError {
   // RESOURCE_EXHAUSTED: the author reached the post limit on the article
   // (CommentStoreOptions::post_limit); the message says when to retry.
   kRateLimited,
+  // RESOURCE_EXHAUSTED: the user reached a flood limit across all articles
+  // (posts, likes or reports per account; FloodStore), or the client address
+  // did (kAddressLimited); the message names the limit and when to retry.
+  kUserLimited,
+  kAddressLimited,
   // ALREADY_EXISTS: the author posted the same body under the same parent
   // within CommentStoreOptions::duplicate_window.
   kDuplicate,
   // FAILED_PRECONDITION: a moderation decision on a comment that is in no
   // such queue, and whose decision is not already in force.
   kNotQueued,
+  // FAILED_PRECONDITION: a replay-only post (NewComment::replay_only) found
+  // no earlier post with its idempotency key. The caller answers with its
+  // own refusal instead.
+  kNoReplay,
   // INTERNAL: the store guessed the parent (or grandparent) of the comment
   // wrong; it calls again with the truth, so this reaches a caller only
   // when the guesses never settle.

@@ -11,7 +11,8 @@
 
 namespace comments::testing {
 
-bool DemoStack::Start() {
+bool DemoStack::Start(const std::vector<std::string>& server_flags,
+                      const std::vector<std::string>& portal_flags) {
   const std::string tokens = dir() + "/moderator-tokens";
   std::ofstream(tokens) << "# moderators of the demo test\n"
                         << kModeratorToken << " demo\n";
@@ -21,20 +22,23 @@ bool DemoStack::Start() {
   }
   // A report threshold of 2 keeps the tests short; the lexicon is the one
   // scripts/run.sh gives the demo.
-  if (!server_.Start(redis_.url(), {"--lexicon=" DEFAULT_LEXICON,
+  std::vector<std::string> flags = {"--lexicon=" DEFAULT_LEXICON,
                                     "--moderator_tokens=" + tokens,
-                                    "--report_threshold=2"})) {
+                                    "--report_threshold=2"};
+  flags.insert(flags.end(), server_flags.begin(), server_flags.end());
+  if (!server_.Start(redis_.url(), flags)) {
     std::cerr << "comment-server did not start; log: " << server_.log_path()
               << "\n";
     return false;
   }
   const std::string log = dir() + "/portal.log";
-  if (!portal_.Start(
-          {COMMENT_PORTAL_PATH, "--listen=127.0.0.1:0",
-           "--target=" + server_.target(), "--article_file=" DEMO_ARTICLE_FILE,
-           absl::StrCat("--article_id=", kArticleId),
-           "--moderator_token_file=" + tokens},
-          log)) {
+  std::vector<std::string> portal = {
+      COMMENT_PORTAL_PATH, "--listen=127.0.0.1:0",
+      "--target=" + server_.target(), "--article_file=" DEMO_ARTICLE_FILE,
+      absl::StrCat("--article_id=", kArticleId),
+      "--moderator_token_file=" + tokens};
+  portal.insert(portal.end(), portal_flags.begin(), portal_flags.end());
+  if (!portal_.Start(portal, log)) {
     return false;
   }
   // The portal prints its address once it has bound the port.

@@ -2,6 +2,7 @@
 #define COMMENTS_TESTS_DEMO_DEMO_STACK_H_
 
 #include <string>
+#include <vector>
 
 #include "tests/support/comment_server.h"
 #include "tests/support/redis_server.h"
@@ -24,7 +25,9 @@ class DemoStack final {
 
   // Starts the three processes; false (with the reason on stderr and the
   // logs kept in dir()) when one does not come up.
-  bool Start();
+  // `server_flags` and `portal_flags` are added to the two binaries' own.
+  bool Start(const std::vector<std::string>& server_flags = {},
+             const std::vector<std::string>& portal_flags = {});
 
   // The portal's port on 127.0.0.1, and its base URL "http://127.0.0.1:N".
   int port() const { return port_; }

@@ -8,7 +8,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "client/client.h"
 #include "tests/demo/demo_stack.h"
+#include "tests/support/status_matchers.h"
 
 namespace comments {
 namespace {
@@ -345,6 +347,48 @@ TEST_F(PortalTest, LoadMoreShowsTheNextPage) {
   EXPECT_EQ(Ids(Get(m[1], "uid=reader-a"), "newest-list"),
             (std::vector<std::string>{"2", "1"}));
   Get("/?newest_page=forged", "uid=reader-a", 400);
+}
+
+// The portal passes each reader's address to the service: with
+// --trust_x_forwarded_for, the last X-Forwarded-For entry (the one its own
+// proxy appended); the service, which trusts the portal's unix-socket
+// connection, limits posts per address across accounts.
+TEST(PortalAddressTest, PassesEachReadersAddressToTheService) {
+  DemoStack stack;
+  ASSERT_TRUE(stack.Start({"--address_post_limit=1",
+                           "--address_post_limit_window=10m",
+                           "--trusted_portal_peers=unix"},
+                          {"--trust_x_forwarded_for"}));
+  httplib::Client http("127.0.0.1", stack.port());
+  // The notice a post leaves, decoded.
+  auto post = [&](const std::string& uid, const std::string& forwarded) {
+    httplib::Result res = http.Post(
+        "/post", {{"Cookie", "uid=" + uid}, {"X-Forwarded-For", forwarded}},
+        httplib::Params{{"body", "来自 " + uid}, {"key", ""}});
+    EXPECT_TRUE(res);
+    if (!res) return std::string();
+    EXPECT_EQ(res->status, 303) << res->body;
+    for (size_t i = 0; i < res->get_header_value_count("Set-Cookie"); ++i) {
+      const std::string c = res->get_header_value("Set-Cookie", i);
+      if (c.rfind("notice=", 0) != 0) continue;
+      return httplib::detail::decode_url(c.substr(7, c.find(';') - 7), false);
+    }
+    return std::string();
+  };
+  EXPECT_THAT(post("reader-a", "198.51.100.1"), StartsWith("ok:"));
+  // Another account on the same address: refused, and told why.
+  EXPECT_THAT(post("reader-b", "198.51.100.1"),
+              AllOf(HasSubstr("RESOURCE_EXHAUSTED"),
+                    HasSubstr("this client address has posted 1 comments")));
+  // A reader cannot pose as another address: only the last entry counts.
+  EXPECT_THAT(post("reader-c", "198.51.100.7, 198.51.100.1"),
+              HasSubstr("RESOURCE_EXHAUSTED"));
+  EXPECT_THAT(post("reader-c", "198.51.100.1, 198.51.100.2"),
+              StartsWith("ok:"));
+  Client client({.target = stack.target()});
+  EXPECT_EQ(VALUE_OR_FAIL(client.GetArticleStats(DemoStack::kArticleId))
+                .comment_count(),
+            2);
 }
 
 }  // namespace

@@ -140,7 +140,10 @@ TEST(ScriptCallsTest, PostComment) {
   VALUE_SLOT(post_limit, 7, "7");
   VALUE_SLOT(post_window, absl::Seconds(61), "61000");
   VALUE_SLOT(duplicate_window, absl::Seconds(3), "3000");
+  VALUE_SLOT(replay_only, true, "1");
   ExpectSlots("post_comment.lua", call.ToCall(), sent);
+  call.replay_only = false;
+  EXPECT_EQ(call.ToCall().args.back(), "0");
 }
 
 // The slots decide and delete share (UnpublishSlots).
@@ -253,6 +256,16 @@ TEST(ScriptCallsTest, ReportComment) {
   ExpectSlots("report_comment.lua", call.ToCall(), sent);
 }
 
+TEST(ScriptCallsTest, FloodTake) {
+  FloodTakeCall call;
+  Sent sent;
+  NAME_SLOT(counter_key);
+  NAME_SLOT(member);
+  VALUE_SLOT(limit, 30, "30");
+  VALUE_SLOT(window, absl::Minutes(10), "600000");
+  ExpectSlots("flood_take.lua", call.ToCall(), sent);
+}
+
 TEST(ScriptCallsTest, QueueRange) {
   QueueRangeCall call;
   Sent sent;
@@ -292,9 +305,10 @@ TEST(ScriptCallsTest, UpdateKeywords) {
 // Every .lua file but the prelude has a test above.
 TEST(ScriptCallsTest, EveryScriptHasABuilderTest) {
   const std::set<std::string> tested = {
-      "post_comment.lua",  "decide_comment.lua", "delete_comment.lua",
-      "feature_comment.lua", "like_comment.lua", "list_comments.lua",
-      "report_comment.lua", "queue_range.lua",   "update_keywords.lua"};
+      "post_comment.lua",    "decide_comment.lua", "delete_comment.lua",
+      "feature_comment.lua", "like_comment.lua",   "list_comments.lua",
+      "report_comment.lua",  "queue_range.lua",    "update_keywords.lua",
+      "flood_take.lua"};
   std::set<std::string> scripts;
   for (const auto& entry : std::filesystem::directory_iterator(LUA_DIR)) {
     const std::string name = entry.path().filename().string();

@@ -49,6 +49,9 @@ TEST(ScriptErrorTest, EachWordHasItsCodeMessageAndKind) {
        "as comment_id 12"},
       {"NOTQUEUED comment_id 7", absl::StatusCode::kFailedPrecondition,
        StoreError::kNotQueued, "comment_id 7 is not in the moderation queue"},
+      {"NOREPLAY no earlier post with this key",
+       absl::StatusCode::kFailedPrecondition, StoreError::kNoReplay,
+       "no earlier post with this idempotency_key"},
       {"CHAIN 12|3", absl::StatusCode::kInternal, StoreError::kChain,
        "CHAIN 12|3"},
   };
@@ -120,6 +123,19 @@ TEST(ScriptErrorTest, AnythingElseIsKeptAsItCame) {
   }
 }
 
+// The refusals the store decides itself (the flood limits) carry their
+// kind and code as a script's do.
+TEST(StoreRefusalTest, CarriesTheKindsCodeAndTheMessage) {
+  for (const StoreError kind :
+       {StoreError::kUserLimited, StoreError::kAddressLimited}) {
+    const absl::Status refused = StoreRefusal(kind, "retry in 3 s");
+    EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
+    EXPECT_EQ(refused.message(), "retry in 3 s");
+    EXPECT_EQ(StoreErrorOf(refused), kind);
+    EXPECT_EQ(RedisErrorKindOf(refused), std::nullopt);
+  }
+}
+
 TEST(StoreErrorOfTest, ReadsThePayloadNotTheMessage) {
   absl::Status tagged = absl::ResourceExhaustedError("any text");
   tagged.SetPayload(kStoreErrorUrl, absl::Cord("RATE"));
@@ -144,9 +160,9 @@ TEST(ScriptErrorTest, EveryWordTheScriptsRaiseIsDecoded) {
       words.insert((*it)[1]);
     }
   }
-  EXPECT_EQ(words,
-            (std::set<std::string>{"CHAIN", "CLOSED", "DENIED", "DUPLICATE",
-                                   "NOTFOUND", "NOTQUEUED", "RATE"}));
+  EXPECT_EQ(words, (std::set<std::string>{"CHAIN", "CLOSED", "DENIED",
+                                          "DUPLICATE", "NOREPLAY", "NOTFOUND",
+                                          "NOTQUEUED", "RATE"}));
   for (const std::string& word : words) {
     EXPECT_TRUE(DecodeScriptError(Raised(word + " x")).kind.has_value())
         << word;

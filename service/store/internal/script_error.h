@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "service/store/store_error.h"
 
@@ -21,6 +22,7 @@ namespace comments {
 //   RATE <posts> <ms left>        kRateLimited
 //   DUPLICATE <comment id>        kDuplicate
 //   NOTQUEUED <field> <id>        kNotQueued
+//   NOREPLAY                      kNoReplay
 //   CHAIN <parent>|<grandparent>  kChain (either may be empty: top level)
 struct ScriptError {
   // kRateLimited: how many comments the author has posted in the window,
@@ -48,6 +50,11 @@ struct ScriptError {
 // whose code Redis does not use itself (RedisErrorKind::kOther) is read as a
 // script's word; anything else (OK included) is returned in `status` as is.
 ScriptError DecodeScriptError(const absl::Status& status);
+
+// A refusal of `kind` that the store decides itself rather than a script:
+// the kind's code, `message` for the client, and the StoreError payload, as
+// DecodeScriptError makes them.
+absl::Status StoreRefusal(StoreError kind, absl::string_view message);
 
 }  // namespace comments
 

@@ -1,6 +1,7 @@
 -- Adds or withdraws one user's like, moving like_count and the hot rank
 -- together.
--- Returns {like_count, liked (0|1)}; errors NOTFOUND, CHAIN.
+-- Returns {like_count, liked (0|1), changed (0|1: 0 when the user already
+-- liked, or did not like, it)}; errors NOTFOUND, CHAIN.
 -- KEYS and ARGV, in order (LikeCommentCall in script_calls.h builds them):
 local comments_key = KEYS[1]      -- comment hash
 local likers_key = KEYS[2]        -- the comment's likers set
@@ -34,4 +35,4 @@ if changed == 1 then
              id)
   contribute(participants_key, user, delta)
 end
-return {rec[LIKES], like and 1 or 0}
+return {rec[LIKES], like and 1 or 0, changed}

@@ -2,7 +2,7 @@
 -- article's policy give it, publishes or queues it, and records the
 -- idempotency key, all at once.
 -- Returns {created (0|1), policy, id, record as stored}; errors NOTFOUND,
--- CHAIN, CLOSED, RATE <posts> <ms left>, DUPLICATE <id>.
+-- CHAIN, CLOSED, RATE <posts> <ms left>, DUPLICATE <id>, NOREPLAY.
 -- KEYS and ARGV, in order (PostCommentCall in script_calls.h builds them):
 local comments_key = KEYS[1]      -- comment hash
 local stats_key = KEYS[2]         -- stats hash
@@ -34,6 +34,10 @@ local post_window = ARGV[14]               -- the window (ms)
 local duplicate_window = tonumber(ARGV[15])  -- refuse the author's last
                                              -- text again within (ms; 0:
                                              -- allowed)
+local replay_only = ARGV[16] == '1'  -- '1': only answer a retry found by its
+                                     -- idempotency key, else NOREPLAY and
+                                     -- change nothing (a flood limit refused
+                                     -- a new post)
 
 local policy = redis.call('HGET', stats_key, 'policy') or default_policy
 
@@ -48,6 +52,7 @@ if idem ~= '' then
     if packed then return answer(0, first, packed) end
   end
 end
+if replay_only then return {err = 'NOREPLAY no earlier post with this key'} end
 if policy == 'closed' then
   return {err = 'CLOSED this article is closed to new comments'}
 end

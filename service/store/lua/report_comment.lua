@@ -1,7 +1,7 @@
 -- Records one user's report of a visible comment, and queues the comment
 -- when its unseen reports reach the threshold.
--- Returns {report count, queued now (0|1), time queued (us)}; errors
--- NOTFOUND.
+-- Returns {report count, queued now (0|1), time queued (us), added (0|1:
+-- 0 when the user had reported it before)}; errors NOTFOUND.
 -- KEYS and ARGV, in order (ReportCommentCall in script_calls.h builds them):
 local comments_key = KEYS[1]      -- comment hash
 local reports_key = KEYS[2]       -- the comment's reports (user -> reason)
@@ -16,7 +16,8 @@ if not rec or rec[ST] ~= PUBLISHED then
   return {err = 'NOTFOUND comment_id ' .. id}
 end
 local queued, when = 0, 0
-if redis.call('HSETNX', reports_key, user, reason) == 1 then
+local added = redis.call('HSETNX', reports_key, user, reason)
+if added == 1 then
   rec[REPORTS] = (rec[REPORTS] or 0) + 1
   save(comments_key, id, rec)
   if rec[REPORTS] - (rec[REPORTS_SEEN] or 0) >= threshold and
@@ -27,4 +28,4 @@ if redis.call('HSETNX', reports_key, user, reason) == 1 then
     queued = 1
   end
 end
-return {rec[REPORTS], queued, when}
+return {rec[REPORTS], queued, when, added}
