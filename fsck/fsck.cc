@@ -129,14 +129,20 @@ class ArticleCheck final {
   }
 
   // Every id up to the article's sequence is given, so that likers and
-  // reply indexes of a comment whose record is gone are seen too.
+  // reply indexes of a comment whose record is gone are seen too; and the
+  // participants, who are nearly all the users the script needs: without
+  // them its first run over the article would only ask for them.
   absl::Status Start() {
-    absl::StatusOr<RedisReply> seq = redis_.Command(
-        {"HGET", keys_.Stats(), "seq"}, absl::Now() + options_.call_timeout);
-    if (!seq.ok()) return seq.status();
+    absl::StatusOr<RedisReplies> replies =
+        redis_.Pipeline({{"HGET", keys_.Stats(), "seq"},
+                         {"HKEYS", keys_.Participants()}},
+                        absl::Now() + options_.call_timeout);
+    if (!replies.ok()) return replies.status();
+    if (absl::Status s = FirstError(*replies); !s.ok()) return s;
     int64_t n = 0;
-    if (!seq->is_nil()) (void)absl::SimpleAtoi(seq->str, &n);
+    if (!(*replies)[0].is_nil()) (void)absl::SimpleAtoi((*replies)[0].str, &n);
     for (int64_t i = 1; i <= n; ++i) AddId(absl::StrCat(i));
+    for (const RedisReply& user : (*replies)[1].elements) AddUser(user.str);
     return absl::OkStatus();
   }
 

@@ -95,10 +95,14 @@ for i = 1, #flat, 2 do
   participants[flat[i]] = tonumber(flat[i + 1])
   need_user(flat[i])
 end
-local likers = {}  -- index in ids -> members
+local likers, is_liker = {}, {}  -- index in ids -> members, -> {user -> true}
 for i = 1, #ids do
   likers[i] = redis.call('SMEMBERS', likers_key(i))
-  for _, u in ipairs(likers[i]) do need_user(u) end
+  is_liker[i] = {}
+  for _, u in ipairs(likers[i]) do
+    need_user(u)
+    is_liker[i][u] = true
+  end
 end
 if #need_ids > 0 or #need_users > 0 then
   return {'NEED', need_ids, need_users}
@@ -299,8 +303,7 @@ for u, user in ipairs(users) do
   local liked = {}
   for _, id in ipairs(redis.call('SMEMBERS', liked_key(u))) do
     liked[id] = true
-    if visible(id) and
-       redis.call('SISMEMBER', likers_key(id_at[id]), user) == 0 then
+    if visible(id) and not is_liker[id_at[id]][user] then
       found('liked_extra', liked_key(u), id, true)
       if repair then redis.call('SREM', liked_key(u), id) end
     end
