@@ -9,7 +9,7 @@
 # the generated proto headers it includes, nothing internal.
 include(CMakePackageConfigHelpers)
 
-install(TARGETS comment-server commentctl comment-moderate comment-portal
+install(TARGETS comment-server comment-fsck commentctl comment-moderate comment-portal
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES moderation/data/default_lexicon.tsv
   DESTINATION ${CMAKE_INSTALL_DATADIR}/comments)

@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <csignal>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -100,6 +101,39 @@ absl::StatusOr<std::vector<RedisEndpoint>> RedisEndpoint::ParseList(
     endpoints.push_back(*std::move(endpoint));
   }
   return endpoints;
+}
+
+absl::StatusOr<RedisClientOptions> RedisClientOptionsFor(
+    const std::string& seeds, const std::string& username,
+    const std::string& password_file) {
+  absl::StatusOr<std::vector<RedisEndpoint>> endpoints =
+      RedisEndpoint::ParseList(seeds);
+  if (!endpoints.ok()) return endpoints.status();
+  RedisClientOptions options;
+  options.endpoint = endpoints->front();
+  options.other_seeds.assign(endpoints->begin() + 1, endpoints->end());
+  options.username = username;
+  if (password_file.empty()) {
+    if (!username.empty()) {
+      return absl::InvalidArgumentError(
+          "redis_user needs redis_password_file");
+    }
+    return options;
+  }
+  std::ifstream in(password_file, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat(password_file, " cannot be read"));
+  }
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("redis_password_file ", password_file,
+                     " has no password on its first line"));
+  }
+  options.password = std::move(line);
+  return options;
 }
 
 std::string RedisEndpoint::ToString() const {
@@ -208,6 +242,10 @@ class RedisClient::Impl final : public RedisConnectionObserver {
 
   absl::Status Scan(const RedisArgv& options, absl::Time deadline,
                     absl::FunctionRef<absl::Status(const RedisReply&)> page) {
+    // Until the endpoint's kind is known, scanning the seed alone would
+    // miss a cluster's other primaries (a scan as a new client's first
+    // call, as comment-fsck makes it).
+    if (absl::Status s = AwaitMode(deadline); !s.ok()) return s;
     std::vector<Node*> nodes = {seed_};
     if (cluster()) {
       absl::MutexLock lock(&mu_);
@@ -245,6 +283,23 @@ class RedisClient::Impl final : public RedisConnectionObserver {
 
   bool cluster() const {
     return mode_.load(std::memory_order_acquire) == Mode::kCluster;
+  }
+
+  // Waits for the answer to the slot table request that says whether the
+  // endpoint is a cluster node, asking again while none is in flight.
+  absl::Status AwaitMode(absl::Time deadline) {
+    const absl::Time give_up = std::min(
+        deadline, absl::Now() + options_.connect_timeout + absl::Seconds(2));
+    while (mode_.load(std::memory_order_acquire) == Mode::kUnknown) {
+      if (absl::Now() >= give_up) {
+        return absl::UnavailableError(
+            "redis: no answer yet to CLUSTER SLOTS, so not known whether "
+            "the endpoint is a cluster");
+      }
+      RequestTopology();  // A no-op while one is in flight.
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    return absl::OkStatus();
   }
 
   absl::Status PingAll(absl::Time deadline) {

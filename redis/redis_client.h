@@ -109,6 +109,18 @@ struct RedisClientOptions {
   RedisObserver* observer = nullptr;
 };
 
+// Options for a client of the Redis, or Redis Cluster, named by `seeds`
+// (RedisEndpoint::ParseList: the first is `endpoint`, the others
+// `other_seeds`), authenticating as `username` (empty: the default user)
+// with the password on the first line of `password_file` (empty: no AUTH).
+// What comment-server and comment-fsck take as --redis, --redis_user and
+// --redis_password_file. INVALID_ARGUMENT for a bad seed list, a user
+// without a password file or a file with an empty first line; NOT_FOUND for
+// a file that cannot be read.
+absl::StatusOr<RedisClientOptions> RedisClientOptionsFor(
+    const std::string& seeds, const std::string& username,
+    const std::string& password_file);
+
 // Arguments of one command, passed to Redis as binary-safe strings.
 using RedisArgv = std::vector<std::string>;
 

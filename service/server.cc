@@ -144,29 +144,9 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 }
 
 absl::StatusOr<RedisClientOptions> RedisOptionsFrom(const ServerOptions& o) {
-  // "URL[,URL...]": the others are more nodes of the same cluster.
-  absl::StatusOr<std::vector<RedisEndpoint>> parsed =
-      RedisEndpoint::ParseList(o.redis);
-  if (!parsed.ok()) return parsed.status();
-  const std::vector<RedisEndpoint>& endpoints = *parsed;
-  RedisClientOptions redis{endpoints.front(), o.redis_connections};
-  redis.other_seeds.assign(endpoints.begin() + 1, endpoints.end());
-  redis.username = o.redis_username;
-  if (!o.redis_password_path.empty()) {
-    absl::StatusOr<std::string> text = ReadFile(o.redis_password_path);
-    if (!text.ok()) return text.status();
-    absl::string_view line = *text;
-    line = line.substr(0, line.find_first_of("\r\n"));
-    if (line.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("redis_password_file ", o.redis_password_path,
-                       " has no password on its first line"));
-    }
-    redis.password = std::string(line);
-  } else if (!o.redis_username.empty()) {
-    return absl::InvalidArgumentError(
-        "redis_username needs redis_password_file");
-  }
+  absl::StatusOr<RedisClientOptions> redis = RedisClientOptionsFor(
+      o.redis, o.redis_username, o.redis_password_path);
+  if (redis.ok()) redis->connections = o.redis_connections;
   return redis;
 }
 

@@ -9,6 +9,7 @@
 #include "client/client.h"
 #include "gtest/gtest.h"
 #include "tests/support/comment_server.h"
+#include "tests/support/fsck_run.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/status_matchers.h"
 
@@ -53,6 +54,8 @@ TEST(ClientRetryTest, RidesOutRedisRestartWithoutDuplicates) {
   poster.join();
   ASSERT_TRUE(posted.ok()) << posted.status();
   EXPECT_EQ(VALUE_OR_FAIL(client.GetArticleStats("retry")).comment_count(), 1);
+  const testing::FsckRun fsck = testing::RunFsck(redis.url());
+  EXPECT_EQ(fsck.exit_code, 0) << fsck.output;
 }
 
 // After a restart Redis answers LOADING until it has read its dataset back.
@@ -102,6 +105,8 @@ TEST(ClientRetryTest, RidesOutRedisLoadingItsDataset) {
   ASSERT_TRUE(posted.ok()) << posted.status();
   EXPECT_EQ(VALUE_OR_FAIL(client.GetArticleStats("loading")).comment_count(),
             2);
+  const testing::FsckRun fsck = testing::RunFsck(redis.url());
+  EXPECT_EQ(fsck.exit_code, 0) << fsck.output;
   EXPECT_FALSE(seen_while_loading.empty());
   for (absl::StatusCode code : seen_while_loading) {
     EXPECT_TRUE(code == absl::StatusCode::kUnavailable ||
@@ -154,6 +159,8 @@ TEST(ClientRetryTest, RidesOutServerRestart) {
   ASSERT_TRUE(posted.ok()) << posted.status();
   EXPECT_EQ(VALUE_OR_FAIL(client.GetArticleStats("restart")).comment_count(),
             2);
+  const testing::FsckRun fsck = testing::RunFsck(redis.url());
+  EXPECT_EQ(fsck.exit_code, 0) << fsck.output;
   ModerationClient moderator(options, channel);
   EXPECT_EQ(moderator.GetArticlePolicy("restart").status().code(),
             absl::StatusCode::kUnauthenticated);  // This client has no token.

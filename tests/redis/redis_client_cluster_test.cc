@@ -121,7 +121,10 @@ TEST_F(RedisClusterClientTest, ScanCoversEveryPrimary) {
   ASSERT_TRUE(client.Pipeline(sets, Soon()).ok());
   ASSERT_TRUE(client.Command({"SET", "other", "x"}, Soon()).ok());
   std::set<std::string> seen;
-  absl::Status s = client.Scan({"MATCH", "s:*", "COUNT", "7"}, Soon(),
+  // A new client's first call: the scan must wait to learn it is on a
+  // cluster rather than scan the seed alone.
+  RedisClient fresh = ClientOf(cluster_.seed_url());
+  absl::Status s = fresh.Scan({"MATCH", "s:*", "COUNT", "7"}, Soon(),
                                [&](const RedisReply& keys) {
                                  for (const RedisReply& key : keys.elements)
                                    seen.insert(key.str);

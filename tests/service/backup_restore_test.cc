@@ -16,6 +16,7 @@
 #include "client/client.h"
 #include "gtest/gtest.h"
 #include "tests/support/comment_server.h"
+#include "tests/support/fsck_run.h"
 #include "tests/support/redis_server.h"
 
 namespace comments {
@@ -113,6 +114,10 @@ void ExpectRestored(testing::RedisServer& restored,
   }
   EXPECT_EQ(total, size_t{kArticles * (kTopLevel + kReplies)})
       << "every post was acknowledged on a healthy Redis";
+  // And what came back is consistent: every count and index agrees with
+  // the records (docs/reliability.md).
+  const testing::FsckRun fsck = testing::RunFsck(restored.url());
+  EXPECT_EQ(fsck.exit_code, 0) << fsck.output;
 }
 
 TEST(BackupRestoreTest, AofCopyBringsBackEveryAcknowledgedComment) {

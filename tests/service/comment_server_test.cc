@@ -1,6 +1,7 @@
 // The real comment-server binary over a real redis-server, driven through
 // the client library: the contract of comments.proto, end to end.
 #include "tests/support/comment_server.h"
+#include "tests/support/fsck_run.h"
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -596,6 +597,8 @@ TEST(CommentServerRecoveryTest, RedisDownThenBack) {
   }
   EXPECT_TRUE(back.ok()) << back.status();
   EXPECT_TRUE(server.Running());
+  const testing::FsckRun fsck = testing::RunFsck(redis.url());
+  EXPECT_EQ(fsck.exit_code, 0) << fsck.output;
 }
 
 // Flood control: per author and article, a post limit per window

@@ -1,6 +1,7 @@
 #include "tests/support/redis_server.h"
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -93,6 +94,8 @@ bool RedisServer::Start() {
 }
 
 void RedisServer::Stop() { process_.Stop(); }
+
+void RedisServer::Kill() { process_.Stop(SIGKILL); }
 
 bool RedisServer::cluster_mode() { return ClusterMode(); }
 

@@ -30,6 +30,8 @@ class RedisServer final {
   // Returns false if it does not within a few seconds.
   bool Start();
   void Stop();
+  // SIGKILL: a crash, with no last write of the AOF or the RDB file.
+  void Kill();
 
   // Runs one command, its words separated by single spaces, and returns
   // the reply's text: a status, a string, an error message or an integer in

@@ -66,6 +66,16 @@ int Subprocess::Stop(int signal, int timeout_ms) {
   return status;
 }
 
+int Subprocess::Wait(int timeout_ms) {
+  const auto give_up =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (Running()) {
+    if (std::chrono::steady_clock::now() > give_up) return Stop();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return exit_status_;
+}
+
 TempDir::TempDir() {
   std::string pattern =
       (std::filesystem::temp_directory_path() / "comments-test-XXXXXX")

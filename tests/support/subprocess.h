@@ -27,6 +27,10 @@ class Subprocess final {
   // exit status as waitpid reports it (that of the last run when it has
   // already exited), or -1 when nothing was started.
   int Stop(int signal = 15, int timeout_ms = 10000);
+  // Waits up to `timeout_ms` for the process to exit by itself (then stops
+  // it as Stop does) and returns its exit status as waitpid reports it: for
+  // a command that runs to completion.
+  int Wait(int timeout_ms = 120000);
 
   // True while the process has not exited.
   bool Running();
