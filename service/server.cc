@@ -170,7 +170,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
 }
 
 RedisClientOptions Observed(RedisClientOptions options,
-                              RedisObserver* observer) {
+                            RedisObserver* observer) {
   options.observer = observer;
   return options;
 }
