@@ -108,6 +108,8 @@ absl::StatusOr<TextFingerprint> Fingerprint(std::string_view text,
     const uint64_t seed = Mix(0xA5A5A5A5ull + static_cast<uint64_t>(k));
     for (uint64_t s : shingles) minima[k] = std::min(minima[k], Mix(s ^ seed));
   }
+  fp.signature.reserve(functions);
+  for (uint64_t m : minima) fp.signature.push_back(static_cast<uint16_t>(m));
   fp.band_hashes.reserve(options.bands);
   for (int b = 0; b < options.bands; ++b) {
     uint64_t h = Mix(0xBA4Dull + static_cast<uint64_t>(b));
@@ -117,6 +119,14 @@ absl::StatusOr<TextFingerprint> Fingerprint(std::string_view text,
     fp.band_hashes.push_back(h);
   }
   return fp;
+}
+
+double SignatureSimilarity(const std::vector<uint16_t>& a,
+                           const std::vector<uint16_t>& b) {
+  if (a.size() != b.size() || a.empty()) return 0;
+  size_t same = 0;
+  for (size_t i = 0; i < a.size(); ++i) same += a[i] == b[i];
+  return static_cast<double>(same) / static_cast<double>(a.size());
 }
 
 }  // namespace moderation

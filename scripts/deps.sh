@@ -18,6 +18,9 @@ COMMENTS_PACKAGES=(
   # deploy/'s checks (tests/deploy/): systemd-analyze, Debian's python3
   # with its YAML module, yamllint.
   systemd python3 python3-yaml yamllint
+  # Ordinary Chinese text nobody here wrote: the copy-paste wave test
+  # measures false holds on its paragraphs (tests/service/wave_server_test).
+  fortunes-zh
 )
 
 comments_install_deps() {

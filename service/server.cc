@@ -23,11 +23,13 @@
 #include "service/rpc/moderator_auth.h"
 #include "service/rpc/page_token.h"
 #include "service/rpc/rpc_metrics.h"
+#include "service/rpc/wave_gate.h"
 #include "service/store/comment_store.h"
 #include "service/store/keyword_sync.h"
 #include "service/store/moderation_convert.h"
 #include "service/store/moderation_store.h"
 #include "service/store/redis_health.h"
+#include "service/store/wave_store.h"
 
 namespace comments {
 namespace {
@@ -82,6 +84,13 @@ absl::Status Validate(const ServerOptions& o) {
     return absl::InvalidArgumentError(
         "post_limit and duplicate_window must be >= 0 and post_limit_window "
         "positive");
+  }
+  if (o.wave_accounts < 0 || o.wave_min_chars < 1 ||
+      o.wave_window <= absl::ZeroDuration() ||
+      o.wave_retention <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "wave_accounts must be >= 0, wave_min_chars >= 1, and wave_window and "
+        "wave_retention positive");
   }
   if (o.health_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("health_interval must be positive");
@@ -180,6 +189,11 @@ class ServerImpl final : public CommentServer {
                                 .post_limit_window = options.post_limit_window,
                                 .duplicate_window = options.duplicate_window}),
         moderation_store_(&redis_),
+        waves_(&redis_, WaveStoreOptions{.window = options.wave_window,
+                                         .retention = options.wave_retention}),
+        wave_gate_(WaveGateOptions{.accounts = options.wave_accounts,
+                                   .min_chars = options.wave_min_chars},
+                   &waves_, &store_, registry_),
         lexicon_(std::move(initial_lexicon)),
         keyword_sync_(&moderation_store_, &lexicon_, engine,
                       options.keyword_poll_interval),
@@ -193,7 +207,8 @@ class ServerImpl final : public CommentServer {
                                   .report_threshold = options.report_threshold,
                                   .log_client_ip = options.log_client_ip},
             &store_, &moderation_store_, &bans_, &lexicon_, &tokens_,
-            &rpc_metrics_, &post_metrics_),
+            &rpc_metrics_, &post_metrics_,
+            options.wave_accounts > 0 ? &wave_gate_ : nullptr),
         moderation_service_(
             ModerationServiceOptions{
                 .store_timeout = options.store_timeout,
@@ -201,7 +216,7 @@ class ServerImpl final : public CommentServer {
                 .threads = options.moderation_threads,
                 .log_client_ip = options.log_client_ip},
             &auth_, &store_, &moderation_store_, &keyword_sync_, &bans_,
-            &tokens_, &rpc_metrics_) {
+            &tokens_, &rpc_metrics_, &waves_) {
     AddServerMetrics();
   }
 
@@ -409,6 +424,8 @@ class ServerImpl final : public CommentServer {
   RedisClient redis_;
   CommentStore store_;
   ModerationStore moderation_store_;
+  WaveStore waves_;
+  WaveGate wave_gate_;
   moderation::LexiconHolder lexicon_;
   KeywordSync keyword_sync_;
   BanList bans_;

@@ -26,7 +26,7 @@ CommentServiceImpl::CommentServiceImpl(
     CommentServiceOptions options, CommentStore* store,
     ModerationStore* moderation_store, const BanList* bans,
     const moderation::LexiconHolder* lexicon, const PageTokenCodec* tokens,
-    RpcMetrics* metrics, PostMetrics* post_metrics)
+    RpcMetrics* metrics, PostMetrics* post_metrics, WaveGate* waves)
     : options_(std::move(options)),
       methods_(metrics->ForService(v1::CommentService::service_full_name())),
       store_(store),
@@ -34,7 +34,8 @@ CommentServiceImpl::CommentServiceImpl(
       bans_(bans),
       lexicon_(lexicon),
       tokens_(tokens),
-      post_metrics_(post_metrics) {
+      post_metrics_(post_metrics),
+      waves_(waves) {
   InstallProtobufLogFilter();
   CheckRequests("PostComment", &CommentServiceImpl::PostComment);
   CheckRequests("GetComment", &CommentServiceImpl::GetComment);
@@ -132,6 +133,12 @@ void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
   comment.verdict = moderated.action;
   comment.default_policy = options_.default_policy;
   comment.detail = moderated.detail.SerializeAsString();
+  // Copy-paste waves (wave_gate.h): fingerprinted here, on gRPC's thread,
+  // as moderation is. A blocked post is refused anyway.
+  std::optional<moderation::TextFingerprint> wave_fingerprint;
+  if (waves_ != nullptr && moderated.action != moderation::Action::kBlock) {
+    wave_fingerprint = waves_->Fingerprint(*body);
+  }
 
   auto posted = [this, deadline, response, done = std::move(done)](
                     absl::StatusOr<PostResult> result) mutable {
@@ -157,6 +164,8 @@ void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
                                created_us, deadline, std::move(done));
   };
   auto post_unless_banned = [this, comment = std::move(comment), deadline,
+                             wave_fingerprint = std::move(wave_fingerprint),
+                             sample = *std::move(body),
                              posted = std::move(posted)](
                                 absl::StatusOr<bool> banned) mutable {
     if (!banned.ok()) return std::move(posted)(banned.status());
@@ -164,6 +173,10 @@ void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
       post_metrics_->Banned();
       return std::move(posted)(
           absl::PermissionDeniedError("author_id is banned from commenting"));
+    }
+    if (wave_fingerprint.has_value()) {
+      return waves_->Post(std::move(comment), *wave_fingerprint,
+                          std::move(sample), deadline, std::move(posted));
     }
     store_->Post(std::move(comment), deadline, std::move(posted));
   };

@@ -97,6 +97,21 @@ TEST(FingerprintTest, DifferentTextsDoNotMatch) {
   }
 }
 
+TEST(FingerprintTest, SignaturesConfirmNearDuplicatesOnly) {
+  const auto similarity = [](const std::string& a, const std::string& b) {
+    return SignatureSimilarity(Fp(a).signature, Fp(b).signature);
+  };
+  EXPECT_EQ(similarity(kSpam, kSpam), 1.0);
+  EXPECT_GE(similarity(kSpam,
+                       "人生就是博官网上线啦，新用户注册即送九十九元彩金，"
+                       "每日签到还有惊喜大礼包等你来拿"),
+            0.5);
+  EXPECT_LT(similarity(kSpam,
+                       "这篇报道写得很扎实，数据也很详细，希望记者继续跟进后续的调查结果"),
+            0.5);
+  EXPECT_EQ(SignatureSimilarity({1, 2}, {1, 2, 3}), 0);
+}
+
 TEST(FingerprintTest, ShortCommonTextsAreShort) {
   // The wave detector skips texts below its minimum; these are all far
   // below any sensible one.
