@@ -293,6 +293,7 @@ COMMENTS_MODERATION_CALL(ListKeywords, ListKeywordsRequest,
                          ListKeywordsResponse)
 COMMENTS_MODERATION_CALL(ListAuditLog, ListAuditLogRequest,
                          ListAuditLogResponse)
+COMMENTS_MODERATION_CALL(ListWaves, ListWavesRequest, ListWavesResponse)
 #undef COMMENTS_MODERATION_CALL
 
 absl::StatusOr<v1::CommentStatus> ModerationClient::Decide(
@@ -332,6 +333,18 @@ absl::StatusOr<int64_t> ModerationClient::ClearQueue(
   absl::StatusOr<v1::ClearQueueResponse> response =
       client_internal::UnaryCall<v1::ClearQueueResponse>(
           *stub_, &v1::ModerationService::Stub::ClearQueue, request, options_);
+  if (!response.ok()) return response.status();
+  return response->count();
+}
+
+absl::StatusOr<int64_t> ModerationClient::RejectWave(
+    const std::string& wave_id, const std::string& reason) {
+  v1::RejectWaveRequest request;
+  request.set_wave_id(wave_id);
+  request.set_reason(reason);
+  absl::StatusOr<v1::RejectWaveResponse> response =
+      client_internal::UnaryCall<v1::RejectWaveResponse>(
+          *stub_, &v1::ModerationService::Stub::RejectWave, request, options_);
   if (!response.ok()) return response.status();
   return response->count();
 }

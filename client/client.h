@@ -169,6 +169,14 @@ class ModerationClient final {
                          const std::string& reason = "");
   absl::StatusOr<v1::ListAuditLogResponse> ListAuditLog(
       const v1::ListAuditLogRequest& request);
+  // Copy-paste waves, most recently seen first.
+  absl::StatusOr<v1::ListWavesResponse> ListWaves(
+      const v1::ListWavesRequest& request);
+  // Rejects every stored copy of the wave; returns how many this call
+  // rejected. DEADLINE_EXCEEDED when the call's deadline passed first: call
+  // again to finish.
+  absl::StatusOr<int64_t> RejectWave(const std::string& wave_id,
+                                     const std::string& reason = "");
 
  private:
   const ClientOptions options_;

@@ -286,6 +286,30 @@ Prints 'USER banned', --json or not.
 ListAuditLogResponse. --page_size is at most 500.
 )",
                .run = Audit},
+              {.name = "waves",
+               .usage = {"[--page_size=N] [--page_token=T]"},
+               .min_args = 0,
+               .max_args = 0,
+               .group = kModerator,
+               .summary = "List copy-paste waves, most recently seen first.",
+               .description = R"(Calls ListWaves and prints a wave in two lines:
+'WAVE copies=N accounts=N articles=N FIRST .. LAST', then its first text;
+then 'next page: --page_token=T' when there is more; --json prints the
+ListWavesResponse. --page_size is at most 100.
+)",
+               .run = Waves},
+              {.name = "reject-wave",
+               .usage = {"WAVE [--reason=TEXT]"},
+               .min_args = 1,
+               .max_args = 1,
+               .group = kModerator,
+               .summary = "Reject every copy of a copy-paste wave.",
+               .description =
+                   R"(Calls RejectWave: rejects the wave's held copies and unpublishes the copies
+published before it was seen; safe to repeat. Prints 'N copies rejected',
+--json or not.
+)",
+               .run = RejectWave},
           },
       .epilogue =
           R"(Each command is one call of the client library (client/client.h), named after

@@ -20,8 +20,10 @@ COMMENTS_PACKAGES=(
   systemd python3 python3-yaml yamllint
   # Moderation: jieba's word-frequency dictionary for Chinese word
   # boundaries (the engine reads /usr/lib/python3/dist-packages/jieba/
-  # dict.txt; no Python runs), and fortunes-zh, the clean corpus of
-  # tests/moderation/clean_corpus_test.cc.
+  # dict.txt; no Python runs), and fortunes-zh, ordinary Chinese text
+  # nobody here wrote: the clean corpus of tests/moderation/
+  # clean_corpus_test.cc, and the false holds of copy-paste waves
+  # (tests/service/wave_server_test).
   python3-jieba fortunes-zh
 )
 

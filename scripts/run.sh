@@ -41,7 +41,7 @@ metrics_port="${COMMENTS_METRICS_PORT:-9464}"
   --redis="redis://127.0.0.1:$redis_port" \
   --metrics_listen="127.0.0.1:$metrics_port" \
   --lexicon="$COMMENTS_ROOT/moderation/data/default_lexicon.tsv" \
-  --moderator_tokens="$tokens" &
+  --moderator_tokens="$tokens" --wave_accounts=3 &
 server_pid=$!
 sleep 1
 
@@ -81,6 +81,7 @@ Moderators (token in var/moderator-tokens):
   $ctl queue pending
   $ctl approve demo-article 4
   $ctl audit
+  $ctl waves                   # copy-paste waves (held after 3 accounts: --wave_accounts)
 
 Ctrl-C stops the portal, the service and Redis.
 MSG

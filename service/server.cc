@@ -25,6 +25,7 @@
 #include "service/rpc/moderator_auth.h"
 #include "service/rpc/page_token.h"
 #include "service/rpc/rpc_metrics.h"
+#include "service/rpc/wave_gate.h"
 #include "service/store/comment_store.h"
 #include "service/store/flood_store.h"
 #include "service/store/keyword_sync.h"
@@ -32,6 +33,7 @@
 #include "service/store/moderation_store.h"
 #include "service/store/redis_health.h"
 #include "service/store/redis_metrics.h"
+#include "service/store/wave_store.h"
 
 namespace comments {
 namespace {
@@ -105,6 +107,13 @@ absl::Status Validate(const ServerOptions& o) {
       return absl::InvalidArgumentError(absl::StrCat(
           f.name, " must be >= 0 and ", f.name, "_window at least 1ms"));
     }
+  }
+  if (o.wave_accounts < 0 || o.wave_min_chars < 1 ||
+      o.wave_window <= absl::ZeroDuration() ||
+      o.wave_retention <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "wave_accounts must be >= 0, wave_min_chars >= 1, and wave_window and "
+        "wave_retention positive");
   }
   if (o.health_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("health_interval must be positive");
@@ -223,6 +232,11 @@ class ServerImpl final : public CommentServer {
                                 .post_limit_window = options.post_limit_window,
                                 .duplicate_window = options.duplicate_window}),
         moderation_store_(&redis_),
+        waves_(&redis_, WaveStoreOptions{.window = options.wave_window,
+                                         .retention = options.wave_retention}),
+        wave_gate_(WaveGateOptions{.accounts = options.wave_accounts,
+                                   .min_chars = options.wave_min_chars},
+                   &waves_, &store_, registry_),
         lexicon_(std::move(initial_lexicon)),
         keyword_sync_(&moderation_store_, &lexicon_, engine,
                       options.keyword_poll_interval),
@@ -238,14 +252,15 @@ class ServerImpl final : public CommentServer {
                                   .report_threshold = options.report_threshold,
                                   .log_client_ip = options.log_client_ip},
             &store_, &moderation_store_, &bans_, &lexicon_, &tokens_,
-            &rpc_metrics_, &post_metrics_, &flood_gate_),
+            &rpc_metrics_, &post_metrics_, &flood_gate_,
+            options.wave_accounts > 0 ? &wave_gate_ : nullptr),
         moderation_service_(
             ModerationServiceOptions{.store_timeout = options.store_timeout,
                                      .default_policy = options.default_policy,
                                      .threads = options.moderation_threads,
                                      .log_client_ip = options.log_client_ip},
             &auth_, &store_, &moderation_store_, &keyword_sync_, &bans_,
-            &tokens_, &rpc_metrics_) {
+            &tokens_, &rpc_metrics_, &waves_) {
     AddServerMetrics();
   }
 
@@ -454,6 +469,8 @@ class ServerImpl final : public CommentServer {
   RedisClient redis_;
   CommentStore store_;
   ModerationStore moderation_store_;
+  WaveStore waves_;
+  WaveGate wave_gate_;
   moderation::LexiconHolder lexicon_;
   KeywordSync keyword_sync_;
   BanList bans_;

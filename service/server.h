@@ -108,6 +108,16 @@ struct ServerOptions {
   // boundaries off (moderation::WordBoundaries::kOff). A dictionary that
   // cannot be read fails Start with the engine's NotFound.
   std::string segmentation_dictionary = moderation::kDefaultDictionaryPath;
+  // Copy-paste waves (off by default; docs/moderation-workflow.md): copies
+  // of a text posted by more than `wave_accounts` distinct accounts within
+  // `wave_window` are held for review (0: off). Only texts of at least
+  // `wave_min_chars` informative characters count. A wave stays listable
+  // for `wave_retention` after its last copy. wave_accounts >= 0,
+  // wave_min_chars >= 1, windows positive.
+  int wave_accounts = 0;
+  absl::Duration wave_window = absl::Minutes(10);
+  absl::Duration wave_retention = absl::Hours(24);
+  int wave_min_chars = 12;
   // How often Redis is checked for the gRPC health service: every primary
   // of a Redis Cluster must answer. Two failed checks in a row make the
   // overall status ("") and both services' NOT_SERVING, one that passes

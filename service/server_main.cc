@@ -115,6 +115,17 @@ ABSL_FLAG(std::string, contact_qq_action, "review",
           "QQ ids in comments: allow, mask, review or block");
 ABSL_FLAG(std::string, contact_wechat_action, "review",
           "WeChat ids in comments: allow, mask, review or block");
+ABSL_FLAG(int, wave_accounts, 0,
+          "Copy-paste waves: hold copies of a text once more than this many "
+          "distinct accounts posted it within --wave_window (0: off)");
+ABSL_FLAG(absl::Duration, wave_window, absl::Minutes(10),
+          "Copy-paste waves: the window distinct accounts are counted over");
+ABSL_FLAG(absl::Duration, wave_retention, absl::Hours(24),
+          "Copy-paste waves: how long a wave stays listed for moderators "
+          "after its last copy");
+ABSL_FLAG(int, wave_min_chars, 12,
+          "Copy-paste waves: texts with fewer characters (once noise and "
+          "repeats are dropped) are never counted");
 ABSL_FLAG(absl::Duration, keyword_poll_interval, absl::Milliseconds(250),
           "How often to look for keyword and ban changes made by other "
           "replicas");
@@ -275,6 +286,10 @@ int main(int argc, char** argv) {
   options.trusted_portal_peers = absl::GetFlag(FLAGS_trusted_portal_peers);
   options.lexicon_path = absl::GetFlag(FLAGS_lexicon);
   options.segmentation_dictionary = absl::GetFlag(FLAGS_segmentation_dictionary);
+  options.wave_accounts = absl::GetFlag(FLAGS_wave_accounts);
+  options.wave_window = absl::GetFlag(FLAGS_wave_window);
+  options.wave_retention = absl::GetFlag(FLAGS_wave_retention);
+  options.wave_min_chars = absl::GetFlag(FLAGS_wave_min_chars);
   options.keyword_poll_interval = absl::GetFlag(FLAGS_keyword_poll_interval);
   options.queue_repair_interval = absl::GetFlag(FLAGS_queue_repair_interval);
   options.health_interval = absl::GetFlag(FLAGS_health_interval);

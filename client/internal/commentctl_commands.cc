@@ -382,4 +382,34 @@ int Audit(const Args&) {
   });
 }
 
+int Waves(const Args&) {
+  ModerationClient mod(ModeratorOptions());
+  v1::ListWavesRequest r;
+  r.set_page_size(absl::GetFlag(FLAGS_page_size));
+  r.set_page_token(absl::GetFlag(FLAGS_page_token));
+  return Answer(mod.ListWaves(r), [](const v1::ListWavesResponse& page) {
+    const auto time = [](const google::protobuf::Timestamp& t) {
+      return absl::FormatTime("%Y-%m-%d %H:%M:%S",
+                              absl::FromUnixSeconds(t.seconds()),
+                              absl::LocalTimeZone());
+    };
+    for (const v1::Wave& w : page.waves()) {
+      std::cout << w.wave_id() << " copies=" << w.copies()
+                << " accounts=" << w.accounts()
+                << " articles=" << w.articles() << " " << time(w.first_seen())
+                << " .. " << time(w.last_seen()) << "\n  "
+                << w.sample_text() << "\n";
+    }
+    PrintNextPage(page.next_page_token());
+  });
+}
+
+int RejectWave(const Args& args) {
+  ModerationClient mod(ModeratorOptions());
+  auto count = mod.RejectWave(args[1], absl::GetFlag(FLAGS_reason));
+  if (!count.ok()) return Fail(count.status());
+  std::cout << *count << " copies rejected\n";
+  return 0;
+}
+
 }  // namespace comments::commentctl

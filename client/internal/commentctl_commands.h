@@ -32,6 +32,8 @@ int Keywords(const Args& args);
 int FeatureOrUnfeature(const Args& args);  // by args[0]
 int BanOrUnban(const Args& args);          // by args[0]
 int Audit(const Args& args);
+int Waves(const Args& args);
+int RejectWave(const Args& args);
 
 }  // namespace comments::commentctl
 

@@ -27,7 +27,8 @@ CommentServiceImpl::CommentServiceImpl(
     CommentServiceOptions options, CommentStore* store,
     ModerationStore* moderation_store, const BanList* bans,
     const moderation::LexiconHolder* lexicon, const PageTokenCodec* tokens,
-    RpcMetrics* metrics, PostMetrics* post_metrics, FloodGate* flood)
+    RpcMetrics* metrics, PostMetrics* post_metrics, FloodGate* flood,
+    WaveGate* waves)
     : options_(std::move(options)),
       methods_(metrics->ForService(v1::CommentService::service_full_name())),
       store_(store),
@@ -36,7 +37,8 @@ CommentServiceImpl::CommentServiceImpl(
       lexicon_(lexicon),
       tokens_(tokens),
       post_metrics_(post_metrics),
-      flood_(flood) {
+      flood_(flood),
+      waves_(waves) {
   InstallProtobufLogFilter();
   CheckRequests("PostComment", &CommentServiceImpl::PostComment);
   CheckRequests("GetComment", &CommentServiceImpl::GetComment);
@@ -134,6 +136,12 @@ void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
   comment.verdict = moderated.action;
   comment.default_policy = options_.default_policy;
   comment.detail = moderated.detail.SerializeAsString();
+  // Copy-paste waves (wave_gate.h): fingerprinted here, on gRPC's thread,
+  // as moderation is. A blocked post is refused anyway.
+  std::optional<moderation::TextFingerprint> wave_fingerprint;
+  if (waves_ != nullptr && moderated.action != moderation::Action::kBlock) {
+    wave_fingerprint = waves_->Fingerprint(*body);
+  }
 
   auto posted = [this, deadline, response, done = std::move(done)](
                     absl::StatusOr<PostResult> result) mutable {
@@ -161,6 +169,8 @@ void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
   // Stores the comment once the flood limits across articles have a place
   // for it, and gives the place back when it was not stored after all.
   auto post_if_admitted = [this, comment = std::move(comment), deadline,
+                           wave_fingerprint = std::move(wave_fingerprint),
+                           sample = *std::move(body),
                            posted = std::move(posted)](
                               absl::StatusOr<FloodTicket> ticket) mutable {
     if (!ticket.ok()) {
@@ -179,8 +189,7 @@ void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
             std::move(posted)(replayed.ok() ? std::move(replayed) : refused);
           });
     }
-    store_->Post(
-        std::move(comment), deadline,
+    auto refund_unless_stored =
         [this, ticket = *std::move(ticket), posted = std::move(posted)](
             absl::StatusOr<PostResult> result) mutable {
           if (result.ok() ? !result->created
@@ -188,7 +197,14 @@ void CommentServiceImpl::DoPost(const v1::PostCommentRequest& request,
             flood_->Refund(std::move(ticket));
           }
           std::move(posted)(std::move(result));
-        });
+        };
+    if (wave_fingerprint.has_value()) {
+      return waves_->Post(std::move(comment), *wave_fingerprint,
+                          std::move(sample), deadline,
+                          std::move(refund_unless_stored));
+    }
+    store_->Post(std::move(comment), deadline,
+                 std::move(refund_unless_stored));
   };
   auto post_unless_banned = [this, author = request.author_id(),
                              address = std::move(address), deadline,

@@ -13,6 +13,7 @@
 #include "service/rpc/flood_gate.h"
 #include "service/rpc/page_token.h"
 #include "service/rpc/rpc_metrics.h"
+#include "service/rpc/wave_gate.h"
 #include "service/store/ban_list.h"
 #include "service/store/comment_store.h"
 #include "service/store/moderation_store.h"
@@ -53,12 +54,14 @@ struct CommentServiceOptions {
 // Thread-safe: handlers share only the stores.
 class CommentServiceImpl final : public v1::CommentService::CallbackService {
  public:
-  // REQUIRES: the pointers outlive the service.
+  // REQUIRES: the pointers outlive the service. `waves` may be null (no
+  // copy-paste wave check).
   CommentServiceImpl(CommentServiceOptions options, CommentStore* store,
                      ModerationStore* moderation_store, const BanList* bans,
                      const moderation::LexiconHolder* lexicon,
                      const PageTokenCodec* tokens, RpcMetrics* metrics,
-                     PostMetrics* post_metrics, FloodGate* flood);
+                     PostMetrics* post_metrics, FloodGate* flood,
+                     WaveGate* waves = nullptr);
 
   grpc::ServerUnaryReactor* PostComment(
       grpc::CallbackServerContext* context,
@@ -154,6 +157,7 @@ class CommentServiceImpl final : public v1::CommentService::CallbackService {
   const PageTokenCodec* const tokens_;
   PostMetrics* const post_metrics_;
   FloodGate* const flood_;
+  WaveGate* const waves_;
 };
 
 }  // namespace comments

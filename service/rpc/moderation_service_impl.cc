@@ -79,7 +79,8 @@ int CountCodePoints(absl::string_view s) {
 ModerationServiceImpl::ModerationServiceImpl(
     ModerationServiceOptions options, const ModeratorAuth* auth,
     CommentStore* comments, ModerationStore* store, KeywordSync* keyword_sync,
-    BanList* bans, const PageTokenCodec* tokens, RpcMetrics* metrics)
+    BanList* bans, const PageTokenCodec* tokens, RpcMetrics* metrics,
+    WaveStore* waves)
     : options_(std::move(options)),
       methods_(metrics->ForService(v1::ModerationService::service_full_name())),
       auth_(auth),
@@ -88,6 +89,7 @@ ModerationServiceImpl::ModerationServiceImpl(
       keyword_sync_(keyword_sync),
       bans_(bans),
       tokens_(tokens),
+      waves_(waves),
       workers_(options_.threads) {
   InstallProtobufLogFilter();
   CheckRequests("ListQueue", &ModerationServiceImpl::ListQueue);
@@ -102,6 +104,8 @@ ModerationServiceImpl::ModerationServiceImpl(
   CheckRequests("BanUser", &ModerationServiceImpl::BanUser);
   CheckRequests("UnbanUser", &ModerationServiceImpl::UnbanUser);
   CheckRequests("ListAuditLog", &ModerationServiceImpl::ListAuditLog);
+  CheckRequests("ListWaves", &ModerationServiceImpl::ListWaves);
+  CheckRequests("RejectWave", &ModerationServiceImpl::RejectWave);
 }
 
 template <typename Request, typename Response>
@@ -392,6 +396,23 @@ absl::Status ModerationServiceImpl::DoModerate(
   return absl::OkStatus();
 }
 
+absl::Status ModerationServiceImpl::RunBatches(
+    absl::Time end, absl::string_view doing, absl::string_view things,
+    const int64_t& count,
+    absl::FunctionRef<absl::StatusOr<bool>(absl::Time deadline)> batch) const {
+  while (true) {
+    if (absl::Now() >= end) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("the deadline passed after ", doing, " ", count, " ",
+                       things, "; call again for the rest"));
+    }
+    absl::StatusOr<bool> more =
+        batch(std::min(end, absl::Now() + options_.store_timeout));
+    if (!more.ok()) return more.status();
+    if (!*more) return absl::OkStatus();
+  }
+}
+
 absl::Status ModerationServiceImpl::DoClear(
     const std::string& moderator, const v1::ClearQueueRequest& request,
     const grpc::ServerContextBase& context, v1::ClearQueueResponse& response) {
@@ -410,56 +431,50 @@ absl::Status ModerationServiceImpl::DoClear(
   // Only what was queued when the call started: a steady stream of new
   // comments cannot keep it running.
   const std::string snapshot = absl::StrCat(absl::ToUnixMicros(absl::Now()));
-  const absl::Time end = StoreDeadline(context, kMaxClearTime);
   int64_t count = 0;
-  absl::Status outcome;
-  while (true) {
-    if (absl::Now() >= end) {
-      outcome = absl::DeadlineExceededError(
-          absl::StrCat("the deadline passed after clearing ", count,
-                       " comments; call again to clear the rest"));
-      break;
-    }
-    const absl::Time deadline =
-        std::min(end, absl::Now() + options_.store_timeout);
-    std::vector<CommentRef> batch;
-    if (!article.empty()) {
-      absl::StatusOr<std::vector<CommentRef>> head = store_->ArticleQueueHead(
-          request.queue(), article, snapshot, kClearBatch, deadline);
-      if (!head.ok()) return head.status();
-      batch = *std::move(head);
-    } else {
-      absl::StatusOr<std::vector<ModerationStore::QueueEntry>> entries =
-          store_->Range(request.queue(), std::nullopt, kClearBatch, snapshot,
-                        deadline);
-      if (!entries.ok()) return entries.status();
-      for (auto& e : *entries) batch.push_back(std::move(e.ref));
-    }
-    if (batch.empty()) break;
-    absl::StatusOr<std::vector<absl::StatusOr<Decided>>> decided =
-        DecideAndRecord(batch, approve, from, moderator, *reason,
-                        /*audit_each=*/false, deadline);
-    if (!decided.ok()) return decided.status();
-    int64_t progress = 0;
-    std::vector<CommentRef> stale;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      const absl::StatusOr<Decided>& r = (*decided)[i];
-      if (r.ok() && r->left_queue != v1::QUEUE_UNSPECIFIED) {
-        ++progress;
-      } else if (!r.ok() && (absl::IsNotFound(r.status()) ||
-                             absl::IsFailedPrecondition(r.status()))) {
-        stale.push_back(batch[i]);  // Gone from its article's queue.
-      } else if (!r.ok()) {
-        return r.status();
-      }
-    }
-    if (absl::Status s = store_->Dequeue(request.queue(), stale, deadline);
-        !s.ok()) {
-      return s;
-    }
-    count += progress;
-    if (progress == 0 && stale.empty()) break;
-  }
+  const absl::Status outcome = RunBatches(
+      StoreDeadline(context, kMaxClearTime), "clearing", "comments", count,
+      [&](absl::Time deadline) -> absl::StatusOr<bool> {
+        std::vector<CommentRef> batch;
+        if (!article.empty()) {
+          absl::StatusOr<std::vector<CommentRef>> head =
+              store_->ArticleQueueHead(request.queue(), article, snapshot,
+                                       kClearBatch, deadline);
+          if (!head.ok()) return head.status();
+          batch = *std::move(head);
+        } else {
+          absl::StatusOr<std::vector<ModerationStore::QueueEntry>> entries =
+              store_->Range(request.queue(), std::nullopt, kClearBatch,
+                            snapshot, deadline);
+          if (!entries.ok()) return entries.status();
+          for (auto& e : *entries) batch.push_back(std::move(e.ref));
+        }
+        if (batch.empty()) return false;
+        absl::StatusOr<std::vector<absl::StatusOr<Decided>>> decided =
+            DecideAndRecord(batch, approve, from, moderator, *reason,
+                            /*audit_each=*/false, deadline);
+        if (!decided.ok()) return decided.status();
+        int64_t progress = 0;
+        std::vector<CommentRef> stale;
+        for (size_t i = 0; i < batch.size(); ++i) {
+          const absl::StatusOr<Decided>& r = (*decided)[i];
+          if (r.ok() && r->left_queue != v1::QUEUE_UNSPECIFIED) {
+            ++progress;
+          } else if (!r.ok() && (absl::IsNotFound(r.status()) ||
+                                 absl::IsFailedPrecondition(r.status()))) {
+            stale.push_back(batch[i]);  // Gone from its article's queue.
+          } else if (!r.ok()) {
+            return r.status();
+          }
+        }
+        if (absl::Status s = store_->Dequeue(request.queue(), stale, deadline);
+            !s.ok()) {
+          return s;
+        }
+        count += progress;
+        return progress > 0 || !stale.empty();
+      });
+  if (!outcome.ok() && !absl::IsDeadlineExceeded(outcome)) return outcome;
   response.set_count(count);
   if (absl::Status s = AuditOne(
           moderator, "clear_queue", article.empty() ? "*" : article, *reason,

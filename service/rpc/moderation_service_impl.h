@@ -3,6 +3,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/functional/function_ref.h"
+
 #include <string>
 
 #include "absl/functional/any_invocable.h"
@@ -20,6 +22,7 @@
 #include "service/store/comment_store.h"
 #include "service/store/keyword_sync.h"
 #include "service/store/moderation_store.h"
+#include "service/store/wave_store.h"
 
 namespace comments {
 
@@ -53,13 +56,14 @@ struct ModerationServiceOptions {
 class ModerationServiceImpl final
     : public v1::ModerationService::CallbackService {
  public:
-  // REQUIRES: the pointers outlive the service. `keyword_sync` and `bans`
-  // may be null.
+  // REQUIRES: the pointers outlive the service. `keyword_sync`, `bans` and
+  // `waves` may be null (without `waves`, ListWaves is empty and RejectWave
+  // FAILED_PRECONDITION).
   ModerationServiceImpl(ModerationServiceOptions options,
                         const ModeratorAuth* auth, CommentStore* comments,
                         ModerationStore* store, KeywordSync* keyword_sync,
                         BanList* bans, const PageTokenCodec* tokens,
-                        RpcMetrics* metrics);
+                        RpcMetrics* metrics, WaveStore* waves = nullptr);
 
   grpc::ServerUnaryReactor* ListQueue(grpc::CallbackServerContext* context,
                                 const v1::ListQueueRequest* request,
@@ -97,6 +101,12 @@ class ModerationServiceImpl final
   grpc::ServerUnaryReactor* ListAuditLog(grpc::CallbackServerContext* context,
                                 const v1::ListAuditLogRequest* request,
                                 v1::ListAuditLogResponse* response) override;
+  grpc::ServerUnaryReactor* ListWaves(grpc::CallbackServerContext* context,
+                                const v1::ListWavesRequest* request,
+                                v1::ListWavesResponse* response) override;
+  grpc::ServerUnaryReactor* RejectWave(grpc::CallbackServerContext* context,
+                                const v1::RejectWaveRequest* request,
+                                v1::RejectWaveResponse* response) override;
 
  private:
   // A call's work, run on a worker with the authenticated moderator's name
@@ -152,6 +162,14 @@ class ModerationServiceImpl final
   absl::Status DoListAudit(const v1::ListAuditLogRequest& request,
                            absl::Time deadline,
                            v1::ListAuditLogResponse& response);
+  // Copy-paste waves (moderation_service_waves.cc).
+  absl::Status DoListWaves(const v1::ListWavesRequest& request,
+                           absl::Time deadline,
+                           v1::ListWavesResponse& response);
+  absl::Status DoRejectWave(const std::string& moderator,
+                            const v1::RejectWaveRequest& request,
+                            const grpc::ServerContextBase& context,
+                            v1::RejectWaveResponse& response);
 
   // Turns stored comments into queue items (detail, reasons).
   absl::Status FillItems(v1::Queue queue, std::vector<StoredComment> comments,
@@ -163,6 +181,16 @@ class ModerationServiceImpl final
       const std::vector<CommentRef>& refs, bool approve,
       ModerationQueue queue, const std::string& moderator,
       const std::string& reason, bool audit_each, absl::Time deadline);
+  // ClearQueue's and RejectWave's loop: calls `batch` with a store deadline
+  // (options_.store_timeout, capped by `end`) while it returns true. OK when
+  // it returns false, its error when it fails, DEADLINE_EXCEEDED ("the
+  // deadline passed after <doing> <count> <things>; call again for the
+  // rest") when `end` passes first. `count` is the caller's running total,
+  // read for that message.
+  absl::Status RunBatches(
+      absl::Time end, absl::string_view doing, absl::string_view things,
+      const int64_t& count,
+      absl::FunctionRef<absl::StatusOr<bool>(absl::Time deadline)> batch) const;
   absl::Status AuditOne(const std::string& moderator, const std::string& action,
                         const std::string& target, const std::string& reason,
                         const std::string& details, absl::Time deadline);
@@ -177,6 +205,7 @@ class ModerationServiceImpl final
   KeywordSync* const keyword_sync_;
   BanList* const bans_;
   const PageTokenCodec* const tokens_;
+  WaveStore* const waves_;
   // Last member: destroyed first, it finishes the work in flight while the
   // stores above still stand.
   WorkerPool workers_;

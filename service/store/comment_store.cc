@@ -623,15 +623,16 @@ LuaScript::Call CommentStore::DecideCall(const CommentRef& ref, bool approve,
 absl::StatusOr<Decided> CommentStore::DecodeDecided(
     const absl::StatusOr<RedisReply>& reply) const {
   if (!reply.ok()) return DecodeScriptError(reply.status()).status;
-  if (reply->type != RedisReply::Type::kArray || reply->elements.size() != 2 ||
-      !IsInt(reply->elements[0]) || !IsStr(reply->elements[1])) {
+  if (reply->type != RedisReply::Type::kArray || reply->elements.size() != 3 ||
+      !IsInt(reply->elements[0]) || !IsStr(reply->elements[1]) ||
+      !IsInt(reply->elements[2])) {
     return Malformed("a decision");
   }
   absl::StatusOr<v1::Queue> left =
       FromLuaWord<v1::Queue>(reply->elements[1].str);
   if (!left.ok()) return left.status();
   return Decided{static_cast<v1::CommentStatus>(reply->elements[0].integer),
-                 *left};
+                 *left, reply->elements[2].integer == 1};
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<Decided>>> CommentStore::Decide(

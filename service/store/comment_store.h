@@ -88,6 +88,9 @@ struct Decided {
   // The queue the comment left: PENDING, REPORTED, or UNSPECIFIED when the
   // decision was already in force.
   v1::Queue left_queue = v1::QUEUE_UNSPECIFIED;
+  // A rejection from ModerationQueue::kAnywhere unpublished a comment that
+  // was in no queue (left_queue is then UNSPECIFIED).
+  bool unpublished = false;
 };
 
 struct ReportResult {

@@ -111,6 +111,8 @@ class Keyspace final {
 //                            MULTI); replicas poll it (ban_list.h)
 //   mod:{bans}:stamp  string a random token written with it, as for keywords
 //   mod:{audit}       stream the audit log
+//   mod:{waves}       zset   copy-paste waves seen by two accounts or more:
+//                            wave id -> when last seen (ms); WaveKeys below
 namespace global_keys {
 inline constexpr absl::string_view kPendingQueue = "mq:{q}:pending";
 inline constexpr absl::string_view kReportedQueue = "mq:{q}:reported";
@@ -123,6 +125,7 @@ inline constexpr absl::string_view kBans = "mod:{bans}";
 inline constexpr absl::string_view kBanVersion = "mod:{bans}:version";
 inline constexpr absl::string_view kBanStamp = "mod:{bans}:stamp";
 inline constexpr absl::string_view kAudit = "mod:{audit}";
+inline constexpr absl::string_view kWaves = "mod:{waves}";
 }  // namespace global_keys
 
 // Flood counters across all articles (flood_store.h): one key per subject
@@ -144,6 +147,37 @@ inline std::string Address(absl::string_view action,
   return absl::StrCat("fl:{a:", address, "}:", action);
 }
 }  // namespace flood_keys
+
+// The keys of copy-paste waves (wave_store.h). A wave's own keys share its
+// id as hash tag, so one script updates them; each band key is its own tag,
+// so band keys spread over the cluster's slots.
+//   wv:b:{H}      string  band hash H (16 hex digits) -> "WAVE SIGNATURE":
+//                         the wave it belongs to and the MinHash signature
+//                         (hex) of the text that set it (re-pointed by a
+//                         plain SET when that text joined another wave);
+//                         expires --wave_window after the last text with it
+//   wv:{W}:h      hash    wave W: sample (its first text), first, last (ms),
+//                         copies
+//   wv:{W}:a      zset    author id -> when last seen in the wave (ms)
+//   wv:{W}:r      zset    article id -> when last seen in the wave (ms)
+//   wv:{W}:c      zset    "ARTICLE/ID" of each stored copy -> when posted (ms)
+// The four wave keys expire together: --wave_window after the last copy
+// while one account has posted it, --wave_retention once two have.
+class WaveKeys final {
+ public:
+  explicit WaveKeys(absl::string_view wave_id)
+      : prefix_(absl::StrCat("wv:{", wave_id, "}:")) {}
+  static std::string Band(absl::string_view band_hex) {
+    return absl::StrCat("wv:b:{", band_hex, "}");
+  }
+  std::string Wave() const { return absl::StrCat(prefix_, "h"); }
+  std::string Accounts() const { return absl::StrCat(prefix_, "a"); }
+  std::string Articles() const { return absl::StrCat(prefix_, "r"); }
+  std::string Copies() const { return absl::StrCat(prefix_, "c"); }
+
+ private:
+  std::string prefix_;
+};
 
 }  // namespace comments
 

@@ -25,13 +25,15 @@ namespace comments {
 //   queue     v1::Queue           pending|reported, '' for none
 //             the queue delete_comment.lua and decide_comment.lua answer
 //             that a comment left
-//   from      ModerationQueue     pending|reported|any
+//   from      ModerationQueue     pending|reported|any|anywhere
 //             decide_comment.lua ARGV queue
 
 // The article queue a moderator's decision takes a comment out of: its
 // pending queue (c:{A}:qp), its reported queue (c:{A}:qr), or whichever of
-// the two holds it.
-enum class ModerationQueue : uint8_t { kPending, kReported, kAny };
+// the two holds it; kAnywhere is kAny, and a rejection also unpublishes a
+// published comment that is in neither (RejectWave: copies published before
+// their wave was seen).
+enum class ModerationQueue : uint8_t { kPending, kReported, kAny, kAnywhere };
 
 template <typename Enum>
 struct LuaWord {
@@ -59,6 +61,7 @@ inline constexpr LuaWord<ModerationQueue> kModerationQueueWords[] = {
     {ModerationQueue::kPending, "pending"},
     {ModerationQueue::kReported, "reported"},
     {ModerationQueue::kAny, "any"},
+    {ModerationQueue::kAnywhere, "anywhere"},
 };
 
 // Which table spells an enum, and what its words are called in errors.

@@ -122,4 +122,23 @@ LuaScript::Call UpdateKeywordsCall::ToCall() const {
   return call;
 }
 
+const LuaScript& WaveBandCall::Script() { return WaveBandScript(); }
+
+LuaScript::Call WaveBandCall::ToCall() const {
+  return {{band_key}, {candidate, Millis(window)}};
+}
+
+const LuaScript& WaveSeenCall::Script() { return WaveSeenScript(); }
+
+LuaScript::Call WaveSeenCall::ToCall() const {
+  return {{wave_key, accounts_key, articles_key, copies_key},
+          {author, article, sample, Millis(window), Millis(retention)}};
+}
+
+const LuaScript& WaveCopyCall::Script() { return WaveCopyScript(); }
+
+LuaScript::Call WaveCopyCall::ToCall() const {
+  return {{wave_key, copies_key}, {copy}};
+}
+
 }  // namespace comments

@@ -221,6 +221,45 @@ struct UpdateKeywordsCall {
   std::vector<std::string> removes;
 };
 
+// lua/wave_band.lua: the wave one near-duplicate band belongs to.
+struct WaveBandCall {
+  static const LuaScript& Script();
+  LuaScript::Call ToCall() const;
+
+  std::string band_key;
+
+  std::string candidate;
+  absl::Duration window;  // Sent in whole milliseconds.
+};
+
+// lua/wave_seen.lua: records one text of a wave.
+struct WaveSeenCall {
+  static const LuaScript& Script();
+  LuaScript::Call ToCall() const;
+
+  std::string wave_key;
+  std::string accounts_key;
+  std::string articles_key;
+  std::string copies_key;
+
+  std::string author;
+  std::string article;
+  std::string sample;
+  absl::Duration window;     // Sent in whole milliseconds.
+  absl::Duration retention;  // Sent in whole milliseconds.
+};
+
+// lua/wave_copy.lua: adds a stored comment to its wave's copies.
+struct WaveCopyCall {
+  static const LuaScript& Script();
+  LuaScript::Call ToCall() const;
+
+  std::string wave_key;
+  std::string copies_key;
+
+  std::string copy;  // "ARTICLE/ID"
+};
+
 // Runs `call`'s script and waits for its reply, as LuaScript::Run does.
 template <typename ScriptCall>
 absl::StatusOr<RedisReply> RunScript(RedisClient& redis, const ScriptCall& call,

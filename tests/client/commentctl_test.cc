@@ -52,7 +52,8 @@ class CommentctlTest : public ::testing::Test {
     std::ofstream(*tokens_) << "ctl-test-token-0123456789 ops\n";
     server_ = new testing::CommentServerProcess();
     ASSERT_TRUE(
-        server_->Start(redis_->url(), {"--moderator_tokens=" + *tokens_}));
+        server_->Start(redis_->url(), {"--moderator_tokens=" + *tokens_,
+                                       "--wave_accounts=2"}));
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -155,6 +156,32 @@ TEST_F(CommentctlTest, ModeratorCommandsUseTheToken) {
   EXPECT_EQ(list["comments"][0]["featured"], true);
 }
 
+TEST_F(CommentctlTest, WavesAreListedAndRejected) {
+  const std::string env = "COMMENTS_MODERATOR_TOKEN=ctl-test-token-0123456789";
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Ctl("post ctl-wave-" + std::to_string(i) + " acct" +
+                  std::to_string(i) +
+                  " '独家内幕消息，明天这只股票必涨停，想知道是哪只的私信我'")
+                  .exit_code,
+              0);
+  }
+  CtlRun waves = Ctl("--json waves", env);
+  ASSERT_EQ(waves.exit_code, 0) << waves.err;
+  nlohmann::json list = nlohmann::json::parse(waves.out);
+  ASSERT_EQ(list["waves"].size(), 1u) << waves.out;
+  EXPECT_EQ(list["waves"][0]["accounts"], "3");
+  const std::string id = list["waves"][0]["wave_id"];
+  CtlRun plain = Ctl("waves", env);
+  EXPECT_EQ(plain.out.rfind(id + " copies=3 accounts=3 articles=3 ", 0), 0u)
+      << plain.out;
+  CtlRun rejected = Ctl("reject-wave " + id + " --reason=spam", env);
+  ASSERT_EQ(rejected.exit_code, 0) << rejected.err;
+  EXPECT_EQ(rejected.out, "3 copies rejected\n");
+  CtlRun bad = Ctl("reject-wave nonsense", env);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("INVALID_ARGUMENT"), std::string::npos) << bad.err;
+}
+
 // Help and usage errors: no server, since commentctl calls none for them.
 class CommentctlHelpTest : public ::testing::Test {
  protected:
@@ -165,7 +192,7 @@ class CommentctlHelpTest : public ::testing::Test {
       "help",   "post",  "get",    "list",     "like",    "unlike",
       "delete", "stats", "report", "queue",    "inspect", "approve",
       "reject", "clear", "policy", "keywords", "feature", "unfeature",
-      "ban",    "unban", "audit"};
+      "ban",    "unban", "audit",  "waves",    "reject-wave"};
 
  private:
   testing::TempDir dir_;

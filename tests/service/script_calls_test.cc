@@ -302,13 +302,14 @@ TEST(ScriptCallsTest, UpdateKeywords) {
   EXPECT_EQ(call.ToCall().args[0], "update");
 }
 
-// Every .lua file but the prelude has a test above.
+// Every .lua file but the prelude has a test in this file.
 TEST(ScriptCallsTest, EveryScriptHasABuilderTest) {
   const std::set<std::string> tested = {
       "post_comment.lua",    "decide_comment.lua", "delete_comment.lua",
       "feature_comment.lua", "like_comment.lua",   "list_comments.lua",
       "report_comment.lua",  "queue_range.lua",    "update_keywords.lua",
-      "flood_take.lua"};
+      "flood_take.lua",      "wave_band.lua",      "wave_seen.lua",
+      "wave_copy.lua"};
   std::set<std::string> scripts;
   for (const auto& entry : std::filesystem::directory_iterator(LUA_DIR)) {
     const std::string name = entry.path().filename().string();
@@ -345,6 +346,39 @@ TEST(LuaWordsTest, RoundTrip) {
   ExpectRoundTrip<ModerationQueue>("moderation queue");
 }
 
+TEST(ScriptCallsTest, WaveBand) {
+  WaveBandCall call;
+  Sent sent;
+  NAME_SLOT(band_key);
+  NAME_SLOT(candidate);
+  VALUE_SLOT(window, absl::Minutes(10), "600000");
+  ExpectSlots("wave_band.lua", call.ToCall(), sent);
+}
+
+TEST(ScriptCallsTest, WaveSeen) {
+  WaveSeenCall call;
+  Sent sent;
+  NAME_SLOT(wave_key);
+  NAME_SLOT(accounts_key);
+  NAME_SLOT(articles_key);
+  NAME_SLOT(copies_key);
+  NAME_SLOT(author);
+  NAME_SLOT(article);
+  NAME_SLOT(sample);
+  VALUE_SLOT(window, absl::Seconds(90), "90000");
+  VALUE_SLOT(retention, absl::Hours(24), "86400000");
+  ExpectSlots("wave_seen.lua", call.ToCall(), sent);
+}
+
+TEST(ScriptCallsTest, WaveCopy) {
+  WaveCopyCall call;
+  Sent sent;
+  NAME_SLOT(wave_key);
+  NAME_SLOT(copies_key);
+  NAME_SLOT(copy);
+  ExpectSlots("wave_copy.lua", call.ToCall(), sent);
+}
+
 TEST(LuaWordsTest, EveryValueHasAWord) {
   for (auto a : {moderation::Action::kAllow, moderation::Action::kMask,
                  moderation::Action::kReview, moderation::Action::kBlock}) {
@@ -360,7 +394,7 @@ TEST(LuaWordsTest, EveryValueHasAWord) {
         << q;
   }
   for (auto q : {ModerationQueue::kPending, ModerationQueue::kReported,
-                 ModerationQueue::kAny}) {
+                 ModerationQueue::kAny, ModerationQueue::kAnywhere}) {
     EXPECT_FALSE(ToLuaWord(q).empty());
   }
   // The words agree with the engine's names for the same actions.

@@ -1,6 +1,8 @@
 -- Applies a moderator's decision to one comment of a queue.
 -- Returns {status after, queue left ('' when the decision was already in
--- force)}; errors NOTFOUND, NOTQUEUED, CHAIN.
+-- force or the comment was in no queue), 1 when a rejection 'anywhere'
+-- unpublished a comment that was in no queue, else 0}; errors NOTFOUND,
+-- NOTQUEUED, CHAIN.
 -- KEYS and ARGV, in order (DecideCommentCall in script_calls.h builds them):
 local comments_key = KEYS[1]      -- comment hash
 local stats_key = KEYS[2]         -- stats hash
@@ -17,7 +19,9 @@ local id = ARGV[1]                -- comment id
 local parent = ARGV[2]            -- its parent as guessed
 local grandparent = ARGV[3]       -- the parent's parent as guessed
 local approve = ARGV[4] == 'approve'       -- 'approve' or 'reject'
-local queue = ARGV[5]             -- pending|reported|any
+local queue = ARGV[5]             -- pending|reported|any|anywhere (any,
+                                  -- and a rejection also unpublishes a
+                                  -- published comment in no queue)
 local half_life = tonumber(ARGV[6])        -- hot half-life (s)
 local reply_weight = tonumber(ARGV[7])     -- a reply's weight in likes
 
@@ -50,13 +54,20 @@ elseif reported then
               reply_weight)
     rec[ST] = REJECTED
   end
+elseif queue == 'anywhere' and not approve and rec[ST] == PUBLISHED then
+  unpublish(comments_key, stats_key, participants_key, newest_key, hot_key,
+            parent_hot_key, likers_key, featured_key, id, rec, half_life,
+            reply_weight)
+  rec[ST] = REJECTED
+  save(comments_key, id, rec)
+  return {rec[ST], '', 1}
 else
   local in_force = (approve and rec[ST] == PUBLISHED) or
                    (not approve and rec[ST] == REJECTED)
   if not in_force then
     return {err = 'NOTQUEUED comment_id ' .. id}
   end
-  return {rec[ST], ''}
+  return {rec[ST], '', 0}
 end
 save(comments_key, id, rec)
-return {rec[ST], left}
+return {rec[ST], left, 0}
